@@ -1,0 +1,77 @@
+package dev.godotsignal.handler;
+
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.store.TableNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a function reads from its environment, as the template sets it. Read from a map so the
+ * local gateway can hand each function exactly the variables the template gives it.
+ */
+public record FunctionConfig(
+        TableNames tables,
+        Limits limits,
+        String region,
+        Optional<URI> dynamoDbEndpoint,
+        Optional<URI> managementEndpoint) {
+
+    public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
+    public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
+    public static final String MAX_PEERS_PER_LOBBY = "MAX_PEERS_PER_LOBBY";
+    public static final String MAX_LOBBIES = "MAX_LOBBIES";
+    public static final String MAX_MESSAGE_BYTES = "MAX_MESSAGE_BYTES";
+    public static final String SEAL_CLOSE_DELAY_SECONDS = "SEAL_CLOSE_DELAY_SECONDS";
+    /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
+    public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
+    /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
+    public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+
+    public static FunctionConfig from(Map<String, String> env) {
+        Limits defaults = Limits.defaults();
+        Limits limits = new Limits(
+                intOr(env, MAX_PEERS_PER_LOBBY, defaults.maxPeersPerLobby()),
+                intOr(env, MAX_LOBBIES, defaults.maxLobbies()),
+                intOr(env, MAX_MESSAGE_BYTES, defaults.maxMessageBytes()),
+                Duration.ofSeconds(intOr(env, SEAL_CLOSE_DELAY_SECONDS, (int) defaults.sealCloseDelay().toSeconds())));
+        return new FunctionConfig(
+                new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE)),
+                limits,
+                env.getOrDefault("AWS_REGION", "us-east-1"),
+                optionalUri(env, DYNAMODB_ENDPOINT),
+                optionalUri(env, MANAGEMENT_ENDPOINT));
+    }
+
+    /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */
+    public URI managementEndpoint(String apiId, String stage) {
+        return managementEndpoint.orElseGet(() ->
+                URI.create("https://" + apiId + ".execute-api." + region + ".amazonaws.com/" + stage));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    private static int intOr(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " is not an integer: " + value);
+        }
+    }
+
+    private static Optional<URI> optionalUri(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.godotsignal.handler;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.signaling.PeerChannel;
+import dev.godotsignal.signaling.SignalingService;
+import dev.godotsignal.signaling.WaitingSealCloser;
+import dev.godotsignal.store.DynamoDbSignalingStore;
+import dev.godotsignal.store.SignalingStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What one execution environment builds once: configuration, SDK clients, the store. Per event it
+ * hands out a {@link SignalingService} bound to the event's API and stage (a few small objects).
+ */
+final class SignalingRuntime {
+    private final FunctionConfig config;
+    private final AwsClients clients;
+    private final SignalingStore store;
+    private final LobbyNames names;
+    private final PeerIds peerIds;
+
+    SignalingRuntime(Map<String, String> env) {
+        this.config = FunctionConfig.from(env);
+        this.clients = new AwsClients(config, env);
+        this.store = new DynamoDbSignalingStore(clients.dynamo(), config.tables());
+        SecureRandom random = new SecureRandom();
+        this.names = new LobbyNames(random);
+        this.peerIds = new PeerIds(random);
+    }
+
+    SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context) {
+        PeerChannel channel = new ApiGatewayPeerChannel(clients.management(context.getApiId(), context.getStage()));
+        return new SignalingService(store, channel, new WaitingSealCloser(channel), config.limits(),
+                names, peerIds, Clock.systemUTC());
+    }
+}

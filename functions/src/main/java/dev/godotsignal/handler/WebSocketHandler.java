@@ -1,0 +1,50 @@
+package dev.godotsignal.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Base of the three route handlers: reads the API Gateway event JSON itself (one ObjectMapper per
+ * environment, no reflection-heavy runtime serializer), calls {@link #handle}, writes the response.
+ */
+abstract class WebSocketHandler implements RequestStreamHandler {
+    private static final System.Logger LOG = System.getLogger(WebSocketHandler.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    protected final SignalingRuntime runtime;
+
+    protected WebSocketHandler(Map<String, String> env) {
+        this.runtime = new SignalingRuntime(env);
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        APIGatewayV2WebSocketEvent event = JSON.readValue(input, APIGatewayV2WebSocketEvent.class);
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        int status;
+        try {
+            status = handle(event);
+        } catch (RuntimeException e) {
+            // Logged for the operator; the client never sees it (a thrown error would make API
+            // Gateway send it {"message":"Internal server error"}, a frame Godot clients reject).
+            LOG.log(System.Logger.Level.ERROR, "route " + event.getRequestContext().getRouteKey()
+                    + " failed for " + event.getRequestContext().getConnectionId(), e);
+            status = 500;
+        }
+        response.setStatusCode(status);
+        JSON.writeValue(output, response);
+    }
+
+    /** Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the handshake). */
+    protected abstract int handle(APIGatewayV2WebSocketEvent event);
+}

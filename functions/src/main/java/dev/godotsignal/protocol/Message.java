@@ -1,0 +1,42 @@
+package dev.godotsignal.protocol;
+
+import java.util.Objects;
+
+/**
+ * One protocol frame: {@code {"type":int,"id":int,"data":string}}. {@code data} is never null, so
+ * every frame we send is one the Godot client accepts.
+ */
+public record Message(MessageType type, int id, String data) {
+
+    /** The close code of the demo server, carried as the id of an ERROR frame. */
+    public static final int ERROR_CODE = 4000;
+
+    public Message {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+    }
+
+    public static Message id(int peerId, boolean mesh) {
+        return new Message(MessageType.ID, peerId, mesh ? "true" : "");
+    }
+
+    public static Message joined(String lobby) {
+        return new Message(MessageType.JOIN, 0, lobby);
+    }
+
+    public static Message peerConnect(int peerId) {
+        return new Message(MessageType.PEER_CONNECT, peerId, "");
+    }
+
+    public static Message peerDisconnect(int peerId) {
+        return new Message(MessageType.PEER_DISCONNECT, peerId, "");
+    }
+
+    public static Message seal() {
+        return new Message(MessageType.SEAL, 0, "");
+    }
+
+    public static Message error(ErrorReason reason) {
+        return new Message(MessageType.ERROR, ERROR_CODE, reason.text());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.godotsignal.protocol;
+
+import java.util.Optional;
+
+/** Message types of Godot's WebRTC signaling demo, plus the extensions this server adds. */
+public enum MessageType {
+    JOIN(0),
+    ID(1),
+    PEER_CONNECT(2),
+    PEER_DISCONNECT(3),
+    OFFER(4),
+    ANSWER(5),
+    CANDIDATE(6),
+    SEAL(7),
+    /**
+     * Extension (server to client): {@code id} is 4000, {@code data} the demo server's close reason.
+     * Sent only to connections that opted in with {@code ?ext=1}; Godot's demo client would log an
+     * unknown type as a parse error, so it never gets one.
+     */
+    ERROR(100);
+
+    private final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static Optional<MessageType> fromCode(int code) {
+        for (MessageType type : values()) {
+            if (type.code == code) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** OFFER, ANSWER and CANDIDATE: forwarded to one peer of the sender's lobby. */
+    public boolean isRelayed() {
+        return this == OFFER || this == ANSWER || this == CANDIDATE;
+    }
+}

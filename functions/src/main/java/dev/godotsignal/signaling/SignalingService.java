@@ -1,0 +1,247 @@
+package dev.godotsignal.signaling;
+
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.LobbyRules;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.protocol.Message;
+import dev.godotsignal.protocol.MessageCodec;
+import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.protocol.ProtocolException;
+import dev.godotsignal.store.Connection;
+import dev.godotsignal.store.JoinOutcome;
+import dev.godotsignal.store.LeaveOutcome;
+import dev.godotsignal.store.Lobby;
+import dev.godotsignal.store.Member;
+import dev.godotsignal.store.MemberLookup;
+import dev.godotsignal.store.SignalingStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The signaling protocol of Godot's WebRTC demo, run statelessly: every call reads what it needs
+ * from the store and talks to clients through the {@link PeerChannel}. Knows nothing of Lambda.
+ *
+ * <p>A protocol error affects only its sender: it gets an ERROR frame (if it opted in to
+ * extensions) and its connection is closed and removed, which tells its lobby as a normal leave.
+ */
+public final class SignalingService {
+    private static final System.Logger LOG = System.getLogger(SignalingService.class.getName());
+
+    private final SignalingStore store;
+    private final PeerChannel channel;
+    private final SealCloser sealCloser;
+    private final Limits limits;
+    private final LobbyNames names;
+    private final PeerIds peerIds;
+    private final Clock clock;
+    private final MessageCodec codec = new MessageCodec();
+
+    public SignalingService(SignalingStore store, PeerChannel channel, SealCloser sealCloser, Limits limits,
+                            LobbyNames names, PeerIds peerIds, Clock clock) {
+        this.store = store;
+        this.channel = channel;
+        this.sealCloser = sealCloser;
+        this.limits = limits;
+        this.names = names;
+        this.peerIds = peerIds;
+        this.clock = clock;
+    }
+
+    public void connect(String connectionId, boolean extensions) {
+        store.putConnection(connectionId, extensions, clock.instant());
+    }
+
+    public void disconnect(String connectionId) {
+        leave(connectionId);
+    }
+
+    /** A binary frame: the protocol is text only. */
+    public void binary(String connectionId) {
+        store.connection(connectionId, clock.instant())
+                .ifPresentOrElse(c -> reject(c, ErrorReason.BINARY_FRAME), () -> channel.close(connectionId));
+    }
+
+    public void text(String connectionId, String body) {
+        Optional<Connection> found = store.connection(connectionId, clock.instant());
+        if (found.isEmpty()) {
+            // No record: its $connect never completed or it expired. Nothing can be relayed for it.
+            channel.close(connectionId);
+            return;
+        }
+        Connection sender = found.get();
+        if (body.length() > limits.maxMessageBytes()
+                || body.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+            reject(sender, ErrorReason.MESSAGE_TOO_LARGE);
+            return;
+        }
+        try {
+            MessageCodec.Inbound message = codec.decode(body);
+            dispatch(sender, message);
+        } catch (ProtocolException e) {
+            reject(sender, e.reason());
+        }
+    }
+
+    private void dispatch(Connection sender, MessageCodec.Inbound message) throws ProtocolException {
+        // Same order of checks as the demo server: JOIN first, then "not in a lobby", then the command.
+        if (message.type() == MessageType.JOIN.code()) {
+            join(sender, message);
+            return;
+        }
+        Connection.Membership membership = sender.membership()
+                .orElseThrow(() -> new ProtocolException(ErrorReason.NOT_IN_LOBBY));
+        MessageType type = MessageType.fromCode(message.type())
+                .orElseThrow(() -> new ProtocolException(ErrorReason.INVALID_COMMAND));
+        if (type == MessageType.SEAL) {
+            seal(membership);
+        } else if (type.isRelayed()) {
+            relay(membership, type, message.id(), message.data());
+        } else {
+            throw new ProtocolException(ErrorReason.INVALID_COMMAND);
+        }
+    }
+
+    private void join(Connection joiner, MessageCodec.Inbound message) throws ProtocolException {
+        if (joiner.membership().isPresent()) {
+            throw new ProtocolException(ErrorReason.ALREADY_IN_LOBBY);
+        }
+        String lobbyName = message.data();
+        JoinOutcome outcome;
+        if (lobbyName.isEmpty()) {
+            outcome = store.createLobby(joiner, LobbyMode.fromJoinId(message.id()), names::next,
+                    limits.maxLobbies(), clock.instant());
+        } else if (!LobbyNames.isJoinable(lobbyName)) {
+            throw new ProtocolException(ErrorReason.LOBBY_NOT_FOUND);
+        } else {
+            outcome = store.joinLobby(joiner, lobbyName, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
+        }
+        // Refused, Joined or NotConnected (no pattern switch on Java 17).
+        if (outcome instanceof JoinOutcome.Refused refused) {
+            throw new ProtocolException(refused.reason());
+        } else if (outcome instanceof JoinOutcome.Joined joined) {
+            announce(joiner, joined);
+        } else {
+            channel.close(joiner.connectionId());
+        }
+    }
+
+    /** To the joiner: ID, one PEER_CONNECT per linked earlier peer, then JOIN; to each of those: PEER_CONNECT(joiner). */
+    private void announce(Connection joiner, JoinOutcome.Joined joined) {
+        Deque<String> gone = new ArrayDeque<>();
+        if (!send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
+            cleanUp(gone);
+            return;
+        }
+        for (Member other : joined.earlier()) {
+            if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {
+                continue;
+            }
+            send(other.connectionId(), Message.peerConnect(joined.peerId()), gone);
+            send(joiner.connectionId(), Message.peerConnect(other.peerId()), gone);
+        }
+        send(joiner.connectionId(), Message.joined(joined.lobby()), gone);
+        cleanUp(gone);
+    }
+
+    private void seal(Connection.Membership membership) throws ProtocolException {
+        if (membership.peerId() != PeerIds.HOST) {
+            throw new ProtocolException(ErrorReason.ONLY_HOST_CAN_SEAL);
+        }
+        Optional<Lobby> sealed = store.seal(membership.lobby(), clock.instant());
+        if (sealed.isEmpty()) {
+            throw new ProtocolException(ErrorReason.LOBBY_GONE);
+        }
+        Deque<String> gone = new ArrayDeque<>();
+        for (Member member : sealed.get().members()) {
+            send(member.connectionId(), Message.seal(), gone);
+        }
+        cleanUp(gone);
+        List<String> toClose = sealed.get().members().stream()
+                .map(Member::connectionId)
+                .filter(id -> !gone.contains(id))
+                .toList();
+        sealCloser.closeAfter(limits.sealCloseDelay(), toClose);
+    }
+
+    private void relay(Connection.Membership sender, MessageType type, int destination, String data)
+            throws ProtocolException {
+        if (!LobbyRules.mayRelay(sender.mode(), sender.peerId(), destination)) {
+            throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
+        }
+        MemberLookup lookup = store.member(sender.lobby(), destination, clock.instant());
+        if (lookup instanceof MemberLookup.Present present) {
+            Deque<String> gone = new ArrayDeque<>();
+            // The sender's id is stamped from its own membership record, never taken from the client.
+            send(present.member().connectionId(), new Message(type, sender.peerId(), data), gone);
+            cleanUp(gone);
+        } else if (lookup instanceof MemberLookup.RecentlyLeft) {
+            LOG.log(System.Logger.Level.DEBUG, "dropped {0} to a peer that just left", type);
+        } else {
+            throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
+        }
+    }
+
+    /** The offender alone: an ERROR frame if it understands extensions, then close and remove it. */
+    private void reject(Connection offender, ErrorReason reason) {
+        LOG.log(System.Logger.Level.INFO, "rejecting {0}: {1}", offender.connectionId(), reason.text());
+        if (offender.extensions()) {
+            channel.send(offender.connectionId(), codec.encode(Message.error(reason)));
+        }
+        channel.close(offender.connectionId());
+        leave(offender.connectionId());
+    }
+
+    private void leave(String connectionId) {
+        Deque<String> gone = new ArrayDeque<>();
+        gone.add(connectionId);
+        cleanUp(gone);
+    }
+
+    /**
+     * Removes each gone connection and tells its lobby. Telling may find more gone connections
+     * (410), which are removed in turn; the store's removal is idempotent, so each departure is
+     * announced once however many paths discover it.
+     */
+    private void cleanUp(Deque<String> gone) {
+        while (!gone.isEmpty()) {
+            String connectionId = gone.poll();
+            LeaveOutcome outcome = store.removeConnection(connectionId, clock.instant());
+            if (!(outcome instanceof LeaveOutcome.Left left)) {
+                continue;
+            }
+            if (left.peerId() == PeerIds.HOST) {
+                for (Member member : left.remaining()) {
+                    if (!left.sealed() && member.extensions()) {
+                        channel.send(member.connectionId(), codec.encode(Message.error(ErrorReason.HOST_DISCONNECTED)));
+                    }
+                    channel.close(member.connectionId());
+                }
+            } else if (!left.sealed()) {
+                // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear one down.
+                for (Member member : left.remaining()) {
+                    if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
+                        send(member.connectionId(), Message.peerDisconnect(left.peerId()), gone);
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean send(String connectionId, Message message, Deque<String> gone) {
+        if (gone.contains(connectionId)) {
+            return false;
+        }
+        if (channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
+            gone.add(connectionId);
+            return false;
+        }
+        return true;
+    }
+}

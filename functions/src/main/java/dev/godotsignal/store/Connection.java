@@ -1,0 +1,15 @@
+package dev.godotsignal.store;
+
+import dev.godotsignal.lobby.LobbyMode;
+import java.util.Optional;
+
+/**
+ * A live WebSocket connection. {@code membership} is empty until its JOIN succeeds.
+ * {@code extensions}: the client opted in to extension frames ({@code ?ext=1}).
+ */
+public record Connection(String connectionId, boolean extensions, Optional<Membership> membership) {
+
+    /** Where a joined connection sits: its lobby, its id there, and the lobby's mode. */
+    public record Membership(String lobby, int peerId, LobbyMode mode) {
+    }
+}

@@ -1,0 +1,402 @@
+package dev.godotsignal.store;
+
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.protocol.ErrorReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The store on DynamoDB. Two tables:
+ * <ul>
+ *   <li>connections: {@code connectionId} → ext, and once joined lobby, peerId, mesh;</li>
+ *   <li>lobbies: {@code lobby} + {@code peerId}; peerId 0 is the lobby's own item (mode, sealed,
+ *       peerCount, joinSeq), every other peerId a member (connectionId, ext, seq). The live-lobby
+ *       counter sits at lobby {@code #live}, a name no client can ask for.</li>
+ * </ul>
+ * No Scan: a lobby is one Query, a member or connection one GetItem. Caps, unique ids and sealing are
+ * conditions of the writes that admit a peer, so racing Lambdas cannot get past them.
+ * Every item has {@code expiresAt} (the table's TTL attribute) and is treated as absent once past it.
+ */
+public final class DynamoDbSignalingStore implements SignalingStore {
+
+    /** API Gateway closes a connection after 2 h; items outlive that by a margin and then expire. */
+    static final Duration ITEM_LIFETIME = Duration.ofHours(2).plusMinutes(10);
+    /** How long a departed member's tombstone keeps late relays to it from being errors. */
+    static final Duration TOMBSTONE_LIFETIME = Duration.ofMinutes(2);
+    private static final String LIVE_COUNTER = "#live";
+    private static final int LOBBY_ITEM = 0;
+    private static final int MAX_ATTEMPTS = 64;
+
+    private final DynamoDbClient dynamo;
+    private final TableNames tables;
+
+    public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+    }
+
+    @Override
+    public void putConnection(String connectionId, boolean extensions, Instant now) {
+        dynamo.putItem(b -> b.tableName(tables.connections()).item(Map.of(
+                "connectionId", s(connectionId),
+                "ext", bool(extensions),
+                "connectedAt", n(now.getEpochSecond()),
+                "expiresAt", n(now.plus(ITEM_LIFETIME).getEpochSecond()))));
+    }
+
+    @Override
+    public Optional<Connection> connection(String connectionId, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
+                .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
+        if (!live(item, now)) {
+            return Optional.empty();
+        }
+        Optional<Connection.Membership> membership = item.containsKey("lobby")
+                ? Optional.of(new Connection.Membership(item.get("lobby").s(), intOf(item, "peerId"),
+                        item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER))
+                : Optional.empty();
+        return Optional.of(new Connection(connectionId, item.get("ext").bool(), membership));
+    }
+
+    @Override
+    public JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now) {
+        long expires = now.plus(ITEM_LIFETIME).getEpochSecond();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String name = names.get();
+            Map<String, AttributeValue> lobbyItem = new HashMap<>(lobbyKey(name, LOBBY_ITEM));
+            lobbyItem.putAll(Map.of(
+                    "mesh", bool(mode.isMesh()), "sealed", bool(false), "peerCount", n(1), "joinSeq", n(1),
+                    "createdAt", n(now.getEpochSecond()), "expiresAt", n(expires)));
+            List<TransactWriteItem> writes = List.of(
+                    put(Put.builder().tableName(tables.lobbies()).item(lobbyItem)
+                            .conditionExpression("attribute_not_exists(lobby)").build()),
+                    update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(LIVE_COUNTER, LOBBY_ITEM))
+                            .updateExpression("SET liveLobbies = if_not_exists(liveLobbies, :zero) + :one, expiresAt = :exp")
+                            .conditionExpression("attribute_not_exists(liveLobbies) OR liveLobbies < :max")
+                            .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":max", n(maxLobbies),
+                                    ":exp", n(now.plus(ITEM_LIFETIME.multipliedBy(2)).getEpochSecond())))
+                            .build()),
+                    put(memberPut(name, PeerIds.HOST, creator, 1, now)),
+                    update(membershipUpdate(creator.connectionId(), name, PeerIds.HOST, mode, now)));
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+                return new JoinOutcome.Joined(name, PeerIds.HOST, mode, List.of());
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (failed(reasons, 3)) {
+                    return alreadyJoinedOrGone(reasons.get(3), now);
+                }
+                if (failed(reasons, 1)) {
+                    return new JoinOutcome.Refused(ErrorReason.TOO_MANY_LOBBIES);
+                }
+                // A name collision (reason 0 or 2) or a conflicting transaction: try again.
+                backOff(attempt);
+            }
+        }
+        throw new IllegalStateException("could not create a lobby after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    @Override
+    public JoinOutcome joinLobby(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(tables.lobbies())
+                    .key(lobbyKey(lobby, LOBBY_ITEM)).consistentRead(true)).item();
+            if (!live(meta, now) || !meta.containsKey("mesh")) {
+                return new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND);
+            }
+            if (meta.get("sealed").bool()) {
+                return new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED);
+            }
+            if (intOf(meta, "peerCount") >= maxPeers) {
+                return new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS);
+            }
+            LobbyMode mode = meta.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+            long seq = Long.parseLong(meta.get("joinSeq").n());
+            long next = seq + 1;
+            int peerId = peerIds.getAsInt();
+            List<TransactWriteItem> writes = List.of(
+                    // joinSeq = :seq: nobody was admitted since our read, so our seq is the next one.
+                    update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(lobby, LOBBY_ITEM))
+                            .updateExpression("SET peerCount = peerCount + :one, joinSeq = :next")
+                            .conditionExpression("joinSeq = :seq AND sealed = :false AND peerCount < :max AND expiresAt > :now")
+                            .expressionAttributeValues(Map.of(":one", n(1), ":next", n(next), ":seq", n(seq),
+                                    ":false", bool(false), ":max", n(maxPeers), ":now", n(now.getEpochSecond())))
+                            .build()),
+                    put(memberPut(lobby, peerId, joiner, next, now)),
+                    update(membershipUpdate(joiner.connectionId(), lobby, peerId, mode, now)));
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (failed(reasons, 2)) {
+                    return alreadyJoinedOrGone(reasons.get(2), now);
+                }
+                // The lobby changed under us (another join, a seal), the id was taken, or a conflict:
+                // read again and retry; the re-read tells a sealed or full lobby apart.
+                backOff(attempt);
+                continue;
+            }
+            List<Member> earlier = query(lobby, now).members().stream()
+                    .filter(m -> m.seq() < next)
+                    .toList();
+            return new JoinOutcome.Joined(lobby, peerId, mode, earlier);
+        }
+        throw new IllegalStateException("could not join lobby after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    @Override
+    public MemberLookup member(String lobby, int peerId, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.lobbies())
+                .key(lobbyKey(lobby, peerId)).consistentRead(true)).item();
+        if (!live(item, now) || !item.containsKey("connectionId")) {
+            return new MemberLookup.Unknown();
+        }
+        if (item.containsKey("leftAt")) {
+            return new MemberLookup.RecentlyLeft();
+        }
+        return new MemberLookup.Present(member(item));
+    }
+
+    @Override
+    public Optional<Lobby> seal(String lobby, Instant now) {
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, LOBBY_ITEM))
+                    .updateExpression("SET sealed = :true")
+                    .conditionExpression("attribute_exists(mesh) AND expiresAt > :now")
+                    .expressionAttributeValues(Map.of(":true", bool(true), ":now", n(now.getEpochSecond()))));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+        LobbyQuery result = query(lobby, now);
+        return result.meta().map(meta -> new Lobby(lobby, modeOf(meta), true, result.members()));
+    }
+
+    @Override
+    public LeaveOutcome removeConnection(String connectionId, Instant now) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(tables.connections())
+                .key(Map.of("connectionId", s(connectionId))).returnValues(ReturnValue.ALL_OLD)).attributes();
+        if (old == null || !old.containsKey("lobby")) {
+            return new LeaveOutcome.NotInLobby();
+        }
+        String lobby = old.get("lobby").s();
+        int peerId = intOf(old, "peerId");
+        LobbyMode mode = old.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+        return peerId == PeerIds.HOST
+                ? destroyLobby(lobby, mode, now)
+                : leaveLobby(lobby, peerId, connectionId, mode, now);
+    }
+
+    /** The host left: delete the lobby item first, so no join can commit, then every member. */
+    private LeaveOutcome destroyLobby(String lobby, LobbyMode mode, Instant now) {
+        Map<String, AttributeValue> meta = dynamo.deleteItem(b -> b.tableName(tables.lobbies())
+                .key(lobbyKey(lobby, LOBBY_ITEM)).returnValues(ReturnValue.ALL_OLD)).attributes();
+        boolean existed = meta != null && meta.containsKey("mesh");
+        if (existed) {
+            try {
+                dynamo.updateItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(LIVE_COUNTER, LOBBY_ITEM))
+                        .updateExpression("ADD liveLobbies :minusOne")
+                        .conditionExpression("liveLobbies > :zero")
+                        .expressionAttributeValues(Map.of(":minusOne", n(-1), ":zero", n(0))));
+            } catch (ConditionalCheckFailedException e) {
+                // Already zero (the counter expired and restarted): nothing to give back.
+            }
+        }
+        List<Map<String, AttributeValue>> items = queryItems(lobby);
+        List<Member> remaining = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            int id = intOf(item, "peerId");
+            if (id == LOBBY_ITEM) {
+                continue;
+            }
+            if (id != PeerIds.HOST && live(item, now) && !item.containsKey("leftAt")) {
+                remaining.add(member(item));
+            }
+            dynamo.deleteItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, id)));
+        }
+        boolean sealed = existed && meta.get("sealed").bool();
+        return new LeaveOutcome.Left(lobby, PeerIds.HOST, mode, sealed, true, remaining);
+    }
+
+    /** A guest left: its member item becomes a short-lived tombstone and the count goes down, atomically. */
+    private LeaveOutcome leaveLobby(String lobby, int peerId, String connectionId, LobbyMode mode, Instant now) {
+        List<TransactWriteItem> writes = List.of(
+                update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(lobby, peerId))
+                        .updateExpression("SET leftAt = :now, expiresAt = :tomb")
+                        .conditionExpression("connectionId = :conn AND attribute_not_exists(leftAt)")
+                        .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":conn", s(connectionId),
+                                ":tomb", n(now.plus(TOMBSTONE_LIFETIME).getEpochSecond())))
+                        .build()),
+                update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(lobby, LOBBY_ITEM))
+                        .updateExpression("ADD peerCount :minusOne")
+                        .conditionExpression("attribute_exists(mesh)")
+                        .expressionAttributeValues(Map.of(":minusOne", n(-1)))
+                        .build()));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+                break;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (failed(reasons, 0)) {
+                    return new LeaveOutcome.NotInLobby(); // someone already processed this departure
+                }
+                if (failed(reasons, 1)) {
+                    // The lobby is gone (its host left and closed everyone): just drop our member item.
+                    dynamo.deleteItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, peerId)));
+                    return new LeaveOutcome.Left(lobby, peerId, mode, false, true, List.of());
+                }
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                backOff(attempt);
+            }
+        }
+        LobbyQuery result = query(lobby, now);
+        boolean sealed = result.meta().map(meta -> meta.get("sealed").bool()).orElse(false);
+        return new LeaveOutcome.Left(lobby, peerId, mode, sealed, result.meta().isEmpty(), result.members());
+    }
+
+    private record LobbyQuery(Optional<Map<String, AttributeValue>> meta, List<Member> members) {
+    }
+
+    /** The lobby item and its present members, in join order (one strongly consistent Query). */
+    private LobbyQuery query(String lobby, Instant now) {
+        Optional<Map<String, AttributeValue>> meta = Optional.empty();
+        List<Member> members = new ArrayList<>();
+        for (Map<String, AttributeValue> item : queryItems(lobby)) {
+            if (!live(item, now)) {
+                continue;
+            }
+            if (intOf(item, "peerId") == LOBBY_ITEM) {
+                meta = Optional.of(item);
+            } else if (!item.containsKey("leftAt")) {
+                members.add(member(item));
+            }
+        }
+        members.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        return new LobbyQuery(meta, members);
+    }
+
+    private List<Map<String, AttributeValue>> queryItems(String lobby) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder request = QueryRequest.builder().tableName(tables.lobbies())
+                    .keyConditionExpression("lobby = :lobby")
+                    .expressionAttributeValues(Map.of(":lobby", s(lobby)))
+                    .consistentRead(true);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamo.query(request.build());
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    private Put memberPut(String lobby, int peerId, Connection connection, long seq, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(lobbyKey(lobby, peerId));
+        item.putAll(Map.of(
+                "connectionId", s(connection.connectionId()), "ext", bool(connection.extensions()),
+                "seq", n(seq), "joinedAt", n(now.getEpochSecond()),
+                "expiresAt", n(now.plus(ITEM_LIFETIME).getEpochSecond())));
+        return Put.builder().tableName(tables.lobbies()).item(item)
+                .conditionExpression("attribute_not_exists(lobby)").build();
+    }
+
+    /** Records the membership on the connection, only if it is live and not in a lobby yet. */
+    private Update membershipUpdate(String connectionId, String lobby, int peerId, LobbyMode mode, Instant now) {
+        return Update.builder().tableName(tables.connections()).key(Map.of("connectionId", s(connectionId)))
+                .updateExpression("SET lobby = :lobby, peerId = :peer, mesh = :mesh")
+                .conditionExpression("attribute_exists(connectionId) AND attribute_not_exists(lobby) AND expiresAt > :now")
+                .expressionAttributeValues(Map.of(":lobby", s(lobby), ":peer", n(peerId), ":mesh", bool(mode.isMesh()),
+                        ":now", n(now.getEpochSecond())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    private static JoinOutcome alreadyJoinedOrGone(CancellationReason reason, Instant now) {
+        Map<String, AttributeValue> old = reason.item();
+        return live(old, now) ? new JoinOutcome.Refused(ErrorReason.ALREADY_IN_LOBBY) : new JoinOutcome.NotConnected();
+    }
+
+    private static boolean failed(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    /** Full jitter: racing joiners spread out instead of colliding again in lockstep. */
+    private static void backOff(int attempt) {
+        long cap = Math.min(200, 5L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying", e);
+        }
+    }
+
+    private static Member member(Map<String, AttributeValue> item) {
+        return new Member(intOf(item, "peerId"), item.get("connectionId").s(), item.get("ext").bool(),
+                Long.parseLong(item.get("seq").n()));
+    }
+
+    private static LobbyMode modeOf(Map<String, AttributeValue> meta) {
+        return meta.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+    }
+
+    private static boolean live(Map<String, AttributeValue> item, Instant now) {
+        return item != null && !item.isEmpty() && item.containsKey("expiresAt")
+                && Long.parseLong(item.get("expiresAt").n()) > now.getEpochSecond();
+    }
+
+    private static Map<String, AttributeValue> lobbyKey(String lobby, int peerId) {
+        return Map.of("lobby", s(lobby), "peerId", n(peerId));
+    }
+
+    private static TransactWriteItem put(Put put) {
+        return TransactWriteItem.builder().put(put).build();
+    }
+
+    private static TransactWriteItem update(Update update) {
+        return TransactWriteItem.builder().update(update).build();
+    }
+
+    private static int intOf(Map<String, AttributeValue> item, String name) {
+        return Integer.parseInt(item.get(name).n());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.godotsignal.store;
+
+import dev.godotsignal.lobby.LobbyMode;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Connections and lobbies, with every rule that needs atomicity (caps, unique ids, sealed lobbies)
+ * enforced by the store itself. Items past their expiry are treated as absent.
+ */
+public interface SignalingStore {
+
+    void putConnection(String connectionId, boolean extensions, Instant now);
+
+
+    Optional<Connection> connection(String connectionId, Instant now);
+
+    /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
+    JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
+
+    /** Admits the connection to {@code lobby} under a fresh id from {@code peerIds}, if it is live, unsealed and not full. */
+    JoinOutcome joinLobby(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+
+    /** Looks {@code peerId} up in {@code lobby} (one key read). */
+    MemberLookup member(String lobby, int peerId, Instant now);
+
+    /** Marks the lobby sealed; returns it as sealed, or empty when it no longer exists. */
+    Optional<Lobby> seal(String lobby, Instant now);
+
+    /** Removes the connection and its membership; a host's leaving destroys the lobby. Idempotent. */
+    LeaveOutcome removeConnection(String connectionId, Instant now);
+}

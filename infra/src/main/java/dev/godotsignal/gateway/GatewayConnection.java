@@ -1,0 +1,99 @@
+package dev.godotsignal.gateway;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/** One client connection, as the management API and the route events see it. */
+final class GatewayConnection {
+    final String id;
+    final Instant connectedAt;
+    final String sourceIp;
+    final String userAgent;
+    private volatile Instant lastActiveAt;
+    private volatile Session session;
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private final Object sendLock = new Object();
+
+    GatewayConnection(String id, Instant connectedAt, String sourceIp, String userAgent) {
+        this.id = id;
+        this.connectedAt = connectedAt;
+        this.lastActiveAt = connectedAt;
+        this.sourceIp = sourceIp;
+        this.userAgent = userAgent;
+    }
+
+    void opened(Session session) {
+        this.session = session;
+    }
+
+    void touched() {
+        lastActiveAt = Instant.now();
+    }
+
+    Instant lastActiveAt() {
+        return lastActiveAt;
+    }
+
+    boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen() && !disconnected.get();
+    }
+
+    /**
+     * Sends one frame (text when the payload is UTF-8, binary otherwise) and waits until it is
+     * written, as API Gateway's POST does.
+     */
+    boolean send(byte[] payload) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return false;
+        }
+        Optional<String> text = utf8(payload);
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Callback done = Callback.from(() -> written.complete(null), written::completeExceptionally);
+        synchronized (sendLock) {
+            if (text.isPresent()) {
+                s.sendText(text.get(), done);
+            } else {
+                s.sendBinary(ByteBuffer.wrap(payload), done);
+            }
+        }
+        try {
+            written.get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> utf8(byte[] payload) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    void close(int code, String reason) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(code, reason, Callback.NOOP);
+        }
+    }
+
+    /** True exactly once: the first caller runs $disconnect. */
+    boolean markDisconnected() {
+        return disconnected.compareAndSet(false, true);
+    }
+}

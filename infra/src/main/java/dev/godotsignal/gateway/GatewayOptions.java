@@ -1,0 +1,104 @@
+package dev.godotsignal.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** How to run the local gateway; every field has the default API Gateway or the demo client expects. */
+public record GatewayOptions(
+        int port,
+        Optional<String> host,
+        Path template,
+        Optional<Path> dataDir,
+        Map<String, String> parameterOverrides,
+        Duration idleTimeout,
+        Duration maxConnectionDuration,
+        boolean verbose) {
+
+    public static final int DEFAULT_PORT = 9080;
+
+    public GatewayOptions {
+        parameterOverrides = Map.copyOf(parameterOverrides);
+    }
+
+    public static GatewayOptions defaults() {
+        return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
+                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), true);
+    }
+
+    public GatewayOptions withPort(int port) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, verbose);
+    }
+
+    public GatewayOptions withParameters(Map<String, String> parameters) {
+        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, verbose);
+    }
+
+    public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, verbose);
+    }
+
+    public GatewayOptions quiet() {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, false);
+    }
+
+    static final String USAGE = """
+            Usage: ./run-local [options]
+              --port N                  listen on port N (default 9080; 0 picks a free port)
+              --host ADDR               bind to ADDR only (default: loopback, IPv4 and IPv6)
+              --data DIR                keep DynamoDB Local's data in DIR (default: in memory)
+              --template FILE           the SAM template (default: sam-template.yaml)
+              --param Name=Value        override a template parameter (repeatable), e.g. --param MaxPeersPerLobby=8
+              --idle-timeout SECONDS    close idle connections (default 600, as API Gateway)
+              --max-connection SECONDS  close connections after this long (default 7200, as API Gateway)
+              --quiet                   do not log every route invocation
+              --help                    this text
+            """;
+
+    /** Parses command-line flags; throws IllegalArgumentException with a readable message. */
+    public static GatewayOptions parse(String[] args) {
+        GatewayOptions o = defaults();
+        int port = o.port;
+        Optional<String> host = o.host;
+        Path template = o.template;
+        Optional<Path> data = o.dataDir;
+        Map<String, String> params = new LinkedHashMap<>();
+        Duration idle = o.idleTimeout;
+        Duration max = o.maxConnectionDuration;
+        boolean verbose = true;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--port" -> port = Integer.parseInt(value(args, ++i, arg));
+                case "--host" -> host = Optional.of(value(args, ++i, arg));
+                case "--data" -> data = Optional.of(Path.of(value(args, ++i, arg)));
+                case "--template" -> template = Path.of(value(args, ++i, arg));
+                case "--param" -> {
+                    String kv = value(args, ++i, arg);
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--param takes Name=Value, got " + kv);
+                    }
+                    params.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--idle-timeout" -> idle = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
+                case "--max-connection" -> max = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
+                case "--quiet" -> verbose = false;
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535");
+        }
+        return new GatewayOptions(port, host, template, data, params, idle, max, verbose);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+}
