@@ -1,0 +1,239 @@
+package dev.godotsignal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.localdb.DynamoDbLocal;
+import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.template.SamTemplate;
+import dev.godotsignal.testing.TestGateways;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store against DynamoDB Local, with the tables the template declares. */
+class DynamoDbSignalingStoreTest {
+    static DynamoDbLocal dynamo;
+    static List<SamTemplate.TableSpec> specs;
+    static final LobbyNames NAMES = new LobbyNames(new SecureRandom());
+    static final PeerIds IDS = new PeerIds(new SecureRandom());
+    static final AtomicInteger TABLE_SETS = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dynamo = DynamoDbLocal.start(Optional.empty());
+        specs = SamTemplate.load(TestGateways.template(), Map.of()).tables();
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.close();
+    }
+
+    /** A store on its own fresh pair of tables (so the live-lobby counter starts at zero). */
+    static SignalingStore freshStore() {
+        String suffix = "-" + TABLE_SETS.incrementAndGet();
+        List<SamTemplate.TableSpec> renamed = specs.stream()
+                .map(t -> new SamTemplate.TableSpec(t.logicalId(), t.tableName() + suffix, t.keys(),
+                        t.attributeTypes(), t.globalIndexes(), t.ttlAttribute()))
+                .toList();
+        dynamo.createTables(renamed);
+        return new DynamoDbSignalingStore(dynamo.client(),
+                new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix));
+    }
+
+    static Connection connected(SignalingStore store, Instant now) {
+        String id = UUID.randomUUID().toString();
+        store.putConnection(id, false, now);
+        return store.connection(id, now).orElseThrow();
+    }
+
+    static String createLobby(SignalingStore store, LobbyMode mode, Instant now) {
+        JoinOutcome outcome = store.createLobby(connected(store, now), mode, NAMES::next, 100, now);
+        JoinOutcome.Joined joined = assertInstanceOf(JoinOutcome.Joined.class, outcome);
+        assertEquals(1, joined.peerId());
+        return joined.lobby();
+    }
+
+    @Test
+    void theCreatorIsPeerOneAndTheConnectionRecordsItsMembership() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        Connection host = connected(store, now);
+        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.CLIENT_SERVER, NAMES::next, 10, now);
+        Connection after = store.connection(host.connectionId(), now).orElseThrow();
+        assertEquals(Optional.of(new Connection.Membership(joined.lobby(), 1, LobbyMode.CLIENT_SERVER)), after.membership());
+    }
+
+    @Test
+    void aNameAlreadyLiveIsNeverReused() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String first = createLobby(store, LobbyMode.MESH, now);
+        List<String> names = new ArrayList<>(List.of(first, first, "SecondName0000000000x"));
+        JoinOutcome.Joined second = (JoinOutcome.Joined) store.createLobby(connected(store, now), LobbyMode.MESH,
+                () -> names.remove(0), 10, now);
+        assertEquals("SecondName0000000000x", second.lobby());
+    }
+
+    @Test
+    void idsAreUniqueEvenWhenTheGeneratorRepeatsItself() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, now);
+        List<Integer> ids = new ArrayList<>(List.of(5, 5, 5, 7));
+        JoinOutcome.Joined a = (JoinOutcome.Joined) store.joinLobby(connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        JoinOutcome.Joined b = (JoinOutcome.Joined) store.joinLobby(connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        assertEquals(5, a.peerId());
+        assertEquals(7, b.peerId(), "the colliding 5s were checked and refused");
+    }
+
+    @Test
+    void racingJoinsNeverPassTheCapAndAnnounceEveryPairExactlyOnce() throws Exception {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, now);
+        int cap = 8;
+        int racers = 40;
+        List<Connection> joiners = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            joiners.add(connected(store, now));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<JoinOutcome>> futures = new ArrayList<>();
+        for (Connection joiner : joiners) {
+            futures.add(pool.submit(() -> {
+                go.await();
+                return store.joinLobby(joiner, lobby, IDS::nextGuest, cap, now);
+            }));
+        }
+        go.countDown();
+        List<JoinOutcome.Joined> admitted = new ArrayList<>();
+        int refused = 0;
+        for (Future<JoinOutcome> f : futures) {
+            JoinOutcome outcome = f.get();
+            if (outcome instanceof JoinOutcome.Joined joined) {
+                admitted.add(joined);
+            } else {
+                assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS), outcome);
+                refused++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(cap - 1, admitted.size(), "the host plus exactly cap-1 guests");
+        assertEquals(racers - cap + 1, refused);
+        Set<Integer> ids = new HashSet<>(List.of(1));
+        admitted.forEach(j -> ids.add(j.peerId()));
+        assertEquals(cap, ids.size(), "unique ids");
+        // Each joiner announces itself to the peers admitted before it: every pair exactly once.
+        Set<String> pairs = new HashSet<>();
+        for (JoinOutcome.Joined j : admitted) {
+            for (Member earlier : j.earlier()) {
+                assertTrue(pairs.add(Math.min(j.peerId(), earlier.peerId()) + "-" + Math.max(j.peerId(), earlier.peerId())),
+                        "pair announced twice");
+            }
+        }
+        assertEquals(cap * (cap - 1) / 2, pairs.size());
+    }
+
+    @Test
+    void aConnectionJoinsOneLobbyOnlyEvenWhenRacing() throws Exception {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String one = createLobby(store, LobbyMode.MESH, now);
+        String two = createLobby(store, LobbyMode.MESH, now);
+        Connection racer = connected(store, now);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<JoinOutcome> a = pool.submit(() -> store.joinLobby(racer, one, IDS::nextGuest, 8, now));
+        Future<JoinOutcome> b = pool.submit(() -> store.joinLobby(racer, two, IDS::nextGuest, 8, now));
+        List<JoinOutcome> outcomes = List.of(a.get(), b.get());
+        pool.shutdown();
+        assertEquals(1, outcomes.stream().filter(o -> o instanceof JoinOutcome.Joined).count());
+        assertTrue(outcomes.contains(new JoinOutcome.Refused(ErrorReason.ALREADY_IN_LOBBY)));
+    }
+
+    @Test
+    void sealedUnknownAndExpiredLobbiesRefuseJoins() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, now);
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+                store.joinLobby(connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
+        Instant later = now.plus(Duration.ofHours(3)); // past every item's TTL, though DynamoDB has not deleted it yet
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+                store.joinLobby(connected(store, later), lobby, IDS::nextGuest, 8, later));
+        assertTrue(store.seal(lobby, now).orElseThrow().sealed());
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED),
+                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 8, now));
+    }
+
+    @Test
+    void expiredConnectionsAreAbsent() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        Connection c = connected(store, now);
+        assertTrue(store.connection(c.connectionId(), now.plus(Duration.ofHours(1))).isPresent());
+        assertTrue(store.connection(c.connectionId(), now.plus(Duration.ofHours(3))).isEmpty());
+        assertInstanceOf(JoinOutcome.NotConnected.class,
+                store.createLobby(c, LobbyMode.MESH, NAMES::next, 10, now.plus(Duration.ofHours(3))));
+    }
+
+    @Test
+    void aGuestLeavingFreesItsSlotAndLeavesATombstone() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, now);
+        Connection guest = connected(store, now);
+        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.joinLobby(guest, lobby, IDS::nextGuest, 2, now);
+        assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS),
+                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 2, now));
+
+        LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
+        assertEquals(joined.peerId(), left.peerId());
+        assertEquals(List.of(1), left.remaining().stream().map(Member::peerId).toList());
+        assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, joined.peerId(), now));
+        assertInstanceOf(MemberLookup.Unknown.class, store.member(lobby, joined.peerId(), now.plus(Duration.ofMinutes(5))));
+        assertInstanceOf(JoinOutcome.Joined.class, store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 2, now));
+        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
+    }
+
+    @Test
+    void theHostLeavingDestroysTheLobbyAndFreesALobbySlot() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        Connection host = connected(store, now);
+        String lobby = ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now)).lobby();
+        Connection guest = connected(store, now);
+        store.joinLobby(guest, lobby, IDS::nextGuest, 8, now);
+        assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_LOBBIES),
+                store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
+
+        LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(host.connectionId(), now);
+        assertTrue(left.lobbyDestroyed());
+        assertEquals(List.of(guest.connectionId()), left.remaining().stream().map(Member::connectionId).toList());
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 8, now));
+        assertInstanceOf(JoinOutcome.Joined.class, store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
+        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
+    }
+}
