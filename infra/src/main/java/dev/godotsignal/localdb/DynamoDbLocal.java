@@ -88,6 +88,11 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     /** Creates the template's tables (keys, indexes, TTL); tables that exist already (persistent data) are kept. */
     public void createTables(List<SamTemplate.TableSpec> tables) {
+        createTables(client, tables);
+    }
+
+    /** The same for any DynamoDB endpoint (LocalStack in its tests). */
+    public static void createTables(DynamoDbClient client, List<SamTemplate.TableSpec> tables) {
         for (SamTemplate.TableSpec table : tables) {
             try {
                 client.createTable(b -> b.tableName(table.tableName())

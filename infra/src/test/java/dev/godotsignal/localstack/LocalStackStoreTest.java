@@ -1,0 +1,76 @@
+package dev.godotsignal.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.localdb.DynamoDbLocal;
+import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.store.Connection;
+import dev.godotsignal.store.DynamoDbSignalingStore;
+import dev.godotsignal.store.JoinOutcome;
+import dev.godotsignal.store.LeaveOutcome;
+import dev.godotsignal.store.SignalingStore;
+import dev.godotsignal.store.TableNames;
+import dev.godotsignal.template.SamTemplate;
+import dev.godotsignal.testing.TestGateways;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The store against LocalStack's DynamoDB, pinned to the last community image (4.14.0). Needs a
+ * Docker engine: without one, JUnit reports these tests as skipped ("disabledWithoutDocker").
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class LocalStackStoreTest {
+    @Container
+    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
+            .withServices("dynamodb");
+
+    static SignalingStore store;
+
+    @BeforeAll
+    static void tables() throws Exception {
+        DynamoDbClient client = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .endpointOverride(LOCALSTACK.getEndpoint())
+                .region(Region.of(LOCALSTACK.getRegion()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
+                .build();
+        DynamoDbLocal.createTables(client, SamTemplate.load(TestGateways.template(), Map.of()).tables());
+        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable"));
+    }
+
+    @Test
+    void createJoinSealAndLeave() {
+        Instant now = Instant.now();
+        store.putConnection("host", false, now);
+        store.putConnection("guest", true, now);
+        store.putConnection("late", false, now);
+        Connection host = store.connection("host", now).orElseThrow();
+        JoinOutcome.Joined created = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH,
+                new LobbyNames(new SecureRandom())::next, 10, now);
+        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.joinLobby(store.connection("guest", now).orElseThrow(),
+                created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now);
+        assertEquals(1, joined.earlier().size());
+        store.seal(created.lobby(), now).orElseThrow();
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED), store.joinLobby(
+                store.connection("late", now).orElseThrow(), created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now));
+        assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
+    }
+}
