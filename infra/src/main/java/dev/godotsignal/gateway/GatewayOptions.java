@@ -15,6 +15,7 @@ public record GatewayOptions(
         Map<String, String> parameterOverrides,
         Duration idleTimeout,
         Duration maxConnectionDuration,
+        Optional<Path> webRoot,
         boolean verbose) {
 
     public static final int DEFAULT_PORT = 9080;
@@ -25,23 +26,31 @@ public record GatewayOptions(
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
-                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), true);
+                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")), true);
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
     }
 
     public GatewayOptions withParameters(Map<String, String> parameters) {
-        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, verbose);
     }
 
     public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, verbose);
+    }
+
+    public GatewayOptions withTemplate(Path template) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
+    }
+
+    public GatewayOptions withWebRoot(Optional<Path> webRoot) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
     }
 
     public GatewayOptions quiet() {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, false);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, false);
     }
 
     static final String USAGE = """
@@ -50,6 +59,7 @@ public record GatewayOptions(
               --host ADDR               bind to ADDR only (default: loopback, IPv4 and IPv6)
               --data DIR                keep DynamoDB Local's data in DIR (default: in memory)
               --template FILE           the SAM template (default: sam-template.yaml)
+              --web DIR                 serve the web client and demo page from DIR (default: clients/web)
               --param Name=Value        override a template parameter (repeatable), e.g. --param MaxPeersPerLobby=8
               --idle-timeout SECONDS    close idle connections (default 600, as API Gateway)
               --max-connection SECONDS  close connections after this long (default 7200, as API Gateway)
@@ -67,6 +77,7 @@ public record GatewayOptions(
         Map<String, String> params = new LinkedHashMap<>();
         Duration idle = o.idleTimeout;
         Duration max = o.maxConnectionDuration;
+        Optional<Path> web = o.webRoot;
         boolean verbose = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -75,6 +86,7 @@ public record GatewayOptions(
                 case "--host" -> host = Optional.of(value(args, ++i, arg));
                 case "--data" -> data = Optional.of(Path.of(value(args, ++i, arg)));
                 case "--template" -> template = Path.of(value(args, ++i, arg));
+                case "--web" -> web = Optional.of(Path.of(value(args, ++i, arg)));
                 case "--param" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');
@@ -92,7 +104,7 @@ public record GatewayOptions(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }
-        return new GatewayOptions(port, host, template, data, params, idle, max, verbose);
+        return new GatewayOptions(port, host, template, data, params, idle, max, web, verbose);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -66,6 +66,8 @@ public final class LocalGateway implements AutoCloseable {
     private final SamTemplate template;
     private final DynamoDbLocal dynamo;
     private final Map<String, LocalFunction> routes = new LinkedHashMap<>();
+    /** Routes answered by API Gateway itself (MOCK integrations): no function runs. */
+    private final java.util.Set<String> mockRoutes = new java.util.HashSet<>();
     private final Map<String, GatewayConnection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations = Executors.newCachedThreadPool(daemon("lambda"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
@@ -140,14 +142,19 @@ public final class LocalGateway implements AutoCloseable {
         server.setHandler(upgrade);
         server.start();
         log.accept("routes: " + String.join(", ", routes.keySet().stream()
-                .map(key -> key + " -> " + routes.get(key).name()).toList()));
+                .map(key -> key + " -> " + routes.get(key).name()).toList())
+                + (mockRoutes.isEmpty() ? "" : ", " + String.join(", ", mockRoutes) + " -> MOCK"));
     }
 
     /** Each route's function gets the template's variables plus what points its SDK clients here. */
     private void wireRoutes(int port) {
         Map<String, LocalFunction> byFunction = new LinkedHashMap<>();
         template.routes().forEach((key, route) -> {
-            LocalFunction function = byFunction.computeIfAbsent(route.functionId(), id -> {
+            if (route.functionId().isEmpty()) {
+                mockRoutes.add(key);
+                return;
+            }
+            LocalFunction function = byFunction.computeIfAbsent(route.functionId().get(), id -> {
                 SamTemplate.FunctionSpec spec = template.functions().get(id);
                 Map<String, String> env = new LinkedHashMap<>(spec.environment());
                 env.put("AWS_REGION", SamTemplate.REGION);
@@ -281,13 +288,16 @@ public final class LocalGateway implements AutoCloseable {
                 for (String part : selectionField.split("\\.")) {
                     node = node == null ? null : node.get(part);
                 }
-                if (node != null && node.isTextual() && routes.containsKey(node.asText())
-                        && !node.asText().startsWith("$")) {
+                if (node != null && node.isTextual() && !node.asText().startsWith("$")
+                        && (routes.containsKey(node.asText()) || mockRoutes.contains(node.asText()))) {
                     routeKey = node.asText();
                 }
             } catch (Exception notJson) {
                 // Not JSON: $default.
             }
+        }
+        if (mockRoutes.contains(routeKey)) {
+            return; // answered by the MOCK integration; no route response is configured, so nothing is sent
         }
         LocalFunction function = routes.get(routeKey);
         if (function == null) {
@@ -354,6 +364,9 @@ public final class LocalGateway implements AutoCloseable {
 
     private final class HttpRoutes extends Handler.Abstract {
         private final ManagementApi management = new ManagementApi(connections, log);
+        private final Optional<StaticFiles> web = options.webRoot()
+                .filter(java.nio.file.Files::isDirectory)
+                .map(StaticFiles::new);
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -362,7 +375,14 @@ public final class LocalGateway implements AutoCloseable {
                 management.handle(request, response, callback, path);
                 return true;
             }
-            if (path.equals("/") && request.getMethod().equals("GET")) {
+            if (request.getMethod().equals("GET") && web.isPresent()) {
+                Optional<java.nio.file.Path> file = web.get().resolve(path);
+                if (file.isPresent()) {
+                    web.get().serve(file.get(), response, callback);
+                    return true;
+                }
+            }
+            if ((path.equals("/") || path.equals("/status")) && request.getMethod().equals("GET")) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
                 Content.Sink.write(response, true, "Godot WebRTC signaling (local gateway)\n"
                         + "WebSocket: " + url() + "  or  " + stageUrl() + "\n"

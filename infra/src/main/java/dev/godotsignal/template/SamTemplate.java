@@ -23,7 +23,8 @@ public final class SamTemplate {
     public static final String ACCOUNT = "000000000000";
     public static final String LOCAL_API_ID = "local";
 
-    public record Route(String routeKey, String functionId) {
+    /** A route and the function it invokes; {@code functionId} is empty for a MOCK integration (answered by API Gateway). */
+    public record Route(String routeKey, Optional<String> functionId) {
     }
 
     public record FunctionSpec(String logicalId, String handler, Map<String, String> environment,
@@ -202,12 +203,15 @@ public final class SamTemplate {
                 .filter(ref -> resources.containsKey(ref) && type(ref).equals("AWS::ApiGatewayV2::Integration"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("route " + id + " (" + key + ") has no integration target"));
+        if ("MOCK".equals(resolve(properties(integration).get("IntegrationType")))) {
+            return new Route(key, Optional.empty());
+        }
         Set<String> uriRefs = referencedIds(properties(integration).get("IntegrationUri"));
         String function = functions.keySet().stream()
                 .filter(fn -> uriRefs.stream().anyMatch(ref -> ref.equals(fn) || ref.startsWith(fn + "Alias") || ref.startsWith(fn + ".")))
                 .max((a, b) -> Integer.compare(a.length(), b.length()))
                 .orElseThrow(() -> new IllegalArgumentException("integration " + integration + " invokes no function of this template"));
-        return new Route(key, function);
+        return new Route(key, Optional.of(function));
     }
 
     private static final Pattern SUB_VAR = Pattern.compile("\\$\\{([^}!]+)}");

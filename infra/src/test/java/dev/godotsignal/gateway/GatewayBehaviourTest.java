@@ -78,9 +78,7 @@ class GatewayBehaviourTest {
 
     @Test
     void idleConnectionsCloseAndTheirDisconnectIsHandled() throws Exception {
-        GatewayOptions base = GatewayOptions.defaults().withPort(0).quiet();
-        GatewayOptions options = new GatewayOptions(0, base.host(), TestGateways.template(), base.dataDir(),
-                Map.of(), Duration.ofSeconds(1), Duration.ofHours(2), false);
+        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
         try (LocalGateway gateway = LocalGateway.start(options);
              WsClient host = WsClient.connect(gateway.url());
              WsClient idle = WsClient.connect(gateway.url())) {
@@ -100,10 +98,22 @@ class GatewayBehaviourTest {
     }
 
     @Test
+    void theKeepAliveRouteKeepsAnIdleConnectionOpenWithoutAnyFunction() throws Exception {
+        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
+        try (LocalGateway gateway = LocalGateway.start(options);
+             WsClient ws = WsClient.connect(gateway.url())) {
+            for (int i = 0; i < 8; i++) {
+                ws.send("{\"action\":\"ping\"}");
+                Thread.sleep(300);
+            }
+            assertTrue(!ws.isClosed(), "2.4 s of pings kept a 1 s idle timeout at bay");
+            assertEquals(null, ws.nextRaw(Duration.ofMillis(100)), "the MOCK route answers nothing");
+        }
+    }
+
+    @Test
     void connectionsCloseAtTheMaximumDuration() throws Exception {
-        GatewayOptions base = GatewayOptions.defaults().withPort(0).quiet();
-        GatewayOptions options = new GatewayOptions(0, base.host(), TestGateways.template(), base.dataDir(),
-                Map.of(), Duration.ofMinutes(10), Duration.ofSeconds(1), false);
+        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofMinutes(10), Duration.ofSeconds(1));
         try (LocalGateway gateway = LocalGateway.start(options);
              WsClient ws = WsClient.connect(gateway.url())) {
             assertEquals(1001, ws.awaitClose());
@@ -115,9 +125,7 @@ class GatewayBehaviourTest {
         Path template = dir.resolve("sam-template.yaml");
         Files.writeString(template, Files.readString(TestGateways.template())
                 .replace("dev.godotsignal.handler.ConnectHandler::handleRequest", RefusingConnectHandler.class.getName()));
-        GatewayOptions base = GatewayOptions.defaults().withPort(0).quiet();
-        GatewayOptions options = new GatewayOptions(0, base.host(), template, base.dataDir(), Map.of(),
-                base.idleTimeout(), base.maxConnectionDuration(), false);
+        GatewayOptions options = TestGateways.options(Map.of()).withTemplate(template);
         try (LocalGateway gateway = LocalGateway.start(options)) {
             CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(gateway.url()));
             assertTrue(String.valueOf(e.getCause().getCause()).contains("403"), String.valueOf(e.getCause().getCause()));
@@ -128,7 +136,7 @@ class GatewayBehaviourTest {
     void theStatusPageAndUnknownPaths() throws Exception {
         try (LocalGateway gateway = TestGateways.start(Map.of())) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/")).build(),
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/status")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("ws://localhost:" + gateway.port()));

@@ -5,6 +5,7 @@ import dev.godotsignal.gateway.LocalGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** Starts the real local gateway on a free port from the repository's own template. */
 public final class TestGateways {
@@ -22,10 +23,14 @@ public final class TestGateways {
         return dir.resolve("sam-template.yaml");
     }
 
+    /** Gateway options for tests: a free port, the repository's template and web client, quiet unless -Dgateway.verbose. */
+    public static GatewayOptions options(Map<String, String> parameters) {
+        GatewayOptions options = GatewayOptions.defaults().withPort(0).withParameters(parameters)
+                .withTemplate(template()).withWebRoot(Optional.of(template().getParent().resolve("clients/web")));
+        return Boolean.getBoolean("gateway.verbose") ? options : options.quiet();
+    }
+
     public static LocalGateway start(Map<String, String> parameters) throws Exception {
-        GatewayOptions options = GatewayOptions.defaults().withPort(0).quiet().withParameters(parameters);
-        return LocalGateway.start(new GatewayOptions(options.port(), options.host(), template(), options.dataDir(),
-                options.parameterOverrides(), options.idleTimeout(), options.maxConnectionDuration(),
-                Boolean.getBoolean("gateway.verbose")));
+        return LocalGateway.start(options(parameters));
     }
 }
