@@ -190,6 +190,7 @@ public final class HeadlessChromium implements AutoCloseable {
         }
 
         public void screenshot(Path file) throws Exception {
+            call("Page.bringToFront", Map.of()); // a background tab renders no frames to capture
             JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png"));
             Files.createDirectories(file.getParent());
             Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));

@@ -1,0 +1,79 @@
+package dev.godotsignal.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.testing.HeadlessChromium;
+import dev.godotsignal.testing.TestGateways;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The demo page served by the local gateway, used the way a person would: two tabs chat. */
+class DemoPageTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    static void type(HeadlessChromium.Page page, String id, String text) throws Exception {
+        page.eval("(() => { const e = document.getElementById('" + id + "'); e.value = " + json(text)
+                + "; e.dispatchEvent(new Event('input')); })()");
+    }
+
+    static void click(HeadlessChromium.Page page, String id) throws Exception {
+        page.eval("document.getElementById('" + id + "').click()");
+    }
+
+    static String json(String text) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
+    }
+
+    @Test
+    void twoPagesChatOverDataChannels() throws Exception {
+        boolean hasChromium = HeadlessChromium.executable().isPresent();
+        if (!hasChromium) {
+            System.err.println("SKIPPED demo page test: no Chromium (apt-get install chromium chromium-driver)");
+        }
+        assumeTrue(hasChromium, "no Chromium on this machine: apt-get install chromium chromium-driver");
+        try (LocalGateway gateway = TestGateways.start(Map.of());
+             HeadlessChromium chromium = HeadlessChromium.launch()) {
+            String url = "http://127.0.0.1:" + gateway.port() + "/";
+            HeadlessChromium.Page alice = chromium.open(url);
+            HeadlessChromium.Page bob = chromium.open(url);
+            assertEquals("ws://127.0.0.1:" + gateway.port(), alice.eval("document.getElementById('url').value").asText(),
+                    "the page points at the gateway that served it");
+
+            click(alice, "create-mesh");
+            alice.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
+            String lobby = alice.eval("document.getElementById('lobby-name').textContent").asText();
+            assertEquals("1", alice.eval("document.getElementById('my-id').textContent").asText());
+
+            type(bob, "lobby-input", lobby);
+            click(bob, "join");
+            bob.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+            alice.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+
+            type(alice, "chat-input", "hello from alice 👋");
+            click(alice, "send");
+            bob.waitFor("document.getElementById('chat').textContent.includes('hello from alice 👋')", WAIT);
+            type(bob, "chat-input", "hi alice, bob here");
+            click(bob, "send");
+            alice.waitFor("document.getElementById('chat').textContent.includes('hi alice, bob here')", WAIT);
+            assertTrue(alice.eval("document.querySelector('#peers .state').textContent").asText().equals("connected"));
+
+            click(alice, "seal");
+            bob.waitFor("document.getElementById('log').textContent.includes('lobby sealed')", WAIT);
+            alice.waitFor("document.getElementById('log').textContent.includes('after seal')", WAIT);
+            type(bob, "chat-input", "still here after the seal");
+            click(bob, "send");
+            alice.waitFor("document.getElementById('chat').textContent.includes('still here after the seal')", WAIT);
+
+            Path shots = Path.of("target", "screenshots");
+            alice.screenshot(shots.resolve("demo-page-host.png"));
+            bob.screenshot(shots.resolve("demo-page-guest.png"));
+            assertTrue(Files.size(shots.resolve("demo-page-host.png")) > 10_000);
+        }
+    }
+}
