@@ -101,6 +101,11 @@ export class GodotSignalingClient extends EventTarget {
     return sent;
   }
 
+  /** The RTCPeerConnection to a peer (for stats or media), or undefined. */
+  peerConnection(peerId) {
+    return this.#peers.get(peerId)?.pc;
+  }
+
   /** Snapshot of the peers: [{peerId, state, open}] */
   peers() {
     return [...this.#peers.entries()].map(([peerId, p]) => ({
@@ -195,7 +200,9 @@ export class GodotSignalingClient extends EventTarget {
       iceServers: this.#iceServers,
       iceTransportPolicy: this.#options.iceTransportPolicy,
     });
-    const peer = { pc, channels: new Map(), remoteSet: false, pending: [] };
+    // outgoing: our candidates wait until our description is on its way (the browser may
+    // report a candidate before setLocalDescription's promise resolves).
+    const peer = { pc, channels: new Map(), remoteSet: false, pending: [], localSent: false, outgoing: [] };
     this.#peers.set(peerId, peer);
     for (const [id, { label, ...init }] of Object.entries(CHANNEL_OPTIONS)) {
       const dc = pc.createDataChannel(label, { ...init, negotiated: true, id: Number(id) });
@@ -207,9 +214,10 @@ export class GodotSignalingClient extends EventTarget {
     }
     // R7: candidates travel as "\n<mid>\n<index>\n<candidate>".
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate && candidate.candidate) {
-        this.#send(MessageType.CANDIDATE, peerId, `\n${candidate.sdpMid}\n${candidate.sdpMLineIndex}\n${candidate.candidate}`);
-      }
+      if (!candidate || !candidate.candidate) return;
+      const data = `\n${candidate.sdpMid}\n${candidate.sdpMLineIndex}\n${candidate.candidate}`;
+      if (peer.localSent) this.#send(MessageType.CANDIDATE, peerId, data);
+      else peer.outgoing.push(data);
     };
     pc.onconnectionstatechange = () => this.#emit('peer-state', { peerId, state: pc.connectionState });
     // R5: the peer with the larger id offers; the host (1) never does.
@@ -218,11 +226,17 @@ export class GodotSignalingClient extends EventTarget {
     }
   }
 
-  // R6: set the local description ourselves, then send it.
+  // R6: set the local description ourselves, send it, then the candidates it produced.
   #describe(peerId, created, type) {
     created
       .then((desc) => this.#peers.get(peerId)?.pc.setLocalDescription(desc).then(() => desc))
-      .then((desc) => desc && this.#send(type, peerId, desc.sdp))
+      .then((desc) => {
+        const peer = this.#peers.get(peerId);
+        if (!desc || !peer) return;
+        this.#send(type, peerId, desc.sdp);
+        peer.localSent = true;
+        peer.outgoing.splice(0).forEach((data) => this.#send(MessageType.CANDIDATE, peerId, data));
+      })
       .catch((e) => this.#emit('error', { reason: `peer ${peerId}: ${e.message}` }));
   }
 
@@ -232,8 +246,9 @@ export class GodotSignalingClient extends EventTarget {
     peer.pc.setRemoteDescription({ type, sdp })
       .then(() => {
         peer.remoteSet = true;
+        // One bad candidate must not cost the answer: each is applied on its own.
         const held = peer.pending.splice(0);
-        return Promise.all(held.map((c) => peer.pc.addIceCandidate(c)));
+        return Promise.all(held.map((c) => peer.pc.addIceCandidate(c).catch(() => {})));
       })
       .then(() => type === 'offer' && this.#describe(peerId, peer.pc.createAnswer(), MessageType.ANSWER))
       .catch((e) => this.#emit('error', { reason: `peer ${peerId}: ${e.message}` }));

@@ -181,7 +181,7 @@ public final class HeadlessChromium implements AutoCloseable {
         /** Waits until a JavaScript condition is true. */
         public void waitFor(String condition, Duration timeout) throws Exception {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (!eval("!!(" + condition + ")").asBoolean()) {
+            while (!eval("(async () => !!(await (" + condition + ")))()").asBoolean()) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("timed out waiting for " + condition + "\nconsole: " + console);
                 }
