@@ -86,7 +86,8 @@ public final class HeadlessChromium implements AutoCloseable {
         JsonNode target = JSON.readTree(created.body());
         Page page = new Page(URI.create(target.get("webSocketDebuggerUrl").asText()));
         pages.add(page);
-        page.waitFor("document.readyState === 'complete'", Duration.ofSeconds(15));
+        // A new tab starts as about:blank, which is "complete" at once: wait for the real page.
+        page.waitFor("location.href !== 'about:blank' && document.readyState === 'complete'", Duration.ofSeconds(15));
         return page;
     }
 
