@@ -1,6 +1,7 @@
 package dev.godotsignal.handler;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -8,6 +9,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -20,6 +24,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Lambda sets, read from the function's environment map.
  */
 final class AwsClients {
+    /**
+     * Throttled (and other retryable) calls are retried with exponential backoff and full jitter,
+     * up to 8 attempts; the circuit breaker is off so a burst of throttles cannot turn retries off
+     * for the whole environment. One call, retries included, stays within a few seconds, well
+     * inside every function's timeout.
+     */
+    static final RetryStrategy RETRIES = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(8)
+            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(20), Duration.ofMillis(800)))
+            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(1)))
+            .circuitBreakerEnabled(false)
+            .build();
+    static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(6);
+
     private final FunctionConfig config;
     private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
     private final AwsCredentialsProvider credentials;
@@ -32,7 +50,8 @@ final class AwsClients {
         var builder = DynamoDbClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials);
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
         config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
         this.dynamo = builder.build();
     }
@@ -48,6 +67,7 @@ final class AwsClients {
                         .httpClient(http)
                         .region(Region.of(config.region()))
                         .credentialsProvider(credentials)
+                        .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT))
                         .endpointOverride(endpoint)
                         .build());
     }

@@ -177,15 +177,37 @@ public final class SignalingService {
         }
         MemberLookup lookup = store.member(sender.lobby(), destination, clock.instant());
         if (lookup instanceof MemberLookup.Present present) {
-            Deque<String> gone = new ArrayDeque<>();
-            // The sender's id is stamped from its own membership record, never taken from the client.
-            send(present.member().connectionId(), new Message(type, sender.peerId(), data), gone);
-            cleanUp(gone);
+            deliver(sender, present.member(), type, data);
         } else if (lookup instanceof MemberLookup.RecentlyLeft) {
             LOG.log(System.Logger.Level.DEBUG, "dropped {0} to a peer that just left", type);
         } else {
             throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
         }
+    }
+
+    /**
+     * Relays through the ordering gate: API Gateway may run a client's frames in any order, and a
+     * candidate that reaches a peer before the description of the same direction is lost. So a
+     * description opens a generation of the pair, is sent, and then releases the candidates held
+     * for it; a candidate is held while the pair's latest description is undelivered.
+     */
+    private void deliver(Connection.Membership sender, Member destination, MessageType type, String data) {
+        Deque<String> gone = new ArrayDeque<>();
+        String lobby = sender.lobby();
+        int from = sender.peerId();
+        if (type == MessageType.CANDIDATE) {
+            if (!store.holdCandidate(lobby, from, destination.peerId(), data, clock.instant())) {
+                send(destination.connectionId(), new Message(type, from, data), gone);
+            }
+        } else {
+            long generation = store.openDescription(lobby, from, destination.peerId(), clock.instant());
+            // Sent or not, the description is done with: held candidates would otherwise wait forever.
+            send(destination.connectionId(), new Message(type, from, data), gone);
+            for (String held : store.descriptionDelivered(lobby, from, destination.peerId(), generation, clock.instant())) {
+                send(destination.connectionId(), new Message(MessageType.CANDIDATE, from, held), gone);
+            }
+        }
+        cleanUp(gone);
     }
 
     /** The offender alone: an ERROR frame if it understands extensions, then close and remove it. */

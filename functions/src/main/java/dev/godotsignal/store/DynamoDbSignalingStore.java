@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *       peerCount, joinSeq), every other peerId a member (connectionId, ext, seq). The live-lobby
  *       counter sits at lobby {@code #live}, a name no client can ask for.</li>
  * </ul>
+ * A third table, ordering, keeps one item per ordered pair of a lobby ({@code lobby} + {@code "from>to"})
+ * for the ordering gate: the generation of the latest description and the candidates held for it.
  * No Scan: a lobby is one Query, a member or connection one GetItem. Caps, unique ids and sealing are
  * conditions of the writes that admit a peer, so racing Lambdas cannot get past them.
  * Every item has {@code expiresAt} (the table's TTL attribute) and is treated as absent once past it.
@@ -177,6 +179,55 @@ public final class DynamoDbSignalingStore implements SignalingStore {
             return new MemberLookup.RecentlyLeft();
         }
         return new MemberLookup.Present(member(item));
+    }
+
+    @Override
+    public long openDescription(String lobby, int from, int to, Instant now) {
+        Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(tables.ordering())
+                .key(pairKey(lobby, from, to))
+                .updateExpression("SET generation = if_not_exists(generation, :zero) + :one, expiresAt = :exp")
+                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1),
+                        ":exp", n(now.plus(ITEM_LIFETIME).getEpochSecond())))
+                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+        return Long.parseLong(updated.get("generation").n());
+    }
+
+    @Override
+    public List<String> descriptionDelivered(String lobby, int from, int to, long generation, Instant now) {
+        try {
+            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(tables.ordering())
+                    .key(pairKey(lobby, from, to))
+                    .updateExpression("SET delivered = :g REMOVE held")
+                    .conditionExpression("generation = :g")
+                    .expressionAttributeValues(Map.of(":g", n(generation)))
+                    .returnValues(ReturnValue.UPDATED_OLD)).attributes();
+            if (old == null || !old.containsKey("held")) {
+                return List.of();
+            }
+            return old.get("held").l().stream().map(AttributeValue::s).toList();
+        } catch (ConditionalCheckFailedException e) {
+            return List.of(); // a newer description opened: its delivery releases the held candidates
+        }
+    }
+
+    @Override
+    public boolean holdCandidate(String lobby, int from, int to, String data, Instant now) {
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.ordering())
+                    .key(pairKey(lobby, from, to))
+                    .updateExpression("SET held = list_append(if_not_exists(held, :empty), :c), expiresAt = :exp")
+                    .conditionExpression("attribute_not_exists(delivered) OR delivered <> generation")
+                    .expressionAttributeValues(Map.of(":empty", AttributeValue.fromL(List.of()),
+                            ":c", AttributeValue.fromL(List.of(s(data))),
+                            ":exp", n(now.plus(ITEM_LIFETIME).getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false; // the latest description is delivered: the candidate may go
+        }
+    }
+
+    private static Map<String, AttributeValue> pairKey(String lobby, int from, int to) {
+        return Map.of("lobby", s(lobby), "pair", s(from + ">" + to));
     }
 
     @Override

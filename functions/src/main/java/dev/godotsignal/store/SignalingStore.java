@@ -2,6 +2,7 @@ package dev.godotsignal.store;
 
 import dev.godotsignal.lobby.LobbyMode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -25,6 +26,21 @@ public interface SignalingStore {
 
     /** Looks {@code peerId} up in {@code lobby} (one key read). */
     MemberLookup member(String lobby, int peerId, Instant now);
+
+    // ---- The ordering gate, per ordered pair (from -> to): a CANDIDATE never overtakes the
+    // OFFER/ANSWER before it. Descriptions open a generation; candidates wait until it is delivered.
+
+    /** A description from {@code from} to {@code to} is about to be sent: opens and returns its generation. */
+    long openDescription(String lobby, int from, int to, Instant now);
+
+    /**
+     * That description was delivered: from now on candidates pass. Returns the candidates held for
+     * it, in arrival order, to be delivered now (none if a newer description has opened since).
+     */
+    List<String> descriptionDelivered(String lobby, int from, int to, long generation, Instant now);
+
+    /** Holds a candidate while the pair's latest description is undelivered; false means deliver it now. */
+    boolean holdCandidate(String lobby, int from, int to, String data, Instant now);
 
     /** Marks the lobby sealed; returns it as sealed, or empty when it no longer exists. */
     Optional<Lobby> seal(String lobby, Instant now);

@@ -92,6 +92,14 @@ final class GatewayConnection {
         }
     }
 
+    /** Drops the connection without a close handshake, as a crashed client or a lost network would. */
+    void abort() {
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+    }
+
     /** True exactly once: the first caller runs $disconnect. */
     boolean markDisconnected() {
         return disconnected.compareAndSet(false, true);

@@ -44,6 +44,9 @@ public final class GatewayMain {
         System.out.println("  @connections:   http://127.0.0.1:" + gateway.port() + "/" + gateway.template().stageName() + "/@connections/{id}");
         System.out.println("  DynamoDB Local: " + gateway.dynamo().endpoint()
                 + (options.dataDir().map(d -> "  (data in " + d + ")").orElse("  (in memory)")));
+        if (options.chaos().active()) {
+            System.out.println("  CHAOS:          " + options.chaos());
+        }
         System.out.println("  Point Godot's signaling demo client at " + gateway.url() + ". Ctrl-C stops.");
         System.out.println();
         stopped.await();

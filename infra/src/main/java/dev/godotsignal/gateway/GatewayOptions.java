@@ -1,5 +1,6 @@
 package dev.godotsignal.gateway;
 
+import dev.godotsignal.chaos.ChaosOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ public record GatewayOptions(
         Duration idleTimeout,
         Duration maxConnectionDuration,
         Optional<Path> webRoot,
+        ChaosOptions chaos,
         boolean verbose) {
 
     public static final int DEFAULT_PORT = 9080;
@@ -26,31 +28,36 @@ public record GatewayOptions(
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
-                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")), true);
+                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")),
+                ChaosOptions.none(), true);
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
     }
 
     public GatewayOptions withParameters(Map<String, String> parameters) {
-        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
     }
 
     public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, verbose);
     }
 
     public GatewayOptions withTemplate(Path template) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
     }
 
     public GatewayOptions withWebRoot(Optional<Path> webRoot) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+    }
+
+    public GatewayOptions withChaos(ChaosOptions chaos) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
     }
 
     public GatewayOptions quiet() {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, false);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, false);
     }
 
     static final String USAGE = """
@@ -64,6 +71,14 @@ public record GatewayOptions(
               --idle-timeout SECONDS    close idle connections (default 600, as API Gateway)
               --max-connection SECONDS  close connections after this long (default 7200, as API Gateway)
               --quiet                   do not log every route invocation
+            Chaos (faults injected on purpose; decisions drawn from a seed):
+              --chaos                   a standard mix: delays, throttling, lost $disconnect, crashes
+              --chaos-seed N            seed of every decision (default 1)
+              --chaos-delay-ms N        each frame waits 0..N ms before its invocation (reorders a connection's frames)
+              --chaos-gone P            share (0..1) of @connections POSTs whose connection dies and answers 410
+              --chaos-throttle P        share of the handlers' DynamoDB calls throttled before they run
+              --chaos-drop-disconnect P share of closes whose $disconnect never comes
+              --chaos-crash P           share of invocations after which the execution environment dies
               --help                    this text
             """;
 
@@ -78,6 +93,7 @@ public record GatewayOptions(
         Duration idle = o.idleTimeout;
         Duration max = o.maxConnectionDuration;
         Optional<Path> web = o.webRoot;
+        ChaosOptions chaos = o.chaos;
         boolean verbose = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -98,13 +114,38 @@ public record GatewayOptions(
                 case "--idle-timeout" -> idle = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--max-connection" -> max = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--quiet" -> verbose = false;
+                case "--chaos" -> chaos = ChaosOptions.standard(chaos.seed() == 0 ? 1 : chaos.seed());
+                case "--chaos-seed" -> chaos = new ChaosOptions(Long.parseLong(value(args, ++i, arg)), chaos.maxDelay(),
+                        chaos.goneRate(), chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
+                case "--chaos-delay-ms" -> chaos = new ChaosOptions(seed(chaos), Duration.ofMillis(Long.parseLong(value(args, ++i, arg))),
+                        chaos.goneRate(), chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
+                case "--chaos-gone" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), rate(value(args, ++i, arg)),
+                        chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
+                case "--chaos-throttle" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
+                        rate(value(args, ++i, arg)), chaos.dropDisconnectRate(), chaos.crashRate());
+                case "--chaos-drop-disconnect" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
+                        chaos.throttleRate(), rate(value(args, ++i, arg)), chaos.crashRate());
+                case "--chaos-crash" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
+                        chaos.throttleRate(), chaos.dropDisconnectRate(), rate(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }
-        return new GatewayOptions(port, host, template, data, params, idle, max, web, verbose);
+        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, verbose);
+    }
+
+    private static long seed(ChaosOptions chaos) {
+        return chaos.seed() == 0 ? 1 : chaos.seed();
+    }
+
+    private static double rate(String text) {
+        double rate = Double.parseDouble(text);
+        if (rate < 0 || rate > 1) {
+            throw new IllegalArgumentException("a chaos rate is between 0 and 1, got " + text);
+        }
+        return rate;
     }
 
     private static String value(String[] args, int i, String flag) {

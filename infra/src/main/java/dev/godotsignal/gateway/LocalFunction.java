@@ -37,13 +37,17 @@ final class LocalFunction {
     private final SamTemplate.FunctionSpec spec;
     private final Map<String, String> environment;
     private final Consumer<String> log;
+    private final java.util.function.BooleanSupplier crash;
     private final ConcurrentLinkedDeque<RequestStreamHandler> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger environments = new AtomicInteger();
 
-    LocalFunction(SamTemplate.FunctionSpec spec, Map<String, String> environment, Consumer<String> log) {
+    /** {@code crash}: asked after each invocation; true means that environment dies (chaos). */
+    LocalFunction(SamTemplate.FunctionSpec spec, Map<String, String> environment, Consumer<String> log,
+                  java.util.function.BooleanSupplier crash) {
         this.spec = spec;
         this.environment = Map.copyOf(environment);
         this.log = log;
+        this.crash = crash;
     }
 
     String name() {
@@ -83,7 +87,11 @@ final class LocalFunction {
             log.accept(spec.logicalId() + " failed: " + e);
             return new Result(502, e.toString(), elapsed(start));
         } finally {
-            idle.push(handler);
+            if (crash.getAsBoolean()) {
+                log.accept(spec.logicalId() + " environment crashed (chaos): the next event starts a new one");
+            } else {
+                idle.push(handler);
+            }
         }
     }
 

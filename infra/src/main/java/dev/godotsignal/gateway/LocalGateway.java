@@ -3,6 +3,8 @@ package dev.godotsignal.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.chaos.Chaos;
+import dev.godotsignal.chaos.ThrottlingInjector;
 import dev.godotsignal.handler.FunctionConfig;
 import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.template.SamTemplate;
@@ -77,6 +79,7 @@ public final class LocalGateway implements AutoCloseable {
     private final RouteEvents events;
     private final String selectionField;
     private volatile boolean dropDisconnectEvents;
+    private final Chaos chaos;
 
     private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
@@ -89,6 +92,10 @@ public final class LocalGateway implements AutoCloseable {
         String expression = template.routeSelectionExpression();
         this.selectionField = expression.startsWith("$request.body.") ? expression.substring("$request.body.".length()) : null;
         this.events = new RouteEvents(SamTemplate.LOCAL_API_ID, template.stageName(), "localhost");
+        this.chaos = new Chaos(options.chaos());
+        if (options.chaos().throttleRate() > 0) {
+            ThrottlingInjector.use(chaos);
+        }
     }
 
     /** Reads the template, starts DynamoDB Local with its tables, wires the routes, and listens. */
@@ -164,7 +171,7 @@ public final class LocalGateway implements AutoCloseable {
                 env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
                 env.put(FunctionConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
                 env.put(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + port + "/" + template.stageName());
-                return new LocalFunction(spec, env, log);
+                return new LocalFunction(spec, env, log, chaos::crash);
             });
             routes.put(key, function);
         });
@@ -256,7 +263,7 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public void onWebSocketText(String message) {
             connection.touched();
-            gateway.invocations.execute(() -> gateway.dispatch(connection, message, false));
+            gateway.invokeLater(() -> gateway.dispatch(connection, message, false));
         }
 
         @Override
@@ -265,7 +272,7 @@ public final class LocalGateway implements AutoCloseable {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             callback.succeed();
-            gateway.invocations.execute(() -> gateway.dispatch(connection, Base64.getEncoder().encodeToString(bytes), true));
+            gateway.invokeLater(() -> gateway.dispatch(connection, Base64.getEncoder().encodeToString(bytes), true));
         }
 
         @Override
@@ -276,6 +283,16 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public void onWebSocketError(Throwable cause) {
             gateway.disconnected(connection, StatusCode.ABNORMAL, String.valueOf(cause.getMessage()));
+        }
+    }
+
+    /** Hands a frame to Lambda: at once, or after a chaos delay that reorders a connection's frames. */
+    private void invokeLater(Runnable invocation) {
+        long delay = chaos.delayMillis();
+        if (delay == 0) {
+            invocations.execute(invocation);
+        } else {
+            timers.schedule(() -> invocations.execute(invocation), delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -318,7 +335,7 @@ public final class LocalGateway implements AutoCloseable {
         }
         connections.remove(connection.id);
         LocalFunction disconnect = routes.get("$disconnect");
-        if (disconnect == null || dropDisconnectEvents) {
+        if (disconnect == null || dropDisconnectEvents || chaos.dropDisconnect()) {
             return;
         }
         invocations.execute(() -> {
@@ -363,7 +380,7 @@ public final class LocalGateway implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP side
 
     private final class HttpRoutes extends Handler.Abstract {
-        private final ManagementApi management = new ManagementApi(connections, log);
+        private final ManagementApi management = new ManagementApi(connections, log, chaos);
         private final Optional<StaticFiles> web = options.webRoot()
                 .filter(java.nio.file.Files::isDirectory)
                 .map(StaticFiles::new);
@@ -411,6 +428,9 @@ public final class LocalGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        if (options.chaos().throttleRate() > 0) {
+            ThrottlingInjector.use(null);
+        }
         dynamo.close();
     }
 

@@ -2,6 +2,7 @@ package dev.godotsignal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.chaos.Chaos;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,12 @@ final class ManagementApi {
 
     private final Map<String, GatewayConnection> connections;
     private final Consumer<String> log;
+    private final Chaos chaos;
 
-    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log) {
+    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, Chaos chaos) {
         this.connections = connections;
         this.log = log;
+        this.chaos = chaos;
     }
 
     void handle(Request request, Response response, Callback callback, String path) throws Exception {
@@ -41,6 +44,12 @@ final class ManagementApi {
         String id = URLDecoder.decode(path.substring(path.indexOf(PATH) + PATH.length()), StandardCharsets.UTF_8);
         GatewayConnection connection = connections.get(id);
         if (connection == null || !connection.isOpen()) {
+            error(response, callback, 410, "GoneException", null);
+            return;
+        }
+        if (request.getMethod().equals("POST") && chaos.gone()) {
+            log.accept("@connections POST " + id + ": connection killed (chaos), 410");
+            connection.abort();
             error(response, callback, 410, "GoneException", null);
             return;
         }

@@ -74,6 +74,7 @@ class GodotDemoClientReplayTest {
             }
             for (GodotDemoClient c : clients) {
                 assertEquals(List.of(), c.rejected, "frames the Godot client would reject");
+                assertEquals(List.of(), c.earlyCandidates, "candidates that overtook their description");
                 assertTrue(c.disconnectedPeers.isEmpty(), "no PEER_DISCONNECT around a seal: " + c.disconnectedPeers);
                 assertTrue(c.received.stream().noneMatch(f -> f.contains("\"type\":100")), "no extension frames");
             }

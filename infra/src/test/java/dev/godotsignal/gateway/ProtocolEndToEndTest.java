@@ -153,10 +153,38 @@ class ProtocolEndToEndTest {
         a.ws().expect(OFFER, b.id(), sdp);
         a.ws().send(ANSWER, b.id(), tricky);
         b.ws().expect(ANSWER, a.id(), tricky);
-        b.ws().send(CANDIDATE, 1, candidate); // 1 is the host
+        b.ws().send(OFFER, 1, sdp); // 1 is the host
+        lobby.host().ws().expect(OFFER, b.id(), sdp);
+        b.ws().send(CANDIDATE, 1, candidate);
         lobby.host().ws().expect(CANDIDATE, b.id(), candidate);
         lobby.host().ws().send(OFFER, a.id(), "");
         a.ws().expect(OFFER, 1, "");
+    }
+
+    @Test
+    void aCandidateNeverOvertakesTheDescriptionOfItsDirection() throws Exception {
+        Lobby lobby = create(true, false);
+        Peer a = join(lobby, false);
+        // Candidates first: held by the server until a's description to the host is delivered.
+        a.ws().send(CANDIDATE, 1, "\n0\n0\ncandidate:early-1");
+        a.ws().send(CANDIDATE, 1, "\n0\n0\ncandidate:early-2");
+        lobby.host().ws().expectNothing(QUIET);
+        a.ws().send(OFFER, 1, "offer");
+        lobby.host().ws().expect(OFFER, a.id(), "offer");
+        // (Candidates among themselves have no order: API Gateway ran them concurrently.)
+        Set<String> released = new HashSet<>();
+        released.add(lobby.host().ws().expect(CANDIDATE).path("data").asText());
+        released.add(lobby.host().ws().expect(CANDIDATE).path("data").asText());
+        assertEquals(Set.of("\n0\n0\ncandidate:early-1", "\n0\n0\ncandidate:early-2"), released);
+        // The other direction has its own gate: the host's candidates wait for the host's answer.
+        lobby.host().ws().send(CANDIDATE, a.id(), "\n0\n0\ncandidate:host");
+        a.ws().expectNothing(QUIET);
+        lobby.host().ws().send(ANSWER, a.id(), "answer");
+        a.ws().expect(ANSWER, 1, "answer");
+        a.ws().expect(CANDIDATE, 1, "\n0\n0\ncandidate:host");
+        // Once delivered, candidates pass straight through; a renegotiation closes the gate again.
+        a.ws().send(CANDIDATE, 1, "\n0\n0\ncandidate:late");
+        lobby.host().ws().expect(CANDIDATE, a.id(), "\n0\n0\ncandidate:late");
     }
 
     @Test

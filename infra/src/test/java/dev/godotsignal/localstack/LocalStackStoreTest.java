@@ -53,7 +53,7 @@ class LocalStackStoreTest {
                         AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
                 .build();
         DynamoDbLocal.createTables(client, SamTemplate.load(TestGateways.template(), Map.of()).tables());
-        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable"));
+        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable", "OrderingTable"));
     }
 
     @Test

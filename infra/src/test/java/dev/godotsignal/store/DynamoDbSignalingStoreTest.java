@@ -58,7 +58,7 @@ class DynamoDbSignalingStoreTest {
                 .toList();
         dynamo.createTables(renamed);
         return new DynamoDbSignalingStore(dynamo.client(),
-                new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix));
+                new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix, "OrderingTable" + suffix));
     }
 
     static Connection connected(SignalingStore store, Instant now) {
@@ -215,6 +215,68 @@ class DynamoDbSignalingStoreTest {
         assertInstanceOf(MemberLookup.Unknown.class, store.member(lobby, joined.peerId(), now.plus(Duration.ofMinutes(5))));
         assertInstanceOf(JoinOutcome.Joined.class, store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 2, now));
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
+    }
+
+    @Test
+    void theOrderingGateHoldsCandidatesUntilTheirDescriptionIsDelivered() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        assertTrue(store.holdCandidate("L", 5, 1, "early-1", now), "no description yet: held");
+        long first = store.openDescription("L", 5, 1, now);
+        assertTrue(store.holdCandidate("L", 5, 1, "early-2", now), "description not delivered yet: held");
+        assertEquals(List.of("early-1", "early-2"), store.descriptionDelivered("L", 5, 1, first, now));
+        assertEquals(false, store.holdCandidate("L", 5, 1, "late", now), "delivered: goes at once");
+        assertTrue(store.holdCandidate("L", 1, 5, "other direction", now), "each direction has its own gate");
+        // Renegotiation: a new description closes the gate again until it is delivered.
+        long second = store.openDescription("L", 5, 1, now);
+        assertEquals(first + 1, second);
+        assertTrue(store.holdCandidate("L", 5, 1, "renegotiated", now));
+        assertEquals(List.of(), store.descriptionDelivered("L", 5, 1, first, now), "a stale delivery releases nothing");
+        assertEquals(List.of("renegotiated"), store.descriptionDelivered("L", 5, 1, second, now));
+    }
+
+    @Test
+    void racingCandidatesAreEachDeliveredExactlyOnceAndNeverBeforeTheirDescription() throws Exception {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        int candidates = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong deliveredAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        List<String> direct = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> directAt = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < candidates; i++) {
+            String c = "c" + i;
+            tasks.add(pool.submit(() -> {
+                go.await();
+                if (!store.holdCandidate("R", 7, 1, c, now)) {
+                    directAt.add(System.nanoTime());
+                    direct.add(c);
+                }
+                return null;
+            }));
+        }
+        Future<List<String>> description = pool.submit(() -> {
+            go.await();
+            Thread.sleep(5);
+            long g = store.openDescription("R", 7, 1, now);
+            deliveredAt.set(System.nanoTime()); // the description is "sent" here, before the gate opens
+            return store.descriptionDelivered("R", 7, 1, g, now);
+        });
+        go.countDown();
+        for (Future<?> t : tasks) {
+            t.get();
+        }
+        List<String> released = description.get();
+        pool.shutdown();
+        List<String> all = new ArrayList<>(released);
+        all.addAll(direct);
+        assertEquals(candidates, all.size(), "none lost, none duplicated");
+        assertEquals(candidates, new HashSet<>(all).size());
+        for (long t : directAt) {
+            assertTrue(t > deliveredAt.get(), "a candidate passed before its description was sent");
+        }
     }
 
     @Test

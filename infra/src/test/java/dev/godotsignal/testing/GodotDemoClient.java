@@ -35,6 +35,8 @@ public final class GodotDemoClient implements AutoCloseable {
     public final Map<Integer, String> answersFrom = new ConcurrentHashMap<>();
     public final Map<Integer, List<String>> candidatesFrom = new ConcurrentHashMap<>();
     public final List<String> rejected = new CopyOnWriteArrayList<>();
+    /** Candidates that arrived before the description of the same direction (Godot would lose them). */
+    public final List<String> earlyCandidates = new CopyOnWriteArrayList<>();
     public final List<String> received = new CopyOnWriteArrayList<>();
 
     private GodotDemoClient(URI url, boolean useMesh, String lobbyToJoin) {
@@ -122,7 +124,12 @@ public final class GodotDemoClient implements AutoCloseable {
                 trickle(id);
             }
             case 5 -> answersFrom.put(id, data);
-            case 6 -> candidatesFrom.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(data);
+            case 6 -> {
+                if (!offersFrom.containsKey(id) && !answersFrom.containsKey(id)) {
+                    earlyCandidates.add("from " + id + ": " + data.trim());
+                }
+                candidatesFrom.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(data);
+            }
             default -> rejected.add("unexpected: " + raw);
         }
     }

@@ -1,0 +1,43 @@
+package dev.godotsignal.chaos;
+
+import java.util.Random;
+
+/** Draws the injected faults: one seeded generator, shared by every decision point. */
+public final class Chaos {
+    private final ChaosOptions options;
+    private final Random random;
+
+    public Chaos(ChaosOptions options) {
+        this.options = options;
+        this.random = new Random(options.seed());
+    }
+
+    public ChaosOptions options() {
+        return options;
+    }
+
+    public synchronized long delayMillis() {
+        long max = options.maxDelay().toMillis();
+        return max <= 0 ? 0 : (long) (random.nextDouble() * (max + 1));
+    }
+
+    public synchronized boolean gone() {
+        return roll(options.goneRate());
+    }
+
+    public synchronized boolean throttle() {
+        return roll(options.throttleRate());
+    }
+
+    public synchronized boolean dropDisconnect() {
+        return roll(options.dropDisconnectRate());
+    }
+
+    public synchronized boolean crash() {
+        return roll(options.crashRate());
+    }
+
+    private boolean roll(double rate) {
+        return rate > 0 && random.nextDouble() < rate;
+    }
+}
