@@ -17,6 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  */
 public final class ThrottlingInjector implements ExecutionInterceptor {
     private static volatile Chaos chaos;
+    private static final java.util.concurrent.atomic.AtomicLong INJECTED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many throttles were injected since the JVM started. */
+    public static long injected() {
+        return INJECTED.get();
+    }
 
     /** Turns injection on (a chaos with a throttle rate) or off (null). */
     public static void use(Chaos active) {
@@ -26,10 +32,11 @@ public final class ThrottlingInjector implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         Chaos current = chaos;
-        if (current == null || !"DynamoDB".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
+        if (current == null || !"DynamoDb".equalsIgnoreCase(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
             return;
         }
         if (current.throttle()) {
+            INJECTED.incrementAndGet();
             throw ProvisionedThroughputExceededException.builder()
                     .statusCode(400)
                     .message("Injected by the local gateway's chaos mode")

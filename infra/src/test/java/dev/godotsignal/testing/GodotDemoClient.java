@@ -32,6 +32,8 @@ public final class GodotDemoClient implements AutoCloseable {
     public final Set<Integer> peers = ConcurrentHashMap.newKeySet();
     public final Set<Integer> disconnectedPeers = ConcurrentHashMap.newKeySet();
     public final Map<Integer, String> offersFrom = new ConcurrentHashMap<>();
+    /** Every relayed frame received, counted per "type:from" (a duplicate shows as a count over 1). */
+    public final Map<String, Integer> relayedCounts = new ConcurrentHashMap<>();
     public final Map<Integer, String> answersFrom = new ConcurrentHashMap<>();
     public final Map<Integer, List<String>> candidatesFrom = new ConcurrentHashMap<>();
     public final List<String> rejected = new CopyOnWriteArrayList<>();
@@ -94,6 +96,9 @@ public final class GodotDemoClient implements AutoCloseable {
         int type = (int) msg.get("type").asDouble();
         int id = (int) msg.get("id").asDouble();
         String data = msg.get("data").asText();
+        if (type >= 4 && type <= 6) {
+            relayedCounts.merge(type + ":" + id + ":" + data.hashCode(), 1, Integer::sum);
+        }
         switch (type) {
             case 1 -> { // ID: connected(id, data == "true") -> create_mesh / create_server / create_client
                 uniqueId = id;

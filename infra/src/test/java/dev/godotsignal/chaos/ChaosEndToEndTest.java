@@ -1,0 +1,84 @@
+package dev.godotsignal.chaos;
+
+import static dev.godotsignal.testing.GodotDemoClient.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.testing.GodotDemoClient;
+import dev.godotsignal.testing.TestGateways;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Full Godot demo client sessions with the local gateway in chaos mode (fixed seeds): frames of a
+ * connection run out of order (random delays), 5 % of the handlers' DynamoDB calls are throttled,
+ * 30 % of $disconnect events are lost, 5 % of invocations kill their execution environment.
+ * Every relayed frame still arrives exactly once, no candidate overtakes its description, and every
+ * frame is one the Godot client accepts.
+ */
+class ChaosEndToEndTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 23, 47})
+    void demoSessionsUnderChaos(long seed) throws Exception {
+        ChaosOptions chaos = ChaosOptions.standard(seed);
+        long throttlesBefore = ThrottlingInjector.injected();
+        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1")).withChaos(chaos))) {
+            for (boolean mesh : new boolean[]{true, false}) {
+                session(gateway, mesh, mesh ? 4 : 3);
+            }
+            long throttles = ThrottlingInjector.injected() - throttlesBefore;
+            assertTrue(throttles > 0, "throttles were injected and retried");
+            System.out.println("chaos " + chaos + ": sessions passed, " + throttles + " DynamoDB throttles injected and retried");
+        }
+    }
+
+    static void session(LocalGateway gateway, boolean mesh, int size) {
+        List<GodotDemoClient> clients = new ArrayList<>();
+        try {
+            GodotDemoClient host = GodotDemoClient.host(gateway.url(), mesh);
+            clients.add(host);
+            await("host's lobby", () -> host.lobby != null);
+            for (int i = 1; i < size; i++) {
+                GodotDemoClient guest = GodotDemoClient.join(gateway.url(), mesh, host.lobby);
+                clients.add(guest);
+                await("guest joined", () -> guest.lobby != null);
+            }
+            for (GodotDemoClient c : clients) {
+                Set<Integer> expected = new HashSet<>();
+                for (GodotDemoClient other : clients) {
+                    if (other != c && (mesh || c.uniqueId == 1 || other.uniqueId == 1)) {
+                        expected.add(other.uniqueId);
+                    }
+                }
+                await("peers of " + c.uniqueId, () -> c.peers.equals(expected));
+                for (int other : expected) {
+                    await(c.uniqueId + " got the description of " + other,
+                            () -> c.offersFrom.containsKey(other) || c.answersFrom.containsKey(other));
+                    await(c.uniqueId + " got the candidates of " + other,
+                            () -> c.candidatesFrom.getOrDefault(other, List.of()).size() >= 3);
+                }
+            }
+            host.seal();
+            for (GodotDemoClient c : clients) {
+                await("SEAL at " + c.uniqueId, () -> c.sealed);
+                await("signaling of " + c.uniqueId + " closed", c::socketClosed);
+            }
+            for (GodotDemoClient c : clients) {
+                assertEquals(List.of(), c.rejected, "frames the Godot client would reject");
+                assertEquals(List.of(), c.earlyCandidates, "candidates that overtook their description");
+                c.candidatesFrom.forEach((from, list) -> assertEquals(3, list.size(), "candidates from " + from + " (lost or duplicated)"));
+                c.relayedCounts.forEach((key, count) -> assertEquals(1, count, "relayed frame " + key + " duplicated"));
+                assertTrue(c.disconnectedPeers.isEmpty(), "no PEER_DISCONNECT in a healthy session: " + c.disconnectedPeers);
+            }
+        } finally {
+            clients.forEach(GodotDemoClient::close);
+        }
+    }
+}
