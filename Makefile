@@ -2,9 +2,9 @@
 # All three share one jar; Lambda puts lib/*.jar on the classpath.
 FUNCTIONS_JAR = functions/target/functions-lambda.jar
 
-build-ConnectFunction build-DisconnectFunction build-MessageFunction:
+build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction:
 	mvn -B -q -pl functions -am -DskipTests package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(FUNCTIONS_JAR) "$(ARTIFACTS_DIR)/lib/"
 
-.PHONY: build-ConnectFunction build-DisconnectFunction build-MessageFunction
+.PHONY: build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction

@@ -30,6 +30,16 @@ final class ApiGatewayPeerChannel implements PeerChannel {
     }
 
     @Override
+    public boolean exists(String connectionId) {
+        try {
+            client.getConnection(b -> b.connectionId(connectionId));
+            return true;
+        } catch (GoneException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void close(String connectionId) {
         try {
             client.deleteConnection(b -> b.connectionId(connectionId));

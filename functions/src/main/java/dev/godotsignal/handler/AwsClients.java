@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SDK clients of one execution environment, built once and reused by every invocation. One
@@ -42,6 +43,7 @@ final class AwsClients {
     private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
     private final AwsCredentialsProvider credentials;
     private final DynamoDbClient dynamo;
+    private volatile SqsClient sqs;
     private final Map<URI, ApiGatewayManagementApiClient> management = new ConcurrentHashMap<>();
 
     AwsClients(FunctionConfig config, Map<String, String> env) {
@@ -58,6 +60,26 @@ final class AwsClients {
 
     DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /** Built on first use: only the invocations that set timers need it. */
+    SqsClient sqs() {
+        SqsClient client = sqs;
+        if (client == null) {
+            synchronized (this) {
+                if (sqs == null) {
+                    var builder = SqsClient.builder()
+                            .httpClient(http)
+                            .region(Region.of(config.region()))
+                            .credentialsProvider(credentials)
+                            .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
+                    config.sqsEndpoint().ifPresent(builder::endpointOverride);
+                    sqs = builder.build();
+                }
+                client = sqs;
+            }
+        }
+        return client;
     }
 
     /** The management client for this API and stage (one per endpoint, normally exactly one). */

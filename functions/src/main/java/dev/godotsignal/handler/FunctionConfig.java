@@ -16,7 +16,9 @@ public record FunctionConfig(
         Limits limits,
         String region,
         Optional<URI> dynamoDbEndpoint,
-        Optional<URI> managementEndpoint) {
+        Optional<URI> managementEndpoint,
+        String timerQueueUrl,
+        Optional<URI> sqsEndpoint) {
 
     public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
     public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
@@ -25,6 +27,12 @@ public record FunctionConfig(
     public static final String MAX_LOBBIES = "MAX_LOBBIES";
     public static final String MAX_MESSAGE_BYTES = "MAX_MESSAGE_BYTES";
     public static final String SEAL_CLOSE_DELAY_SECONDS = "SEAL_CLOSE_DELAY_SECONDS";
+    public static final String JOIN_DEADLINE_SECONDS = "JOIN_DEADLINE_SECONDS";
+    public static final String LIVENESS_CHECK_SECONDS = "LIVENESS_CHECK_SECONDS";
+    /** The SQS queue that carries timers (seal close, join deadline, liveness checks). */
+    public static final String TIMER_QUEUE_URL = "TIMER_QUEUE_URL";
+    /** The AWS SDK's own name for an SQS endpoint override (the local gateway's emulation). */
+    public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
     /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
     public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
     /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
@@ -36,13 +44,17 @@ public record FunctionConfig(
                 intOr(env, MAX_PEERS_PER_LOBBY, defaults.maxPeersPerLobby()),
                 intOr(env, MAX_LOBBIES, defaults.maxLobbies()),
                 intOr(env, MAX_MESSAGE_BYTES, defaults.maxMessageBytes()),
-                Duration.ofSeconds(intOr(env, SEAL_CLOSE_DELAY_SECONDS, (int) defaults.sealCloseDelay().toSeconds())));
+                Duration.ofSeconds(intOr(env, SEAL_CLOSE_DELAY_SECONDS, (int) defaults.sealCloseDelay().toSeconds())),
+                Duration.ofSeconds(intOr(env, JOIN_DEADLINE_SECONDS, (int) defaults.joinDeadline().toSeconds())),
+                Duration.ofSeconds(intOr(env, LIVENESS_CHECK_SECONDS, (int) defaults.livenessInterval().toSeconds())));
         return new FunctionConfig(
                 new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE), required(env, ORDERING_TABLE)),
                 limits,
                 env.getOrDefault("AWS_REGION", "us-east-1"),
                 optionalUri(env, DYNAMODB_ENDPOINT),
-                optionalUri(env, MANAGEMENT_ENDPOINT));
+                optionalUri(env, MANAGEMENT_ENDPOINT),
+                required(env, TIMER_QUEUE_URL),
+                optionalUri(env, SQS_ENDPOINT));
     }
 
     /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */

@@ -5,7 +5,6 @@ import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingService;
-import dev.godotsignal.signaling.WaitingSealCloser;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.SignalingStore;
 import java.security.SecureRandom;
@@ -33,8 +32,12 @@ final class SignalingRuntime {
     }
 
     SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context) {
-        PeerChannel channel = new ApiGatewayPeerChannel(clients.management(context.getApiId(), context.getStage()));
-        return new SignalingService(store, channel, new WaitingSealCloser(channel), config.limits(),
-                names, peerIds, Clock.systemUTC());
+        return service(context.getApiId(), context.getStage());
+    }
+
+    SignalingService service(String apiId, String stage) {
+        PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
+        SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
+        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, Clock.systemUTC());
     }
 }

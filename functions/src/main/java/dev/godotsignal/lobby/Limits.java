@@ -2,8 +2,17 @@ package dev.godotsignal.lobby;
 
 import java.time.Duration;
 
-/** The configurable limits (template parameters), validated once at start-up. */
-public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, Duration sealCloseDelay) {
+/**
+ * The configurable limits and deadlines (template parameters), validated once at start-up.
+ *
+ * @param joinDeadline     a connection that has not joined a lobby by then is closed
+ * @param livenessInterval how often a joined connection is checked for a lost {@code $disconnect}
+ */
+public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, Duration sealCloseDelay,
+                     Duration joinDeadline, Duration livenessInterval) {
+
+    /** SQS's longest message delay, which carries every timer. */
+    public static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(15);
 
     /** API Gateway's own message limit; ours must stay below it. */
     public static final int API_GATEWAY_MAX_MESSAGE_BYTES = 128 * 1024;
@@ -18,12 +27,18 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
         if (maxMessageBytes < 256 || maxMessageBytes >= API_GATEWAY_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("maxMessageBytes must be in 256..131071, was " + maxMessageBytes);
         }
-        if (sealCloseDelay.isNegative()) {
-            throw new IllegalArgumentException("sealCloseDelay must not be negative");
+        if (sealCloseDelay.isNegative() || sealCloseDelay.compareTo(MAX_TIMER_DELAY) > 0) {
+            throw new IllegalArgumentException("sealCloseDelay must be 0..900 s");
+        }
+        if (joinDeadline.isNegative() || joinDeadline.isZero() || joinDeadline.compareTo(MAX_TIMER_DELAY) > 0) {
+            throw new IllegalArgumentException("joinDeadline must be 1..900 s");
+        }
+        if (livenessInterval.compareTo(Duration.ofSeconds(1)) < 0 || livenessInterval.compareTo(MAX_TIMER_DELAY) > 0) {
+            throw new IllegalArgumentException("livenessInterval must be 1..900 s");
         }
     }
 
     public static Limits defaults() {
-        return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10));
+        return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5));
     }
 }

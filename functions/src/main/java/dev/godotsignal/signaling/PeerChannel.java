@@ -9,6 +9,9 @@ public interface PeerChannel {
     /** Sends one text frame. */
     Delivery send(String connectionId, String frame);
 
+    /** Whether the connection still exists (a GET that does not answer 410). */
+    boolean exists(String connectionId);
+
     /** Closes the connection (API Gateway cannot send a close code or reason). Closing a gone connection is a no-op. */
     void close(String connectionId);
 }

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,18 +35,18 @@ public final class SignalingService {
 
     private final SignalingStore store;
     private final PeerChannel channel;
-    private final SealCloser sealCloser;
+    private final Timers timers;
     private final Limits limits;
     private final LobbyNames names;
     private final PeerIds peerIds;
     private final Clock clock;
     private final MessageCodec codec = new MessageCodec();
 
-    public SignalingService(SignalingStore store, PeerChannel channel, SealCloser sealCloser, Limits limits,
+    public SignalingService(SignalingStore store, PeerChannel channel, Timers timers, Limits limits,
                             LobbyNames names, PeerIds peerIds, Clock clock) {
         this.store = store;
         this.channel = channel;
-        this.sealCloser = sealCloser;
+        this.timers = timers;
         this.limits = limits;
         this.names = names;
         this.peerIds = peerIds;
@@ -56,6 +55,33 @@ public final class SignalingService {
 
     public void connect(String connectionId, boolean extensions) {
         store.putConnection(connectionId, extensions, clock.instant());
+        // The first check is the join deadline; later ones catch a $disconnect that never came.
+        timers.schedule(new Timer.ConnectionCheck(connectionId), limits.joinDeadline());
+    }
+
+    /** A timer is due. */
+    public void fire(Timer timer) {
+        if (timer instanceof Timer.SealClose sealClose) {
+            store.lobby(sealClose.lobby(), clock.instant())
+                    .ifPresent(lobby -> lobby.members().forEach(m -> channel.close(m.connectionId())));
+        } else if (timer instanceof Timer.ConnectionCheck check) {
+            checkConnection(check.connectionId());
+        }
+    }
+
+    private void checkConnection(String connectionId) {
+        Optional<Connection> found = store.connection(connectionId, clock.instant());
+        if (found.isEmpty()) {
+            return; // already gone and cleaned up
+        }
+        Connection connection = found.get();
+        if (connection.membership().isEmpty()) {
+            reject(connection, ErrorReason.NOT_IN_LOBBY); // the join deadline passed
+        } else if (!channel.exists(connectionId)) {
+            leave(connectionId); // its $disconnect was lost: remove it and tell the lobby
+        } else {
+            timers.schedule(new Timer.ConnectionCheck(connectionId), limits.livenessInterval());
+        }
     }
 
     public void disconnect(String connectionId) {
@@ -163,11 +189,7 @@ public final class SignalingService {
             send(member.connectionId(), Message.seal(), gone);
         }
         cleanUp(gone);
-        List<String> toClose = sealed.get().members().stream()
-                .map(Member::connectionId)
-                .filter(id -> !gone.contains(id))
-                .toList();
-        sealCloser.closeAfter(limits.sealCloseDelay(), toClose);
+        timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
     }
 
     private void relay(Connection.Membership sender, MessageType type, int destination, String data)

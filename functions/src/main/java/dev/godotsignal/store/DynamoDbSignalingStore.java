@@ -231,6 +231,12 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     @Override
+    public Optional<Lobby> lobby(String lobby, Instant now) {
+        LobbyQuery result = query(lobby, now);
+        return result.meta().map(meta -> new Lobby(lobby, modeOf(meta), meta.get("sealed").bool(), result.members()));
+    }
+
+    @Override
     public Optional<Lobby> seal(String lobby, Instant now) {
         try {
             dynamo.updateItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, LOBBY_ITEM))

@@ -42,6 +42,9 @@ public interface SignalingStore {
     /** Holds a candidate while the pair's latest description is undelivered; false means deliver it now. */
     boolean holdCandidate(String lobby, int from, int to, String data, Instant now);
 
+    /** A live lobby and its present members (one Query), or empty. */
+    Optional<Lobby> lobby(String lobby, Instant now);
+
     /** Marks the lobby sealed; returns it as sealed, or empty when it no longer exists. */
     Optional<Lobby> seal(String lobby, Instant now);
 

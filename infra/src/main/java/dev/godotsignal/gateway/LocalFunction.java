@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 final class LocalFunction {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What an invocation returned: the status code of the handler's response, or an error. */
-    record Result(int statusCode, String error, long millis) {
+    /** What an invocation returned: the handler's response (and its statusCode, if any), or an error. */
+    record Result(int statusCode, JsonNode response, String error, long millis) {
         boolean ok() {
             return error == null;
         }
@@ -69,7 +69,7 @@ final class LocalFunction {
         } catch (ReflectiveOperationException | RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             log.accept(spec.logicalId() + " INIT failed: " + cause);
-            return new Result(502, "init: " + cause, elapsed(start));
+            return new Result(502, JSON.nullNode(), "init: " + cause, elapsed(start));
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,10 +82,10 @@ final class LocalFunction {
             }
             JsonNode response = out.size() == 0 ? JSON.nullNode() : JSON.readTree(out.toByteArray());
             int status = response.path("statusCode").asInt(200);
-            return new Result(status, null, millis);
+            return new Result(status, response, null, millis);
         } catch (IOException | RuntimeException e) {
             log.accept(spec.logicalId() + " failed: " + e);
-            return new Result(502, e.toString(), elapsed(start));
+            return new Result(502, JSON.nullNode(), e.toString(), elapsed(start));
         } finally {
             if (crash.getAsBoolean()) {
                 log.accept(spec.logicalId() + " environment crashed (chaos): the next event starts a new one");

@@ -80,6 +80,7 @@ public final class LocalGateway implements AutoCloseable {
     private final String selectionField;
     private volatile boolean dropDisconnectEvents;
     private final Chaos chaos;
+    private final LocalQueues queues;
 
     private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
@@ -93,6 +94,7 @@ public final class LocalGateway implements AutoCloseable {
         this.selectionField = expression.startsWith("$request.body.") ? expression.substring("$request.body.".length()) : null;
         this.events = new RouteEvents(SamTemplate.LOCAL_API_ID, template.stageName(), "localhost");
         this.chaos = new Chaos(options.chaos());
+        this.queues = new LocalQueues(timers, invocations, log);
         if (options.chaos().throttleRate() > 0) {
             ThrottlingInjector.use(chaos);
         }
@@ -153,15 +155,10 @@ public final class LocalGateway implements AutoCloseable {
                 + (mockRoutes.isEmpty() ? "" : ", " + String.join(", ", mockRoutes) + " -> MOCK"));
     }
 
-    /** Each route's function gets the template's variables plus what points its SDK clients here. */
+    /** Each route's (and queue's) function gets the template's variables plus what points its SDK clients here. */
     private void wireRoutes(int port) {
         Map<String, LocalFunction> byFunction = new LinkedHashMap<>();
-        template.routes().forEach((key, route) -> {
-            if (route.functionId().isEmpty()) {
-                mockRoutes.add(key);
-                return;
-            }
-            LocalFunction function = byFunction.computeIfAbsent(route.functionId().get(), id -> {
+        java.util.function.Function<String, LocalFunction> function = functionId -> byFunction.computeIfAbsent(functionId, id -> {
                 SamTemplate.FunctionSpec spec = template.functions().get(id);
                 Map<String, String> env = new LinkedHashMap<>(spec.environment());
                 env.put("AWS_REGION", SamTemplate.REGION);
@@ -171,10 +168,17 @@ public final class LocalGateway implements AutoCloseable {
                 env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
                 env.put(FunctionConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
                 env.put(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + port + "/" + template.stageName());
+                env.put(FunctionConfig.SQS_ENDPOINT, "http://127.0.0.1:" + port + LocalQueues.PATH);
                 return new LocalFunction(spec, env, log, chaos::crash);
             });
-            routes.put(key, function);
+        template.routes().forEach((key, route) -> {
+            if (route.functionId().isEmpty()) {
+                mockRoutes.add(key);
+            } else {
+                routes.put(key, function.apply(route.functionId().get()));
+            }
         });
+        template.queueSubscriptions().forEach(s -> queues.subscribe(s, function.apply(s.functionId())));
     }
 
     public int port() {
@@ -388,6 +392,14 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = request.getHttpURI().getPath();
+            if (path.startsWith(LocalQueues.PATH) && request.getMethod().equals("POST")) {
+                LocalQueues.Response answer = queues.handle(request.getHeaders().get("X-Amz-Target"),
+                        Content.Source.asString(request, StandardCharsets.UTF_8));
+                response.setStatus(answer.status());
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-amz-json-1.0");
+                Content.Sink.write(response, true, answer.body(), callback);
+                return true;
+            }
             if (path.contains(ManagementApi.PATH)) {
                 management.handle(request, response, callback, path);
                 return true;

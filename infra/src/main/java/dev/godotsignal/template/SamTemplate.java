@@ -36,6 +36,10 @@ public final class SamTemplate {
         }
     }
 
+    /** A function consuming a queue (an SQS event source). */
+    public record QueueSubscription(String queueId, String queueUrl, String functionId) {
+    }
+
     public record KeyElement(String attribute, String keyType) {
     }
 
@@ -53,6 +57,7 @@ public final class SamTemplate {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
     private final List<TableSpec> tables = new ArrayList<>();
+    private final List<QueueSubscription> subscriptions = new ArrayList<>();
     private final String routeSelectionExpression;
     private final String stageName;
 
@@ -96,6 +101,16 @@ public final class SamTemplate {
         }
         this.routeSelectionExpression = selection;
         this.stageName = stage == null ? "$default" : stage;
+        for (String id : functions.keySet()) {
+            Map<String, Object> events = castMap(properties(id).getOrDefault("Events", Map.of()));
+            for (Object event : events.values()) {
+                Map<String, Object> e = castMap(event);
+                if ("SQS".equals(e.get("Type"))) {
+                    String queue = referencedIds(castMap(e.get("Properties")).get("Queue")).iterator().next();
+                    subscriptions.add(new QueueSubscription(queue, String.valueOf(ref(queue)), id));
+                }
+            }
+        }
         for (String id : resources.keySet()) {
             if (type(id).equals("AWS::ApiGatewayV2::Route")) {
                 Route route = route(id, properties(id));
@@ -126,6 +141,10 @@ public final class SamTemplate {
 
     public List<TableSpec> tables() {
         return tables;
+    }
+
+    public List<QueueSubscription> queueSubscriptions() {
+        return subscriptions;
     }
 
     public Map<String, String> parameters() {
@@ -318,13 +337,22 @@ public final class SamTemplate {
                     yield tableName == null ? name : String.valueOf(tableName);
                 }
                 case "AWS::ApiGatewayV2::Api" -> LOCAL_API_ID;
+                case "AWS::SQS::Queue" -> "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + queueName(name);
                 default -> name;
             };
         }
         return name; // e.g. a SAM-generated alias: its logical id is as good a local name as any
     }
 
+    private String queueName(String logicalId) {
+        Object name = resolve(properties(logicalId).get("QueueName"));
+        return name == null ? logicalId : String.valueOf(name);
+    }
+
     private Object getAtt(String resource, String attribute) {
+        if (attribute.equals("Arn") && resources.containsKey(resource) && type(resource).equals("AWS::SQS::Queue")) {
+            return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + queueName(resource);
+        }
         if (attribute.equals("Arn")) {
             String service = resources.containsKey(resource) ? type(resource).split("::")[1].toLowerCase() : "local";
             return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT + ":" + ref(resource);

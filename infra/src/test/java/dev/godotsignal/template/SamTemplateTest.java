@@ -34,7 +34,8 @@ class SamTemplateTest {
         assertEquals("LobbiesTable", env.get("LOBBIES_TABLE"));
         assertEquals("6", env.get("MAX_PEERS_PER_LOBBY"));
         assertEquals("1024", env.get("MAX_LOBBIES"));
-        assertEquals(28, t.functions().get("MessageFunction").timeoutSeconds());
+        assertEquals(15, t.functions().get("MessageFunction").timeoutSeconds());
+        assertEquals("TimerFunction", t.queueSubscriptions().get(0).functionId(), "the timer queue feeds the timer function");
         assertEquals(512, t.functions().get("ConnectFunction").memoryMb());
         assertThrows(IllegalArgumentException.class, () -> SamTemplate.load(TestGateways.template(), Map.of("NoSuchParam", "1")));
     }
