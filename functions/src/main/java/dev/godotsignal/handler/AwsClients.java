@@ -18,6 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The SDK clients of one execution environment, built once and reused by every invocation. One
@@ -60,6 +61,19 @@ final class AwsClients {
 
     DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /** A SecureString parameter's value (decrypted); read once at start-up, never logged. */
+    String secureParameter(String name) {
+        var builder = SsmClient.builder()
+                .httpClient(http)
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
+        config.ssmEndpoint().ifPresent(builder::endpointOverride);
+        try (SsmClient ssm = builder.build()) {
+            return ssm.getParameter(b -> b.name(name).withDecryption(true)).parameter().value();
+        }
     }
 
     /** Built on first use: only the invocations that set timers need it. */

@@ -4,6 +4,7 @@ import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.store.TableNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +19,12 @@ public record FunctionConfig(
         Optional<URI> dynamoDbEndpoint,
         Optional<URI> managementEndpoint,
         String timerQueueUrl,
-        Optional<URI> sqsEndpoint) {
+        Optional<URI> sqsEndpoint,
+        List<String> stunUrls,
+        List<String> turnUrls,
+        Optional<String> turnSecretParameter,
+        Duration turnCredentialTtl,
+        Optional<URI> ssmEndpoint) {
 
     public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
     public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
@@ -33,6 +39,14 @@ public record FunctionConfig(
     public static final String TIMER_QUEUE_URL = "TIMER_QUEUE_URL";
     /** The AWS SDK's own name for an SQS endpoint override (the local gateway's emulation). */
     public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
+    /** The AWS SDK's own name for an SSM endpoint override (the local gateway's emulation). */
+    public static final String SSM_ENDPOINT = "AWS_ENDPOINT_URL_SSM";
+    public static final String STUN_URLS = "STUN_URLS";
+    /** Comma-separated TURN URLs; when set, peers get time-limited TURN credentials after ID. */
+    public static final String TURN_URLS = "TURN_URLS";
+    /** Name of the SSM SecureString parameter holding coturn's static-auth-secret. */
+    public static final String TURN_SECRET_PARAMETER = "TURN_SECRET_PARAMETER";
+    public static final String TURN_CREDENTIAL_TTL_SECONDS = "TURN_CREDENTIAL_TTL_SECONDS";
     /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
     public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
     /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
@@ -54,7 +68,12 @@ public record FunctionConfig(
                 optionalUri(env, DYNAMODB_ENDPOINT),
                 optionalUri(env, MANAGEMENT_ENDPOINT),
                 required(env, TIMER_QUEUE_URL),
-                optionalUri(env, SQS_ENDPOINT));
+                optionalUri(env, SQS_ENDPOINT),
+                list(env, STUN_URLS),
+                list(env, TURN_URLS),
+                Optional.ofNullable(env.get(TURN_SECRET_PARAMETER)).filter(v -> !v.isBlank()),
+                Duration.ofSeconds(intOr(env, TURN_CREDENTIAL_TTL_SECONDS, 3600)),
+                optionalUri(env, SSM_ENDPOINT));
     }
 
     /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */
@@ -81,6 +100,11 @@ public record FunctionConfig(
         } catch (NumberFormatException e) {
             throw new IllegalStateException("environment variable " + name + " is not an integer: " + value);
         }
+    }
+
+    private static List<String> list(Map<String, String> env, String name) {
+        String value = env.getOrDefault(name, "");
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Optional<URI> optionalUri(Map<String, String> env, String name) {

@@ -9,6 +9,9 @@ import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.SignalingStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import dev.godotsignal.turn.IceServers;
+import dev.godotsignal.turn.TurnCredentials;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -21,6 +24,7 @@ final class SignalingRuntime {
     private final SignalingStore store;
     private final LobbyNames names;
     private final PeerIds peerIds;
+    private final IceServers iceServers;
 
     SignalingRuntime(Map<String, String> env) {
         this.config = FunctionConfig.from(env);
@@ -29,6 +33,13 @@ final class SignalingRuntime {
         SecureRandom random = new SecureRandom();
         this.names = new LobbyNames(random);
         this.peerIds = new PeerIds(random);
+        if (!config.turnUrls().isEmpty() && config.turnSecretParameter().isEmpty()) {
+            throw new IllegalStateException("TURN_URLS is set but TURN_SECRET_PARAMETER is not");
+        }
+        // The TURN secret is read from SSM on first use, once per environment; it is never logged.
+        this.iceServers = new IceServers(config.stunUrls(), config.turnUrls(), () -> new TurnCredentials(
+                clients.secureParameter(config.turnSecretParameter().orElseThrow()).getBytes(StandardCharsets.UTF_8),
+                config.turnCredentialTtl()));
     }
 
     SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context) {
@@ -38,6 +49,6 @@ final class SignalingRuntime {
     SignalingService service(String apiId, String stage) {
         PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
         SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
-        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, Clock.systemUTC());
+        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, iceServers, Clock.systemUTC());
     }
 }

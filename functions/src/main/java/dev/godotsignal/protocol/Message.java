@@ -36,6 +36,10 @@ public record Message(MessageType type, int id, String data) {
         return new Message(MessageType.SEAL, 0, "");
     }
 
+    public static Message iceServers(String json) {
+        return new Message(MessageType.ICE_SERVERS, 0, json);
+    }
+
     public static Message error(ErrorReason reason) {
         return new Message(MessageType.ERROR, ERROR_CODE, reason.text());
     }

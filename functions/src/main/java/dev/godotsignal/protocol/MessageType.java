@@ -17,7 +17,12 @@ public enum MessageType {
      * Sent only to connections that opted in with {@code ?ext=1}; Godot's demo client would log an
      * unknown type as a parse error, so it never gets one.
      */
-    ERROR(100);
+    ERROR(100),
+    /**
+     * Extension (server to client), right after ID, only with {@code ?ext=1} and only when TURN is
+     * configured: {@code data} is {@code {"iceServers":[...]}} with time-limited TURN credentials.
+     */
+    ICE_SERVERS(101);
 
     private final int code;
 

@@ -17,6 +17,7 @@ import dev.godotsignal.store.Lobby;
 import dev.godotsignal.store.Member;
 import dev.godotsignal.store.MemberLookup;
 import dev.godotsignal.store.SignalingStore;
+import dev.godotsignal.turn.IceServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -40,10 +41,12 @@ public final class SignalingService {
     private final LobbyNames names;
     private final PeerIds peerIds;
     private final Clock clock;
+    private final IceServers iceServers;
     private final MessageCodec codec = new MessageCodec();
 
     public SignalingService(SignalingStore store, PeerChannel channel, Timers timers, Limits limits,
-                            LobbyNames names, PeerIds peerIds, Clock clock) {
+                            LobbyNames names, PeerIds peerIds, IceServers iceServers, Clock clock) {
+        this.iceServers = iceServers;
         this.store = store;
         this.channel = channel;
         this.timers = timers;
@@ -164,6 +167,11 @@ public final class SignalingService {
         if (!send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
             cleanUp(gone);
             return;
+        }
+        if (joiner.extensions() && iceServers.configured()) {
+            // Before any PEER_CONNECT, so the client creates its peer connections with them.
+            String user = joined.lobby() + "-" + joined.peerId();
+            send(joiner.connectionId(), Message.iceServers(iceServers.forPeer(user, clock.instant())), gone);
         }
         for (Member other : joined.earlier()) {
             if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {

@@ -18,46 +18,53 @@ public record GatewayOptions(
         Duration maxConnectionDuration,
         Optional<Path> webRoot,
         ChaosOptions chaos,
+        Map<String, String> secrets,
         boolean verbose) {
 
     public static final int DEFAULT_PORT = 9080;
 
     public GatewayOptions {
         parameterOverrides = Map.copyOf(parameterOverrides);
+        secrets = Map.copyOf(secrets);
     }
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
                 Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")),
-                ChaosOptions.none(), true);
+                ChaosOptions.none(), Map.of(), true);
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions withParameters(Map<String, String> parameters) {
-        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions withTemplate(Path template) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions withWebRoot(Optional<Path> webRoot) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions withChaos(ChaosOptions chaos) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+    }
+
+    /** SSM parameters the local SSM emulation serves (name → value), e.g. the TURN or token secret. */
+    public GatewayOptions withSecrets(Map<String, String> secrets) {
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
     }
 
     public GatewayOptions quiet() {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, false);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, false);
     }
 
     static final String USAGE = """
@@ -70,6 +77,7 @@ public record GatewayOptions(
               --param Name=Value        override a template parameter (repeatable), e.g. --param MaxPeersPerLobby=8
               --idle-timeout SECONDS    close idle connections (default 600, as API Gateway)
               --max-connection SECONDS  close connections after this long (default 7200, as API Gateway)
+              --secret /Name=Value      an SSM parameter the functions may read (repeatable), e.g. the TURN secret
               --quiet                   do not log every route invocation
             Chaos (faults injected on purpose; decisions drawn from a seed):
               --chaos                   a standard mix: delays, throttling, lost $disconnect, crashes
@@ -94,6 +102,7 @@ public record GatewayOptions(
         Duration max = o.maxConnectionDuration;
         Optional<Path> web = o.webRoot;
         ChaosOptions chaos = o.chaos;
+        Map<String, String> secrets = new LinkedHashMap<>();
         boolean verbose = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -114,6 +123,14 @@ public record GatewayOptions(
                 case "--idle-timeout" -> idle = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--max-connection" -> max = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--quiet" -> verbose = false;
+                case "--secret" -> {
+                    String kv = value(args, ++i, arg);
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--secret takes /Name=Value");
+                    }
+                    secrets.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
                 case "--chaos" -> chaos = ChaosOptions.standard(chaos.seed() == 0 ? 1 : chaos.seed());
                 case "--chaos-seed" -> chaos = new ChaosOptions(Long.parseLong(value(args, ++i, arg)), chaos.maxDelay(),
                         chaos.goneRate(), chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
@@ -133,7 +150,7 @@ public record GatewayOptions(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }
-        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, verbose);
+        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, secrets, verbose);
     }
 
     private static long seed(ChaosOptions chaos) {

@@ -169,6 +169,7 @@ public final class LocalGateway implements AutoCloseable {
                 env.put(FunctionConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
                 env.put(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + port + "/" + template.stageName());
                 env.put(FunctionConfig.SQS_ENDPOINT, "http://127.0.0.1:" + port + LocalQueues.PATH);
+                env.put(FunctionConfig.SSM_ENDPOINT, "http://127.0.0.1:" + port + LocalParameters.PATH);
                 return new LocalFunction(spec, env, log, chaos::crash);
             });
         template.routes().forEach((key, route) -> {
@@ -385,6 +386,7 @@ public final class LocalGateway implements AutoCloseable {
 
     private final class HttpRoutes extends Handler.Abstract {
         private final ManagementApi management = new ManagementApi(connections, log, chaos);
+        private final LocalParameters parameters = new LocalParameters(options.secrets());
         private final Optional<StaticFiles> web = options.webRoot()
                 .filter(java.nio.file.Files::isDirectory)
                 .map(StaticFiles::new);
@@ -392,6 +394,14 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = request.getHttpURI().getPath();
+            if (path.startsWith(LocalParameters.PATH) && request.getMethod().equals("POST")) {
+                LocalQueues.Response answer = parameters.handle(request.getHeaders().get("X-Amz-Target"),
+                        Content.Source.asString(request, StandardCharsets.UTF_8));
+                response.setStatus(answer.status());
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-amz-json-1.1");
+                Content.Sink.write(response, true, answer.body(), callback);
+                return true;
+            }
             if (path.startsWith(LocalQueues.PATH) && request.getMethod().equals("POST")) {
                 LocalQueues.Response answer = queues.handle(request.getHeaders().get("X-Amz-Target"),
                         Content.Source.asString(request, StandardCharsets.UTF_8));

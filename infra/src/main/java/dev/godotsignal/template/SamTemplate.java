@@ -54,6 +54,7 @@ public final class SamTemplate {
     private final Map<String, Object> root;
     private final Map<String, Map<String, Object>> resources;
     private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final Set<String> listParameters = new java.util.HashSet<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
     private final List<TableSpec> tables = new ArrayList<>();
@@ -67,6 +68,9 @@ public final class SamTemplate {
         castMap(root.getOrDefault("Resources", Map.of())).forEach((id, resource) -> resources.put(id, castMap(resource)));
         Map<String, Object> params = castMap(root.getOrDefault("Parameters", Map.of()));
         params.forEach((name, spec) -> {
+            if ("CommaDelimitedList".equals(castMap(spec).get("Type"))) {
+                listParameters.add(name);
+            }
             Object def = castMap(spec).get("Default");
             parameters.put(name, def == null ? "" : String.valueOf(def));
         });
@@ -328,7 +332,8 @@ public final class SamTemplate {
                 break;
         }
         if (parameters.containsKey(name)) {
-            return parameters.get(name);
+            String value = parameters.get(name);
+            return listParameters.contains(name) ? List.of(value.split(",", -1)) : value;
         }
         if (resources.containsKey(name)) {
             return switch (type(name)) {

@@ -100,6 +100,11 @@ public final class NativeGodotPeer implements AutoCloseable {
         }
     }
 
+    /** The shared factory, for tests that need a bare peer connection. */
+    public static PeerConnectionFactory factoryForTests() {
+        return factory();
+    }
+
     private static synchronized PeerConnectionFactory factory() {
         if (factory == null) {
             // The default audio module aborts without an audio device; the headless one does not.

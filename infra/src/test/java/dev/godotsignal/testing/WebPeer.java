@@ -20,13 +20,19 @@ public final class WebPeer {
 
     /** Opens the gateway's own page (same origin) and joins ("" creates) with the web client. */
     public static WebPeer join(HeadlessChromium chromium, LocalGateway gateway, String lobby, boolean mesh) throws Exception {
+        return join(chromium, gateway, lobby, mesh, "{ iceServers: [] }");
+    }
+
+    /** Joins with the given client options (a JavaScript object literal), e.g. a relay-only policy. */
+    public static WebPeer join(HeadlessChromium chromium, LocalGateway gateway, String lobby, boolean mesh,
+                               String clientOptions) throws Exception {
         String base = "http://127.0.0.1:" + gateway.port();
         HeadlessChromium.Page page = chromium.open(base + "/");
         JsonNode joined = page.eval("""
                 (async () => {
                   const m = await import('/godot-signaling.js');
                   window.t = { messages: [], open: [], sealed: false, closed: false, errors: [] };
-                  const c = new m.GodotSignalingClient('ws://127.0.0.1:%d', { iceServers: [] });
+                  const c = new m.GodotSignalingClient('ws://127.0.0.1:%d', %s);
                   window.tc = c;
                   c.addEventListener('message', e => t.messages.push(e.detail.peerId + ':' + e.detail.channel + ':' + e.detail.data));
                   c.addEventListener('peer-open', e => t.open.push(e.detail.peerId));
@@ -34,7 +40,7 @@ public final class WebPeer {
                   c.addEventListener('disconnected', () => t.closed = true);
                   c.addEventListener('error', e => t.errors.push(e.detail.reason));
                   return await c.join(%s, %s);
-                })()""".formatted(gateway.port(), quote(lobby), mesh));
+                })()""".formatted(gateway.port(), clientOptions, quote(lobby), mesh));
         return new WebPeer(page, joined.get("peerId").asInt(), joined.get("lobby").asText());
     }
 
