@@ -2,9 +2,9 @@
 # All three share one jar; Lambda puts lib/*.jar on the classpath.
 FUNCTIONS_JAR = functions/target/functions-lambda.jar
 
-build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction:
+build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction build-AuthorizerFunction:
 	mvn -B -q -pl functions -am -DskipTests package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(FUNCTIONS_JAR) "$(ARTIFACTS_DIR)/lib/"
 
-.PHONY: build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction
+.PHONY: build-ConnectFunction build-DisconnectFunction build-MessageFunction build-TimerFunction build-AuthorizerFunction

@@ -2,8 +2,12 @@ package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import java.util.Map;
+import java.util.Optional;
 
-/** {@code $connect}: records the connection. {@code ?ext=1} opts in to extension frames. */
+/**
+ * {@code $connect}: records the connection. {@code ?ext=1} opts in to extension frames. Refuses
+ * browsers whose Origin is not on the allow-list (when one is configured).
+ */
 public final class ConnectHandler extends WebSocketHandler {
 
     public ConnectHandler() {
@@ -16,10 +20,26 @@ public final class ConnectHandler extends WebSocketHandler {
 
     @Override
     protected int handle(APIGatewayV2WebSocketEvent event) {
+        if (!runtime.originAllowed(header(event, "Origin"))) {
+            return 403; // a browser page from an origin not on the allow-list
+        }
         Map<String, String> query = event.getQueryStringParameters();
         String ext = query == null ? null : query.get("ext");
         boolean extensions = "1".equals(ext) || "true".equalsIgnoreCase(ext);
-        runtime.service(event.getRequestContext()).connect(event.getRequestContext().getConnectionId(), extensions);
+        // Set by the authorizer when tokens are on: a token bound to a lobby only lets its holder join that one.
+        Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
+        Optional<String> lobby = authorizer == null ? Optional.empty()
+                : Optional.ofNullable(authorizer.get("lobby")).map(String::valueOf);
+        runtime.service(event.getRequestContext()).connect(event.getRequestContext().getConnectionId(), extensions, lobby);
         return 200;
+    }
+
+    private static String header(APIGatewayV2WebSocketEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 }

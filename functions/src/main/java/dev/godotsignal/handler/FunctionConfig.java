@@ -24,7 +24,9 @@ public record FunctionConfig(
         List<String> turnUrls,
         Optional<String> turnSecretParameter,
         Duration turnCredentialTtl,
-        Optional<URI> ssmEndpoint) {
+        Optional<URI> ssmEndpoint,
+        Optional<String> authSecretParameter,
+        List<String> allowedOrigins) {
 
     public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
     public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
@@ -47,6 +49,10 @@ public record FunctionConfig(
     /** Name of the SSM SecureString parameter holding coturn's static-auth-secret. */
     public static final String TURN_SECRET_PARAMETER = "TURN_SECRET_PARAMETER";
     public static final String TURN_CREDENTIAL_TTL_SECONDS = "TURN_CREDENTIAL_TTL_SECONDS";
+    /** Name of the SSM SecureString parameter holding the token secret (the authorizer reads it). */
+    public static final String AUTH_SECRET_PARAMETER = "AUTH_SECRET_PARAMETER";
+    /** Comma-separated browser origins allowed to connect; empty allows any (native clients send none). */
+    public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
     /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
     public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
     /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
@@ -73,7 +79,9 @@ public record FunctionConfig(
                 list(env, TURN_URLS),
                 Optional.ofNullable(env.get(TURN_SECRET_PARAMETER)).filter(v -> !v.isBlank()),
                 Duration.ofSeconds(intOr(env, TURN_CREDENTIAL_TTL_SECONDS, 3600)),
-                optionalUri(env, SSM_ENDPOINT));
+                optionalUri(env, SSM_ENDPOINT),
+                Optional.ofNullable(env.get(AUTH_SECRET_PARAMETER)).filter(v -> !v.isBlank()),
+                list(env, ALLOWED_ORIGINS));
     }
 
     /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */

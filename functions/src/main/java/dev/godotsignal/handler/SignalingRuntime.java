@@ -42,6 +42,11 @@ final class SignalingRuntime {
                 config.turnCredentialTtl()));
     }
 
+    /** No Origin (native clients) is always allowed; a browser's must be on the list when there is one. */
+    boolean originAllowed(String origin) {
+        return origin == null || config.allowedOrigins().isEmpty() || config.allowedOrigins().contains(origin);
+    }
+
     SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context) {
         return service(context.getApiId(), context.getStage());
     }

@@ -2,7 +2,8 @@ package dev.godotsignal.protocol;
 
 /**
  * Why a connection is refused or dropped. The texts are the close reasons of Godot's demo server,
- * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE} is ours (the demo has no limit).
+ * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE} and {@link #LOBBY_NOT_ALLOWED}
+ * are ours (the demo has no size limit and no tokens).
  */
 public enum ErrorReason {
     NOT_IN_LOBBY("Have not joined lobby yet"),
@@ -18,7 +19,8 @@ public enum ErrorReason {
     INVALID_COMMAND("Invalid command"),
     TOO_MANY_PEERS("Too many peers connected"),
     BINARY_FRAME("Invalid transfer mode, must be text"),
-    MESSAGE_TOO_LARGE("Message too large");
+    MESSAGE_TOO_LARGE("Message too large"),
+    LOBBY_NOT_ALLOWED("Lobby not allowed by token");
 
     private final String text;
 

@@ -56,8 +56,9 @@ public final class SignalingService {
         this.clock = clock;
     }
 
-    public void connect(String connectionId, boolean extensions) {
-        store.putConnection(connectionId, extensions, clock.instant());
+    /** A new connection; {@code allowedLobby} when its token binds it to one lobby. */
+    public void connect(String connectionId, boolean extensions, Optional<String> allowedLobby) {
+        store.putConnection(connectionId, extensions, allowedLobby, clock.instant());
         // The first check is the join deadline; later ones catch a $disconnect that never came.
         timers.schedule(new Timer.ConnectionCheck(connectionId), limits.joinDeadline());
     }
@@ -142,6 +143,9 @@ public final class SignalingService {
             throw new ProtocolException(ErrorReason.ALREADY_IN_LOBBY);
         }
         String lobbyName = message.data();
+        if (joiner.allowedLobby().isPresent() && !joiner.allowedLobby().get().equals(lobbyName)) {
+            throw new ProtocolException(ErrorReason.LOBBY_NOT_ALLOWED);
+        }
         JoinOutcome outcome;
         if (lobbyName.isEmpty()) {
             outcome = store.createLobby(joiner, LobbyMode.fromJoinId(message.id()), names::next,

@@ -60,12 +60,14 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     @Override
-    public void putConnection(String connectionId, boolean extensions, Instant now) {
-        dynamo.putItem(b -> b.tableName(tables.connections()).item(Map.of(
+    public void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(
                 "connectionId", s(connectionId),
                 "ext", bool(extensions),
                 "connectedAt", n(now.getEpochSecond()),
-                "expiresAt", n(now.plus(ITEM_LIFETIME).getEpochSecond()))));
+                "expiresAt", n(now.plus(ITEM_LIFETIME).getEpochSecond())));
+        allowedLobby.ifPresent(lobby -> item.put("allowedLobby", s(lobby)));
+        dynamo.putItem(b -> b.tableName(tables.connections()).item(item));
     }
 
     @Override
@@ -79,7 +81,8 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                 ? Optional.of(new Connection.Membership(item.get("lobby").s(), intOf(item, "peerId"),
                         item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER))
                 : Optional.empty();
-        return Optional.of(new Connection(connectionId, item.get("ext").bool(), membership));
+        Optional<String> allowedLobby = Optional.ofNullable(item.get("allowedLobby")).map(AttributeValue::s);
+        return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  */
 public interface SignalingStore {
 
-    void putConnection(String connectionId, boolean extensions, Instant now);
+    void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now);
 
 
     Optional<Connection> connection(String connectionId, Instant now);

@@ -70,6 +70,9 @@ public final class LocalGateway implements AutoCloseable {
     private final Map<String, LocalFunction> routes = new LinkedHashMap<>();
     /** Routes answered by API Gateway itself (MOCK integrations): no function runs. */
     private final java.util.Set<String> mockRoutes = new java.util.HashSet<>();
+    /** The $connect REQUEST authorizer, run before $connect exactly as API Gateway runs it. */
+    private Optional<LocalFunction> connectAuthorizer = Optional.empty();
+    private List<String> authorizerSources = List.of();
     private final Map<String, GatewayConnection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations = Executors.newCachedThreadPool(daemon("lambda"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
@@ -173,6 +176,10 @@ public final class LocalGateway implements AutoCloseable {
                 return new LocalFunction(spec, env, log, chaos::crash);
             });
         template.routes().forEach((key, route) -> {
+            if (key.equals("$connect") && route.authorizer().isPresent()) {
+                connectAuthorizer = Optional.of(function.apply(route.authorizer().get().functionId()));
+                authorizerSources = route.authorizer().get().identitySources();
+            }
             if (route.functionId().isEmpty()) {
                 mockRoutes.add(key);
             } else {
@@ -232,9 +239,34 @@ public final class LocalGateway implements AutoCloseable {
         for (HttpField field : request.getHeaders()) {
             headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
         }
+        Map<String, List<String>> query = query(request.getHttpURI().getQuery());
+        Optional<ObjectNode> authorizerContext = Optional.empty();
+        if (connectAuthorizer.isPresent()) {
+            for (String source : authorizerSources) {
+                if (!identitySourcePresent(source, headers, query)) {
+                    log.accept("$connect    " + connection.id + " refused: no " + source + " (401, authorizer not invoked)");
+                    Response.writeError(request, response, callback, 401, "Unauthorized");
+                    return null;
+                }
+            }
+            LocalFunction authorizer = connectAuthorizer.get();
+            LocalFunction.Result result = authorizer.invoke(events.authorizer(connection, headers, query));
+            boolean allowed = result.ok() && result.response().path("policyDocument").path("Statement").findValuesAsText("Effect")
+                    .stream().anyMatch("Allow"::equals);
+            log.accept("authorizer  " + connection.id + " -> " + authorizer.name() + (allowed ? " Allow" : " Deny")
+                    + " (" + result.millis() + " ms)");
+            if (!allowed) {
+                Response.writeError(request, response, callback, result.ok() ? 403 : 500, "Forbidden");
+                return null;
+            }
+            ObjectNode context = result.response().path("context").isObject()
+                    ? ((ObjectNode) result.response().get("context")).deepCopy() : JSON.createObjectNode();
+            context.put("principalId", result.response().path("principalId").asText());
+            authorizerContext = Optional.of(context);
+        }
         LocalFunction connect = routes.get("$connect");
         if (connect != null) {
-            ObjectNode event = events.connect(connection, headers, query(request.getHttpURI().getQuery()));
+            ObjectNode event = events.connect(connection, headers, query, authorizerContext);
             LocalFunction.Result result = connect.invoke(event);
             log.accept("$connect    " + connection.id + " -> " + connect.name() + " " + result.statusCode()
                     + " (" + result.millis() + " ms)");
@@ -356,6 +388,21 @@ public final class LocalGateway implements AutoCloseable {
         body.put("connectionId", connection.id);
         body.put("requestId", Long.toHexString(System.nanoTime()));
         return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An authorizer identity source such as route.request.querystring.token or route.request.header.Auth. */
+    private static boolean identitySourcePresent(String source, Map<String, List<String>> headers, Map<String, List<String>> query) {
+        String queryPrefix = "route.request.querystring.";
+        String headerPrefix = "route.request.header.";
+        if (source.startsWith(queryPrefix)) {
+            List<String> values = query.get(source.substring(queryPrefix.length()));
+            return values != null && values.stream().anyMatch(v -> !v.isEmpty());
+        }
+        if (source.startsWith(headerPrefix)) {
+            String name = source.substring(headerPrefix.length());
+            return headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase(name));
+        }
+        return true;
     }
 
     /** Ids shaped like API Gateway's: 16 characters ending in '=' (so SDK URL-encoding is exercised). */

@@ -26,7 +26,27 @@ final class RouteEvents {
         this.domainName = domainName;
     }
 
-    ObjectNode connect(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    ObjectNode connect(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query,
+                       java.util.Optional<ObjectNode> authorizerContext) {
+        ObjectNode event = request(headers, query);
+        ObjectNode context = context(event, connection, "$connect", "CONNECT");
+        authorizerContext.ifPresent(a -> context.set("authorizer", a));
+        event.put("isBase64Encoded", false);
+        return event;
+    }
+
+    /** The REQUEST authorizer event: the handshake's headers and query, and the route's method ARN. */
+    ObjectNode authorizer(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query) {
+        ObjectNode event = request(headers, query);
+        event.put("type", "REQUEST");
+        event.put("methodArn", "arn:aws:execute-api:" + dev.godotsignal.template.SamTemplate.REGION + ":"
+                + dev.godotsignal.template.SamTemplate.ACCOUNT + ":" + apiId + "/" + stage + "/$connect");
+        event.putObject("stageVariables");
+        context(event, connection, "$connect", "CONNECT");
+        return event;
+    }
+
+    private ObjectNode request(Map<String, List<String>> headers, Map<String, List<String>> query) {
         ObjectNode event = JSON.createObjectNode();
         ObjectNode single = event.putObject("headers");
         ObjectNode multi = event.putObject("multiValueHeaders");
@@ -42,8 +62,6 @@ final class RouteEvents {
                 multiQuery.set(name, JSON.valueToTree(values));
             });
         }
-        context(event, connection, "$connect", "CONNECT");
-        event.put("isBase64Encoded", false);
         return event;
     }
 

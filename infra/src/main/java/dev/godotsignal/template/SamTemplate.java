@@ -23,8 +23,15 @@ public final class SamTemplate {
     public static final String ACCOUNT = "000000000000";
     public static final String LOCAL_API_ID = "local";
 
-    /** A route and the function it invokes; {@code functionId} is empty for a MOCK integration (answered by API Gateway). */
-    public record Route(String routeKey, Optional<String> functionId) {
+    /**
+     * A route and the function it invokes; {@code functionId} is empty for a MOCK integration
+     * (answered by API Gateway). {@code authorizer}: the REQUEST authorizer guarding it, if any.
+     */
+    public record Route(String routeKey, Optional<String> functionId, Optional<Authorizer> authorizer) {
+    }
+
+    /** A Lambda REQUEST authorizer: its function and the identity sources that must be present. */
+    public record Authorizer(String functionId, List<String> identitySources) {
     }
 
     public record FunctionSpec(String logicalId, String handler, Map<String, String> environment,
@@ -82,6 +89,9 @@ public final class SamTemplate {
             parameters.put(name, value);
         });
 
+        // Resources whose Condition is false do not exist (e.g. the authorizer when tokens are off).
+        resources.entrySet().removeIf(e -> e.getValue().containsKey("Condition")
+                && !condition(String.valueOf(e.getValue().get("Condition"))));
         String selection = null;
         String stage = null;
         for (var entry : resources.entrySet()) {
@@ -226,15 +236,27 @@ public final class SamTemplate {
                 .filter(ref -> resources.containsKey(ref) && type(ref).equals("AWS::ApiGatewayV2::Integration"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("route " + id + " (" + key + ") has no integration target"));
-        if ("MOCK".equals(resolve(properties(integration).get("IntegrationType")))) {
-            return new Route(key, Optional.empty());
+        Optional<Authorizer> authorizer = Optional.empty();
+        if ("CUSTOM".equals(resolve(props.get("AuthorizationType")))) {
+            String authorizerId = String.valueOf(resolve(props.get("AuthorizerId")));
+            Map<String, Object> authProps = properties(authorizerId);
+            List<String> sources = new ArrayList<>();
+            castList(resolve(authProps.get("IdentitySource"))).forEach(source -> sources.add(String.valueOf(source)));
+            authorizer = Optional.of(new Authorizer(functionInvokedBy(authProps.get("AuthorizerUri"), authorizerId), sources));
         }
-        Set<String> uriRefs = referencedIds(properties(integration).get("IntegrationUri"));
-        String function = functions.keySet().stream()
+        if ("MOCK".equals(resolve(properties(integration).get("IntegrationType")))) {
+            return new Route(key, Optional.empty(), authorizer);
+        }
+        return new Route(key, Optional.of(functionInvokedBy(properties(integration).get("IntegrationUri"), integration)), authorizer);
+    }
+
+    /** The function an invocation URI points at (usually through its alias). */
+    private String functionInvokedBy(Object uri, String owner) {
+        Set<String> uriRefs = referencedIds(uri);
+        return functions.keySet().stream()
                 .filter(fn -> uriRefs.stream().anyMatch(ref -> ref.equals(fn) || ref.startsWith(fn + "Alias") || ref.startsWith(fn + ".")))
                 .max((a, b) -> Integer.compare(a.length(), b.length()))
-                .orElseThrow(() -> new IllegalArgumentException("integration " + integration + " invokes no function of this template"));
-        return new Route(key, Optional.of(function));
+                .orElseThrow(() -> new IllegalArgumentException(owner + " invokes no function of this template"));
     }
 
     private static final Pattern SUB_VAR = Pattern.compile("\\$\\{([^}!]+)}");

@@ -59,9 +59,9 @@ class LocalStackStoreTest {
     @Test
     void createJoinSealAndLeave() {
         Instant now = Instant.now();
-        store.putConnection("host", false, now);
-        store.putConnection("guest", true, now);
-        store.putConnection("late", false, now);
+        store.putConnection("host", false, java.util.Optional.empty(), now);
+        store.putConnection("guest", true, java.util.Optional.empty(), now);
+        store.putConnection("late", false, java.util.Optional.empty(), now);
         Connection host = store.connection("host", now).orElseThrow();
         JoinOutcome.Joined created = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH,
                 new LobbyNames(new SecureRandom())::next, 10, now);

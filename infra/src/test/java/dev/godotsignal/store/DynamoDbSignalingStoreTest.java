@@ -63,7 +63,7 @@ class DynamoDbSignalingStoreTest {
 
     static Connection connected(SignalingStore store, Instant now) {
         String id = UUID.randomUUID().toString();
-        store.putConnection(id, false, now);
+        store.putConnection(id, false, Optional.empty(), now);
         return store.connection(id, now).orElseThrow();
     }
 
