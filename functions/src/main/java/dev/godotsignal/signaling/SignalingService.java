@@ -153,22 +153,39 @@ public final class SignalingService {
         } else if (!LobbyNames.isJoinable(lobbyName)) {
             throw new ProtocolException(ErrorReason.LOBBY_NOT_FOUND);
         } else {
-            outcome = store.joinLobby(joiner, lobbyName, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
+            outcome = store.reservePeerId(joiner, lobbyName, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
+            if (outcome instanceof JoinOutcome.Reserved reserved) {
+                // ID first, before the join commits: once it commits, later joiners may announce
+                // themselves to this peer at any moment, and a Godot client needs its ID before that.
+                Deque<String> gone = new ArrayDeque<>();
+                if (!send(joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()), gone)) {
+                    cleanUp(gone);
+                    return;
+                }
+                outcome = store.admit(joiner, lobbyName, reserved.peerId(), limits.maxPeersPerLobby(), clock.instant());
+                if (outcome instanceof JoinOutcome.Joined joined) {
+                    announce(joiner, joined, false);
+                    return;
+                }
+            }
         }
         // Refused, Joined or NotConnected (no pattern switch on Java 17).
         if (outcome instanceof JoinOutcome.Refused refused) {
             throw new ProtocolException(refused.reason());
         } else if (outcome instanceof JoinOutcome.Joined joined) {
-            announce(joiner, joined);
+            announce(joiner, joined, true);
         } else {
             channel.close(joiner.connectionId());
         }
     }
 
-    /** To the joiner: ID, one PEER_CONNECT per linked earlier peer, then JOIN; to each of those: PEER_CONNECT(joiner). */
-    private void announce(Connection joiner, JoinOutcome.Joined joined) {
+    /**
+     * To the joiner: ID (unless already sent), ICE servers, one PEER_CONNECT per linked earlier peer,
+     * then JOIN; to each of those: PEER_CONNECT(joiner).
+     */
+    private void announce(Connection joiner, JoinOutcome.Joined joined, boolean sendId) {
         Deque<String> gone = new ArrayDeque<>();
-        if (!send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
+        if (sendId && !send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
             cleanUp(gone);
             return;
         }

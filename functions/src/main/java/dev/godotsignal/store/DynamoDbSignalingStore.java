@@ -123,24 +123,45 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         throw new IllegalStateException("could not create a lobby after " + MAX_ATTEMPTS + " attempts");
     }
 
+    /** How long a reserved, not yet admitted id stays taken if its join never completes. */
+    static final Duration RESERVATION_LIFETIME = Duration.ofMinutes(2);
+
     @Override
-    public JoinOutcome joinLobby(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+    public JoinOutcome reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(tables.lobbies())
                     .key(lobbyKey(lobby, LOBBY_ITEM)).consistentRead(true)).item();
-            if (!live(meta, now) || !meta.containsKey("mesh")) {
-                return new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND);
+            Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
+            if (refused.isPresent()) {
+                return refused.get();
             }
-            if (meta.get("sealed").bool()) {
-                return new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED);
+            int peerId = peerIds.getAsInt();
+            Map<String, AttributeValue> item = new HashMap<>(lobbyKey(lobby, peerId));
+            item.putAll(Map.of("connectionId", s(joiner.connectionId()), "ext", bool(joiner.extensions()),
+                    "pending", bool(true), "expiresAt", n(now.plus(RESERVATION_LIFETIME).getEpochSecond())));
+            try {
+                dynamo.putItem(b -> b.tableName(tables.lobbies()).item(item).conditionExpression("attribute_not_exists(lobby)"));
+                return new JoinOutcome.Reserved(lobby, peerId, modeOf(meta));
+            } catch (ConditionalCheckFailedException e) {
+                // The id is taken in this lobby: draw another.
             }
-            if (intOf(meta, "peerCount") >= maxPeers) {
-                return new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS);
+        }
+        throw new IllegalStateException("could not reserve an id after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    @Override
+    public JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(tables.lobbies())
+                    .key(lobbyKey(lobby, LOBBY_ITEM)).consistentRead(true)).item();
+            Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
+            if (refused.isPresent()) {
+                releaseReservation(lobby, peerId, joiner.connectionId());
+                return refused.get();
             }
-            LobbyMode mode = meta.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+            LobbyMode mode = modeOf(meta);
             long seq = Long.parseLong(meta.get("joinSeq").n());
             long next = seq + 1;
-            int peerId = peerIds.getAsInt();
             List<TransactWriteItem> writes = List.of(
                     // joinSeq = :seq: nobody was admitted since our read, so our seq is the next one.
                     update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(lobby, LOBBY_ITEM))
@@ -149,17 +170,27 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                             .expressionAttributeValues(Map.of(":one", n(1), ":next", n(next), ":seq", n(seq),
                                     ":false", bool(false), ":max", n(maxPeers), ":now", n(now.getEpochSecond())))
                             .build()),
-                    put(memberPut(lobby, peerId, joiner, next, now)),
+                    update(Update.builder().tableName(tables.lobbies()).key(lobbyKey(lobby, peerId))
+                            .updateExpression("SET seq = :next, joinedAt = :now, expiresAt = :exp REMOVE pending")
+                            .conditionExpression("pending = :true AND connectionId = :conn")
+                            .expressionAttributeValues(Map.of(":next", n(next), ":now", n(now.getEpochSecond()),
+                                    ":exp", n(now.plus(ITEM_LIFETIME).getEpochSecond()), ":true", bool(true),
+                                    ":conn", s(joiner.connectionId())))
+                            .build()),
                     update(membershipUpdate(joiner.connectionId(), lobby, peerId, mode, now)));
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (failed(reasons, 2)) {
+                    releaseReservation(lobby, peerId, joiner.connectionId());
                     return alreadyJoinedOrGone(reasons.get(2), now);
                 }
-                // The lobby changed under us (another join, a seal), the id was taken, or a conflict:
-                // read again and retry; the re-read tells a sealed or full lobby apart.
+                if (failed(reasons, 1)) {
+                    return new JoinOutcome.NotConnected(); // the reservation expired: the joiner took too long
+                }
+                // The lobby changed under us (another join, a seal) or a conflict: read again and retry;
+                // the re-read tells a sealed or full lobby apart.
                 backOff(attempt);
                 continue;
             }
@@ -171,11 +202,34 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         throw new IllegalStateException("could not join lobby after " + MAX_ATTEMPTS + " attempts");
     }
 
+    private static Optional<JoinOutcome.Refused> refusal(Map<String, AttributeValue> meta, int maxPeers, Instant now) {
+        if (!live(meta, now) || !meta.containsKey("mesh")) {
+            return Optional.of(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND));
+        }
+        if (meta.get("sealed").bool()) {
+            return Optional.of(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED));
+        }
+        if (intOf(meta, "peerCount") >= maxPeers) {
+            return Optional.of(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS));
+        }
+        return Optional.empty();
+    }
+
+    private void releaseReservation(String lobby, int peerId, String connectionId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, peerId))
+                    .conditionExpression("pending = :true AND connectionId = :conn")
+                    .expressionAttributeValues(Map.of(":true", bool(true), ":conn", s(connectionId))));
+        } catch (ConditionalCheckFailedException e) {
+            // already admitted or gone
+        }
+    }
+
     @Override
     public MemberLookup member(String lobby, int peerId, Instant now) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.lobbies())
                 .key(lobbyKey(lobby, peerId)).consistentRead(true)).item();
-        if (!live(item, now) || !item.containsKey("connectionId")) {
+        if (!live(item, now) || !item.containsKey("connectionId") || item.containsKey("pending")) {
             return new MemberLookup.Unknown();
         }
         if (item.containsKey("leftAt")) {
@@ -290,7 +344,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
             if (id == LOBBY_ITEM) {
                 continue;
             }
-            if (id != PeerIds.HOST && live(item, now) && !item.containsKey("leftAt")) {
+            if (id != PeerIds.HOST && live(item, now) && !item.containsKey("leftAt") && !item.containsKey("pending")) {
                 remaining.add(member(item));
             }
             dynamo.deleteItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, id)));
@@ -351,7 +405,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
             }
             if (intOf(item, "peerId") == LOBBY_ITEM) {
                 meta = Optional.of(item);
-            } else if (!item.containsKey("leftAt")) {
+            } else if (!item.containsKey("leftAt") && !item.containsKey("pending")) {
                 members.add(member(item));
             }
         }

@@ -17,6 +17,10 @@ public sealed interface JoinOutcome {
         }
     }
 
+    /** An id reserved in a lobby (first step of a join), not yet admitted. */
+    record Reserved(String lobby, int peerId, LobbyMode mode) implements JoinOutcome {
+    }
+
     /** Refused; the reason is the one the client is told. */
     record Refused(ErrorReason reason) implements JoinOutcome {
     }

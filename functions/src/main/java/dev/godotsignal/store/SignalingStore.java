@@ -21,8 +21,15 @@ public interface SignalingStore {
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
     JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
 
-    /** Admits the connection to {@code lobby} under a fresh id from {@code peerIds}, if it is live, unsealed and not full. */
-    JoinOutcome joinLobby(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+    /**
+     * First step of a join: checks the lobby (live, unsealed, not full) and reserves a fresh id from
+     * {@code peerIds} for the joiner. The joiner is told its id before it is admitted, so no other
+     * peer can announce itself to it before its ID arrives.
+     */
+    JoinOutcome reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+
+    /** Second step: admits the reserved id (caps and seal checked again, atomically). */
+    JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now);
 
     /** Looks {@code peerId} up in {@code lobby} (one key read). */
     MemberLookup member(String lobby, int peerId, Instant now);

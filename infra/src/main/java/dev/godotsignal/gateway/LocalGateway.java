@@ -74,7 +74,13 @@ public final class LocalGateway implements AutoCloseable {
     private Optional<LocalFunction> connectAuthorizer = Optional.empty();
     private List<String> authorizerSources = List.of();
     private final Map<String, GatewayConnection> connections = new ConcurrentHashMap<>();
-    private final ExecutorService invocations = Executors.newCachedThreadPool(daemon("lambda"));
+    /**
+     * Lambda runs as many environments as there are concurrent events, up to the account's
+     * concurrency; on one small machine that many threads only thrash, so invocations beyond this
+     * many wait their turn (API Gateway would throttle them instead).
+     */
+    private static final int MAX_CONCURRENT_INVOCATIONS = 32;
+    private final ExecutorService invocations = Executors.newFixedThreadPool(MAX_CONCURRENT_INVOCATIONS, daemon("lambda"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
     private final SecureRandom random = new SecureRandom();
     private final Consumer<String> log;

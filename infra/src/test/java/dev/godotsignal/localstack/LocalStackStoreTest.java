@@ -14,6 +14,7 @@ import dev.godotsignal.store.JoinOutcome;
 import dev.godotsignal.store.LeaveOutcome;
 import dev.godotsignal.store.SignalingStore;
 import dev.godotsignal.store.TableNames;
+import dev.godotsignal.store.DynamoDbSignalingStoreTest;
 import dev.godotsignal.template.SamTemplate;
 import dev.godotsignal.testing.TestGateways;
 import java.security.SecureRandom;
@@ -65,11 +66,11 @@ class LocalStackStoreTest {
         Connection host = store.connection("host", now).orElseThrow();
         JoinOutcome.Joined created = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH,
                 new LobbyNames(new SecureRandom())::next, 10, now);
-        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.joinLobby(store.connection("guest", now).orElseThrow(),
+        JoinOutcome.Joined joined = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, store.connection("guest", now).orElseThrow(),
                 created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now);
         assertEquals(1, joined.earlier().size());
         store.seal(created.lobby(), now).orElseThrow();
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED), store.joinLobby(
+        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED), DynamoDbSignalingStoreTest.join(store, 
                 store.connection("late", now).orElseThrow(), created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now));
         assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The store against DynamoDB Local, with the tables the template declares. */
-class DynamoDbSignalingStoreTest {
+public class DynamoDbSignalingStoreTest {
     static DynamoDbLocal dynamo;
     static List<SamTemplate.TableSpec> specs;
     static final LobbyNames NAMES = new LobbyNames(new SecureRandom());
@@ -65,6 +65,16 @@ class DynamoDbSignalingStoreTest {
         String id = UUID.randomUUID().toString();
         store.putConnection(id, false, Optional.empty(), now);
         return store.connection(id, now).orElseThrow();
+    }
+
+    /** A whole join, as the service does it: reserve an id, then admit it. */
+    public static JoinOutcome join(SignalingStore store, Connection joiner, String lobby, java.util.function.IntSupplier ids,
+                            int maxPeers, Instant now) {
+        JoinOutcome reserved = store.reservePeerId(joiner, lobby, ids, maxPeers, now);
+        if (!(reserved instanceof JoinOutcome.Reserved r)) {
+            return reserved;
+        }
+        return store.admit(joiner, lobby, r.peerId(), maxPeers, now);
     }
 
     static String createLobby(SignalingStore store, LobbyMode mode, Instant now) {
@@ -101,8 +111,8 @@ class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         List<Integer> ids = new ArrayList<>(List.of(5, 5, 5, 7));
-        JoinOutcome.Joined a = (JoinOutcome.Joined) store.joinLobby(connected(store, now), lobby, () -> ids.remove(0), 8, now);
-        JoinOutcome.Joined b = (JoinOutcome.Joined) store.joinLobby(connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        JoinOutcome.Joined a = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        JoinOutcome.Joined b = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
         assertEquals(5, a.peerId());
         assertEquals(7, b.peerId(), "the colliding 5s were checked and refused");
     }
@@ -124,7 +134,7 @@ class DynamoDbSignalingStoreTest {
         for (Connection joiner : joiners) {
             futures.add(pool.submit(() -> {
                 go.await();
-                return store.joinLobby(joiner, lobby, IDS::nextGuest, cap, now);
+                return DynamoDbSignalingStoreTest.join(store, joiner, lobby, IDS::nextGuest, cap, now);
             }));
         }
         go.countDown();
@@ -164,8 +174,8 @@ class DynamoDbSignalingStoreTest {
         String two = createLobby(store, LobbyMode.MESH, now);
         Connection racer = connected(store, now);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<JoinOutcome> a = pool.submit(() -> store.joinLobby(racer, one, IDS::nextGuest, 8, now));
-        Future<JoinOutcome> b = pool.submit(() -> store.joinLobby(racer, two, IDS::nextGuest, 8, now));
+        Future<JoinOutcome> a = pool.submit(() -> DynamoDbSignalingStoreTest.join(store, racer, one, IDS::nextGuest, 8, now));
+        Future<JoinOutcome> b = pool.submit(() -> DynamoDbSignalingStoreTest.join(store, racer, two, IDS::nextGuest, 8, now));
         List<JoinOutcome> outcomes = List.of(a.get(), b.get());
         pool.shutdown();
         assertEquals(1, outcomes.stream().filter(o -> o instanceof JoinOutcome.Joined).count());
@@ -178,13 +188,13 @@ class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
-                store.joinLobby(connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
+                DynamoDbSignalingStoreTest.join(store, connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
         Instant later = now.plus(Duration.ofHours(3)); // past every item's TTL, though DynamoDB has not deleted it yet
         assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
-                store.joinLobby(connected(store, later), lobby, IDS::nextGuest, 8, later));
+                DynamoDbSignalingStoreTest.join(store, connected(store, later), lobby, IDS::nextGuest, 8, later));
         assertTrue(store.seal(lobby, now).orElseThrow().sealed());
         assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED),
-                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 8, now));
+                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
     }
 
     @Test
@@ -204,16 +214,16 @@ class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         Connection guest = connected(store, now);
-        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.joinLobby(guest, lobby, IDS::nextGuest, 2, now);
+        JoinOutcome.Joined joined = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 2, now);
         assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS),
-                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 2, now));
+                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 2, now));
 
         LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
         assertEquals(joined.peerId(), left.peerId());
         assertEquals(List.of(1), left.remaining().stream().map(Member::peerId).toList());
         assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, joined.peerId(), now));
         assertInstanceOf(MemberLookup.Unknown.class, store.member(lobby, joined.peerId(), now.plus(Duration.ofMinutes(5))));
-        assertInstanceOf(JoinOutcome.Joined.class, store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 2, now));
+        assertInstanceOf(JoinOutcome.Joined.class, DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 2, now));
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
     }
 
@@ -286,7 +296,7 @@ class DynamoDbSignalingStoreTest {
         Connection host = connected(store, now);
         String lobby = ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now)).lobby();
         Connection guest = connected(store, now);
-        store.joinLobby(guest, lobby, IDS::nextGuest, 8, now);
+        DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 8, now);
         assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_LOBBIES),
                 store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
 
@@ -294,7 +304,7 @@ class DynamoDbSignalingStoreTest {
         assertTrue(left.lobbyDestroyed());
         assertEquals(List.of(guest.connectionId()), left.remaining().stream().map(Member::connectionId).toList());
         assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
-                store.joinLobby(connected(store, now), lobby, IDS::nextGuest, 8, now));
+                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
         assertInstanceOf(JoinOutcome.Joined.class, store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
     }
