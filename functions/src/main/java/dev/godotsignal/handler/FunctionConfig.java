@@ -37,6 +37,8 @@ public record FunctionConfig(
     public static final String SEAL_CLOSE_DELAY_SECONDS = "SEAL_CLOSE_DELAY_SECONDS";
     public static final String JOIN_DEADLINE_SECONDS = "JOIN_DEADLINE_SECONDS";
     public static final String LIVENESS_CHECK_SECONDS = "LIVENESS_CHECK_SECONDS";
+    public static final String MESSAGES_PER_SECOND = "MESSAGES_PER_SECOND";
+    public static final String MESSAGE_BURST = "MESSAGE_BURST";
     /** The SQS queue that carries timers (seal close, join deadline, liveness checks). */
     public static final String TIMER_QUEUE_URL = "TIMER_QUEUE_URL";
     /** The AWS SDK's own name for an SQS endpoint override (the local gateway's emulation). */
@@ -66,7 +68,9 @@ public record FunctionConfig(
                 intOr(env, MAX_MESSAGE_BYTES, defaults.maxMessageBytes()),
                 Duration.ofSeconds(intOr(env, SEAL_CLOSE_DELAY_SECONDS, (int) defaults.sealCloseDelay().toSeconds())),
                 Duration.ofSeconds(intOr(env, JOIN_DEADLINE_SECONDS, (int) defaults.joinDeadline().toSeconds())),
-                Duration.ofSeconds(intOr(env, LIVENESS_CHECK_SECONDS, (int) defaults.livenessInterval().toSeconds())));
+                Duration.ofSeconds(intOr(env, LIVENESS_CHECK_SECONDS, (int) defaults.livenessInterval().toSeconds())),
+                intOr(env, MESSAGES_PER_SECOND, defaults.messagesPerSecond()),
+                intOr(env, MESSAGE_BURST, defaults.messageBurst()));
         return new FunctionConfig(
                 new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE), required(env, ORDERING_TABLE)),
                 limits,

@@ -7,9 +7,11 @@ import java.time.Duration;
  *
  * @param joinDeadline     a connection that has not joined a lobby by then is closed
  * @param livenessInterval how often a joined connection is checked for a lost {@code $disconnect}
+ * @param messagesPerSecond per-connection token bucket refill rate; 0 turns the limiter off
+ * @param messageBurst      the bucket's size: a mesh joiner trickles many candidates at once
  */
 public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, Duration sealCloseDelay,
-                     Duration joinDeadline, Duration livenessInterval) {
+                     Duration joinDeadline, Duration livenessInterval, int messagesPerSecond, int messageBurst) {
 
     /** SQS's longest message delay, which carries every timer. */
     public static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(15);
@@ -33,12 +35,15 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
         if (joinDeadline.isNegative() || joinDeadline.isZero() || joinDeadline.compareTo(MAX_TIMER_DELAY) > 0) {
             throw new IllegalArgumentException("joinDeadline must be 1..900 s");
         }
+        if (messagesPerSecond < 0 || messageBurst < messagesPerSecond) {
+            throw new IllegalArgumentException("messagesPerSecond must be >= 0 (0 = no limit) and messageBurst at least as large");
+        }
         if (livenessInterval.compareTo(Duration.ofSeconds(1)) < 0 || livenessInterval.compareTo(MAX_TIMER_DELAY) > 0) {
             throw new IllegalArgumentException("livenessInterval must be 1..900 s");
         }
     }
 
     public static Limits defaults() {
-        return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5));
+        return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400);
     }
 }

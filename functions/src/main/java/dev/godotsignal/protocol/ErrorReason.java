@@ -2,8 +2,8 @@ package dev.godotsignal.protocol;
 
 /**
  * Why a connection is refused or dropped. The texts are the close reasons of Godot's demo server,
- * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE} and {@link #LOBBY_NOT_ALLOWED}
- * are ours (the demo has no size limit and no tokens).
+ * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE}, {@link #LOBBY_NOT_ALLOWED} and
+ * {@link #RATE_LIMITED} are ours (the demo has no limits and no tokens).
  */
 public enum ErrorReason {
     NOT_IN_LOBBY("Have not joined lobby yet"),
@@ -20,7 +20,8 @@ public enum ErrorReason {
     TOO_MANY_PEERS("Too many peers connected"),
     BINARY_FRAME("Invalid transfer mode, must be text"),
     MESSAGE_TOO_LARGE("Message too large"),
-    LOBBY_NOT_ALLOWED("Lobby not allowed by token");
+    LOBBY_NOT_ALLOWED("Lobby not allowed by token"),
+    RATE_LIMITED("Too many messages");
 
     private final String text;
 

@@ -106,6 +106,11 @@ public final class SignalingService {
             return;
         }
         Connection sender = found.get();
+        if (limits.messagesPerSecond() > 0
+                && !store.takeMessageToken(sender, limits.messagesPerSecond(), limits.messageBurst(), clock.instant())) {
+            reject(sender, ErrorReason.RATE_LIMITED);
+            return;
+        }
         if (body.length() > limits.maxMessageBytes()
                 || body.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
             reject(sender, ErrorReason.MESSAGE_TOO_LARGE);

@@ -82,7 +82,51 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                         item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER))
                 : Optional.empty();
         Optional<String> allowedLobby = Optional.ofNullable(item.get("allowedLobby")).map(AttributeValue::s);
-        return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership));
+        Connection.Bucket bucket = item.containsKey("tokens")
+                ? new Connection.Bucket(Optional.of(Double.parseDouble(item.get("tokens").n())), Long.parseLong(item.get("refilledAt").n()))
+                : Connection.Bucket.full();
+        return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership, bucket));
+    }
+
+    @Override
+    public boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now) {
+        Connection current = connection;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Connection.Bucket bucket = current.bucket();
+            long nowMillis = now.toEpochMilli();
+            double tokens = bucket.tokens()
+                    .map(t -> Math.min(burst, t + Math.max(0, nowMillis - bucket.refilledAtMillis()) / 1000.0 * perSecond))
+                    .orElse((double) burst);
+            if (tokens < 1) {
+                return false;
+            }
+            double left = tokens - 1;
+            // Optimistic: written only if nobody took a token since our read (refilledAt unchanged).
+            String condition = bucket.tokens().isPresent() ? "refilledAt = :last" : "attribute_not_exists(refilledAt)";
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                    ":tokens", AttributeValue.fromN(String.format(java.util.Locale.ROOT, "%.3f", left)),
+                    ":now", n(Math.max(nowMillis, bucket.refilledAtMillis() + 1))));
+            if (bucket.tokens().isPresent()) {
+                values.put(":last", n(bucket.refilledAtMillis()));
+            }
+            try {
+                dynamo.updateItem(b -> b.tableName(tables.connections())
+                        .key(Map.of("connectionId", s(connection.connectionId())))
+                        .updateExpression("SET tokens = :tokens, refilledAt = :now")
+                        .conditionExpression("attribute_exists(connectionId) AND " + condition)
+                        .expressionAttributeValues(values));
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                // Another frame of this connection took a token first: back off, re-read, retry.
+                backOff(attempt);
+                Optional<Connection> reread = connection(connection.connectionId(), now);
+                if (reread.isEmpty()) {
+                    return false;
+                }
+                current = reread.get();
+            }
+        }
+        return false; // contended beyond reason by its own concurrent frames: that is a flood
     }
 
     @Override

@@ -18,6 +18,12 @@ public interface SignalingStore {
 
     Optional<Connection> connection(String connectionId, Instant now);
 
+    /**
+     * Takes one message token from the connection's bucket (refilled at {@code perSecond}, holding
+     * at most {@code burst}); false when it is empty. Atomic across concurrent invocations.
+     */
+    boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now);
+
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
     JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
 

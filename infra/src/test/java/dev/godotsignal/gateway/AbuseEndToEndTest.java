@@ -1,0 +1,66 @@
+package dev.godotsignal.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.testing.WsClient;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The per-connection message rate limit (a token bucket in the connection's item). */
+class AbuseEndToEndTest {
+    static LocalGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateways.start(Map.of("MessagesPerSecond", "5", "MessageBurst", "10"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aFloodEarnsAnErrorAndACloseAndNobodyElseNotices() throws Exception {
+        try (WsClient host = WsClient.connect(gateway.url());
+             WsClient flooder = WsClient.connectWithExtensions(gateway.url());
+             WsClient polite = WsClient.connect(gateway.url())) {
+            host.send(0, 0, "");
+            host.expect(1, 1, "true");
+            String lobby = host.expect(0).path("data").asText();
+            flooder.send(0, 0, lobby);
+            int flooderId = flooder.expect(1).path("id").asInt();
+            host.expect(2, flooderId, "");
+            polite.send(0, 0, lobby);
+            int politeId = polite.expect(1).path("id").asInt();
+            for (int i = 0; i < 60; i++) {
+                flooder.send(4, 1, "flood " + i);
+            }
+            String raw;
+            boolean errored = false;
+            while ((raw = flooder.nextRaw(WsClient.WAIT)) != null) {
+                if (raw.contains("Too many messages")) {
+                    errored = true;
+                    break;
+                }
+            }
+            assertTrue(errored, "the flooder was told");
+            flooder.awaitClose();
+            // A client at a sane pace (4 a second, under the limit of 5) is never limited.
+            for (int i = 0; i < 12; i++) {
+                polite.send(4, 1, "polite " + i);
+                Thread.sleep(250);
+            }
+            int politeOffers = 0;
+            while ((raw = host.nextRaw(Duration.ofSeconds(2))) != null) {
+                politeOffers += raw.contains("polite") ? 1 : 0;
+            }
+            assertTrue(politeOffers == 12, "every polite offer arrived: " + politeOffers);
+            assertTrue(!polite.isClosed(), "the polite client is still connected (" + politeId + ")");
+        }
+    }
+}
