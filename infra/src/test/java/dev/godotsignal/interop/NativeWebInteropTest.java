@@ -24,14 +24,14 @@ import org.junit.jupiter.api.TestInfo;
  * meet through the local gateway, open Godot's data channels and talk both ways — before and
  * after SEAL closes the signaling sockets.
  */
-class NativeWebInteropTest {
-    static LocalGateway gateway;
-    static HeadlessChromium chromium;
+public class NativeWebInteropTest {
+    protected static LocalGateway gateway;
+    protected static HeadlessChromium chromium;
     final List<NativeGodotPeer> natives = new ArrayList<>();
     long started;
 
     @BeforeAll
-    static void start() throws Exception {
+    protected static void start() throws Exception {
         boolean hasChromium = HeadlessChromium.executable().isPresent();
         if (!hasChromium) {
             System.err.println("SKIPPED native<->web tests: no Chromium (apt-get install chromium chromium-driver)");
@@ -47,7 +47,7 @@ class NativeWebInteropTest {
     }
 
     @AfterAll
-    static void stop() {
+    protected static void stop() {
         if (chromium != null) {
             chromium.close();
         }
