@@ -90,6 +90,7 @@ public final class LocalGateway implements AutoCloseable {
     private volatile boolean dropDisconnectEvents;
     private final Chaos chaos;
     private final LocalQueues queues;
+    private final java.util.Set<String> doomed = ConcurrentHashMap.newKeySet();
 
     private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
@@ -222,6 +223,20 @@ public final class LocalGateway implements AutoCloseable {
      */
     public void dropDisconnectEvents(boolean drop) {
         this.dropDisconnectEvents = drop;
+    }
+
+    /** Ids of the open connections, oldest first. */
+    public List<String> connectionIds() {
+        return connections.values().stream().filter(GatewayConnection::isOpen)
+                .sorted(java.util.Comparator.comparing(c -> c.connectedAt)).map(c -> c.id).toList();
+    }
+
+    /**
+     * Injected fault on one connection: the next @connections POST to it finds it dead (the socket
+     * is dropped without a close handshake) and answers 410.
+     */
+    public void goneOnNextPost(String connectionId) {
+        doomed.add(connectionId);
     }
 
     /** Connections currently open (for tests and the status page). */
@@ -438,7 +453,8 @@ public final class LocalGateway implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP side
 
     private final class HttpRoutes extends Handler.Abstract {
-        private final ManagementApi management = new ManagementApi(connections, log, chaos);
+        private final ManagementApi management = new ManagementApi(connections, log,
+                id -> doomed.remove(id) || chaos.gone());
         private final LocalParameters parameters = new LocalParameters(options.secrets());
         private final Optional<StaticFiles> web = options.webRoot()
                 .filter(java.nio.file.Files::isDirectory)

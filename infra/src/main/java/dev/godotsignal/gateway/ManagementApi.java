@@ -2,7 +2,6 @@ package dev.godotsignal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.godotsignal.chaos.Chaos;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +26,13 @@ final class ManagementApi {
 
     private final Map<String, GatewayConnection> connections;
     private final Consumer<String> log;
-    private final Chaos chaos;
+    private final java.util.function.Predicate<String> killOnPost;
 
-    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, Chaos chaos) {
+    /** {@code killOnPost}: injected faults, asked for each POST whether its connection dies right there. */
+    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, java.util.function.Predicate<String> killOnPost) {
         this.connections = connections;
         this.log = log;
-        this.chaos = chaos;
+        this.killOnPost = killOnPost;
     }
 
     void handle(Request request, Response response, Callback callback, String path) throws Exception {
@@ -47,7 +47,7 @@ final class ManagementApi {
             error(response, callback, 410, "GoneException", null);
             return;
         }
-        if (request.getMethod().equals("POST") && chaos.gone()) {
+        if (request.getMethod().equals("POST") && killOnPost.test(id)) {
             log.accept("@connections POST " + id + ": connection killed (chaos), 410");
             connection.abort();
             error(response, callback, 410, "GoneException", null);
