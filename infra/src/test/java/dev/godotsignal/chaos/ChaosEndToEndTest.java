@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Full Godot demo client sessions with the local gateway in chaos mode (fixed seeds): frames of a
  * connection run out of order (random delays), 5 % of the handlers' DynamoDB calls are throttled,
  * 30 % of $disconnect events are lost, 5 % of invocations kill their execution environment.
- * Every relayed frame still arrives exactly once, no candidate overtakes its description, and every
- * frame is one the Godot client accepts.
+ * Every relayed frame still arrives exactly once, no candidate overtakes its description, every
+ * frame is one the Godot client accepts, and once everybody has left nothing is left behind.
  */
 class ChaosEndToEndTest {
 
@@ -29,10 +29,13 @@ class ChaosEndToEndTest {
     void demoSessionsUnderChaos(long seed) throws Exception {
         ChaosOptions chaos = ChaosOptions.standard(seed);
         long throttlesBefore = ThrottlingInjector.injected();
-        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1")).withChaos(chaos))) {
+        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1",
+                "LivenessCheckSeconds", "1")).withChaos(chaos))) {
             for (boolean mesh : new boolean[]{true, false}) {
                 session(gateway, mesh, mesh ? 4 : 3);
             }
+            // 30 % of the $disconnects were lost: the liveness checks must still clear everything.
+            TestGateways.awaitNothingLeft(gateway, java.time.Duration.ofSeconds(30));
             long throttles = ThrottlingInjector.injected() - throttlesBefore;
             assertTrue(throttles > 0, "throttles were injected and retried");
             System.out.println("chaos " + chaos + ": sessions passed, " + throttles + " DynamoDB throttles injected and retried");

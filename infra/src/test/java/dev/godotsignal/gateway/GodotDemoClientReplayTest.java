@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.TestGateways;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +19,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Full sessions of Godot 4 demo clients against the local gateway: every frame they receive is one
  * their parser accepts, every pair completes offer/answer/candidates, and SEAL ends the signaling.
+ * With {@code -Dsignaling.url=ws://…} (or {@code wss://} of a deployed stack) the same sessions run
+ * against that server instead: {@code mvn -pl functions,infra test -Dtest=GodotDemoClientReplayTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dsignaling.url=ws://localhost:9080} (start the server with a
+ * seal delay under 10 s, e.g. {@code ./run-local --param SealCloseDelaySeconds=1}).
  */
 class GodotDemoClientReplayTest {
     static LocalGateway gateway;
+    static URI url;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1"));
+        String external = System.getProperty("signaling.url");
+        if (external != null && !external.isBlank()) {
+            url = URI.create(external);
+        } else {
+            gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1"));
+            url = gateway.url();
+        }
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     @ParameterizedTest(name = "mesh={0}")
@@ -37,12 +51,12 @@ class GodotDemoClientReplayTest {
     void aFullSessionOfDemoClients(boolean mesh) {
         List<GodotDemoClient> clients = new ArrayList<>();
         try {
-            GodotDemoClient host = GodotDemoClient.host(gateway.url(), mesh);
+            GodotDemoClient host = GodotDemoClient.host(url, mesh);
             clients.add(host);
             await("host's lobby", () -> host.lobby != null);
             assertEquals(1, host.uniqueId);
             for (int i = 0; i < 3; i++) {
-                GodotDemoClient guest = GodotDemoClient.join(gateway.url(), mesh, host.lobby);
+                GodotDemoClient guest = GodotDemoClient.join(url, mesh, host.lobby);
                 clients.add(guest);
                 await("guest joined", () -> guest.lobby != null);
             }

@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Races over real WebSockets through the local gateway, with the real handlers on DynamoDB Local:
@@ -234,25 +233,7 @@ class ConcurrencyAtScaleTest {
         }
     }
 
-    /** No connection, member, lobby or live-lobby count left once everybody has gone. */
     static void awaitEmpty() throws InterruptedException {
-        var dynamo = gateway.dynamo().client();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            int connections = dynamo.scan(b -> b.tableName("ConnectionsTable")).count();
-            List<Map<String, AttributeValue>> lobbyItems = dynamo.scan(b -> b.tableName("LobbiesTable")).items();
-            long members = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#")
-                    && !i.get("peerId").n().equals("0") && !i.containsKey("leftAt")).count();
-            long lobbyRecords = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#") && i.get("peerId").n().equals("0")).count();
-            String live = lobbyItems.stream().filter(i -> i.get("lobby").s().equals("#live"))
-                    .map(i -> i.get("liveLobbies").n()).findFirst().orElse("0");
-            state = "connections " + connections + ", members " + members + ", lobbies " + lobbyRecords + ", live count " + live;
-            if (connections == 0 && members == 0 && lobbyRecords == 0 && live.equals("0")) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not consistent after everybody left: " + state);
+        TestGateways.awaitNothingLeft(gateway, Duration.ofSeconds(60));
     }
 }

@@ -33,4 +33,29 @@ public final class TestGateways {
     public static LocalGateway start(Map<String, String> parameters) throws Exception {
         return LocalGateway.start(options(parameters));
     }
+
+    /**
+     * Waits until no connection, member, lobby or live-lobby count is left in the gateway's tables:
+     * no stuck lobby, no ghost peer.
+     */
+    public static void awaitNothingLeft(LocalGateway gateway, java.time.Duration timeout) throws InterruptedException {
+        var dynamo = gateway.dynamo().client();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            int connections = dynamo.scan(b -> b.tableName("ConnectionsTable")).count();
+            var lobbyItems = dynamo.scan(b -> b.tableName("LobbiesTable")).items();
+            long members = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#")
+                    && !i.get("peerId").n().equals("0") && !i.containsKey("leftAt")).count();
+            long lobbies = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#") && i.get("peerId").n().equals("0")).count();
+            String live = lobbyItems.stream().filter(i -> i.get("lobby").s().equals("#live"))
+                    .map(i -> i.get("liveLobbies").n()).findFirst().orElse("0");
+            state = "connections " + connections + ", members " + members + ", lobbies " + lobbies + ", live count " + live;
+            if (connections == 0 && members == 0 && lobbies == 0 && live.equals("0")) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("something was left behind: " + state);
+    }
 }
