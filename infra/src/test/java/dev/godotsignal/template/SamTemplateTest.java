@@ -66,4 +66,67 @@ class SamTemplateTest {
             }
         });
     }
+
+    @Test
+    void everyLambdaRouteHasAPermissionForItsAliasScopedToTheApiAndRoute() throws Exception {
+        SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
+        t.routes().forEach((key, route) -> route.functionId().ifPresent(function -> {
+            boolean permitted = t.resources().keySet().stream()
+                    .filter(id -> t.type(id).equals("AWS::Lambda::Permission"))
+                    .anyMatch(id -> SamTemplate.referencedIds(t.properties(id).get("FunctionName")).contains(function + "Aliaslive")
+                            && String.valueOf(t.properties(id).get("SourceArn")).contains("/" + key)
+                            && SamTemplate.referencedIds(t.properties(id).get("SourceArn")).contains("WebSocketApi"));
+            assertTrue(permitted, key + " -> " + function + ": a permission for the alias, scoped to the API and route");
+        }));
+    }
+
+    @Test
+    void theEnvironmentIsExactlyWhatTheCodeReads() throws Exception {
+        SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field field : dev.godotsignal.handler.FunctionConfig.class.getFields()) {
+            if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                read.add((String) field.get(null));
+            }
+        }
+        // Set by Lambda or only locally: endpoint overrides and the configured management endpoint.
+        java.util.Set<String> notFromTheTemplate = java.util.Set.of("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
+                "AWS_ENDPOINT_URL_SSM", "MANAGEMENT_ENDPOINT");
+        for (SamTemplate.FunctionSpec function : t.functions().values()) {
+            java.util.Set<String> given = new java.util.TreeSet<>(function.environment().keySet());
+            java.util.Set<String> expected = new java.util.TreeSet<>(read);
+            expected.removeAll(notFromTheTemplate);
+            assertEquals(expected, given, function.logicalId() + ": the template sets exactly the variables FunctionConfig reads");
+        }
+    }
+
+    @Test
+    void iamGrantsOnlyNamedActionsOnNamedResources() throws Exception {
+        SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
+        for (String function : t.functions().keySet()) {
+            Object policies = t.properties(function).get("Policies");
+            String text = String.valueOf(t.resolve(policies));
+            assertTrue(!text.contains("Action=*") && !text.contains("dynamodb:*") && !text.contains("Resource=*"),
+                    function + " grants no wildcard: " + text);
+            assertTrue(!text.contains("dynamodb:Scan") && !text.contains("BatchWrite"), function + " cannot Scan: " + text);
+            if (text.contains("ManageConnections")) {
+                assertTrue(text.contains(":local/prod/"), function + ": ManageConnections only on this API and stage: " + text);
+            }
+        }
+    }
+
+    @Test
+    void functionsRunJava21OnArm64WithSnapStartBehindAnAlias() throws Exception {
+        var root = new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(
+                java.nio.file.Files.readString(TestGateways.template()).replaceAll("!(\\w+)", ""));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) root.get("Globals")).get("Function");
+        assertEquals("java21", globals.get("Runtime"));
+        assertEquals(List.of("arm64"), globals.get("Architectures"));
+        assertEquals("live", globals.get("AutoPublishAlias"));
+        assertEquals(Map.of("ApplyOn", "PublishedVersions"), globals.get("SnapStart"));
+        SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
+        String stage = t.resources().keySet().stream().filter(id -> t.type(id).equals("AWS::ApiGatewayV2::Stage")).findFirst().orElseThrow();
+        assertEquals(true, t.properties(stage).get("AutoDeploy"));
+    }
 }
