@@ -1,6 +1,7 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +20,7 @@ public final class ConnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event) {
+    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
         if (!runtime.originAllowed(header(event, "Origin"))) {
             return 403; // a browser page from an origin not on the allow-list
         }
@@ -30,7 +31,7 @@ public final class ConnectHandler extends WebSocketHandler {
         Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
         Optional<String> lobby = authorizer == null ? Optional.empty()
                 : Optional.ofNullable(authorizer.get("lobby")).map(String::valueOf);
-        runtime.service(event.getRequestContext()).connect(event.getRequestContext().getConnectionId(), extensions, lobby);
+        runtime.service(event.getRequestContext(), report).connect(event.getRequestContext().getConnectionId(), extensions, lobby);
         return 200;
     }
 

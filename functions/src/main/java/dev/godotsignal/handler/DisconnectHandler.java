@@ -1,6 +1,7 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
 /** {@code $disconnect} (best effort, may never come): removes the connection and tells its lobby. */
@@ -15,8 +16,8 @@ public final class DisconnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event) {
-        runtime.service(event.getRequestContext()).disconnect(event.getRequestContext().getConnectionId());
+    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
+        runtime.service(event.getRequestContext(), report).disconnect(event.getRequestContext().getConnectionId());
         return 200;
     }
 }

@@ -26,7 +26,8 @@ public record FunctionConfig(
         Duration turnCredentialTtl,
         Optional<URI> ssmEndpoint,
         Optional<String> authSecretParameter,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        boolean emitMetrics) {
 
     public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
     public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
@@ -55,6 +56,8 @@ public record FunctionConfig(
     public static final String AUTH_SECRET_PARAMETER = "AUTH_SECRET_PARAMETER";
     /** Comma-separated browser origins allowed to connect; empty allows any (native clients send none). */
     public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
+    /** "true": one structured log line per invocation in CloudWatch's embedded metric format. */
+    public static final String EMIT_METRICS = "EMIT_METRICS";
     /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
     public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
     /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
@@ -85,7 +88,8 @@ public record FunctionConfig(
                 Duration.ofSeconds(intOr(env, TURN_CREDENTIAL_TTL_SECONDS, 3600)),
                 optionalUri(env, SSM_ENDPOINT),
                 Optional.ofNullable(env.get(AUTH_SECRET_PARAMETER)).filter(v -> !v.isBlank()),
-                list(env, ALLOWED_ORIGINS));
+                list(env, ALLOWED_ORIGINS),
+                !"false".equalsIgnoreCase(env.getOrDefault(EMIT_METRICS, "true")));
     }
 
     /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */

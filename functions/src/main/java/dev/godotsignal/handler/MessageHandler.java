@@ -2,6 +2,7 @@ package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import dev.godotsignal.signaling.SignalingService;
+import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
 /** {@code $default}: every protocol frame (the Godot protocol has no field to route on). */
@@ -16,9 +17,9 @@ public final class MessageHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event) {
+    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
         String connectionId = event.getRequestContext().getConnectionId();
-        SignalingService service = runtime.service(event.getRequestContext());
+        SignalingService service = runtime.service(event.getRequestContext(), report);
         if (event.isIsBase64Encoded()) {
             service.binary(connectionId); // API Gateway hands binary frames over base64-encoded
         } else {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.signaling.PeerChannel;
+import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.SignalingStore;
@@ -25,9 +26,12 @@ final class SignalingRuntime {
     private final LobbyNames names;
     private final PeerIds peerIds;
     private final IceServers iceServers;
+    private final String functionName;
 
     SignalingRuntime(Map<String, String> env) {
         this.config = FunctionConfig.from(env);
+        this.functionName = env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local");
+        JsonLogFormatter.install();
         this.clients = new AwsClients(config, env);
         this.store = new DynamoDbSignalingStore(clients.dynamo(), config.tables());
         SecureRandom random = new SecureRandom();
@@ -47,13 +51,25 @@ final class SignalingRuntime {
         return origin == null || config.allowedOrigins().isEmpty() || config.allowedOrigins().contains(origin);
     }
 
-    SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context) {
-        return service(context.getApiId(), context.getStage());
+    SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context, SignalingEvents events) {
+        return service(context.getApiId(), context.getStage(), events);
     }
 
-    SignalingService service(String apiId, String stage) {
+    SignalingService service(String apiId, String stage, SignalingEvents events) {
         PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
         SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
-        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, iceServers, Clock.systemUTC());
+        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, iceServers, events,
+                Clock.systemUTC());
+    }
+
+    /** A report for one invocation; written to stdout (CloudWatch Logs) when metrics are on. */
+    InvocationReport report(String route, String connectionId) {
+        return new InvocationReport(functionName, route, connectionId);
+    }
+
+    void emit(InvocationReport report, int status) {
+        if (config.emitMetrics()) {
+            report.emit(System.out, status);
+        }
     }
 }

@@ -42,12 +42,16 @@ public final class TimerHandler implements RequestStreamHandler {
                 LOG.log(System.Logger.Level.WARNING, "dropping an unreadable timer message " + messageId);
                 continue;
             }
+            InvocationReport report = runtime.report("timer:" + scheduled.get().timer().getClass().getSimpleName(), null);
+            int status = 200;
             try {
-                runtime.service(scheduled.get().apiId(), scheduled.get().stage()).fire(scheduled.get().timer());
+                runtime.service(scheduled.get().apiId(), scheduled.get().stage(), report).fire(scheduled.get().timer());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "timer " + messageId + " failed; SQS will redeliver it", e);
                 failures.addObject().put("itemIdentifier", messageId);
+                status = 500;
             }
+            runtime.emit(report, status);
         }
         JSON.writeValue(output, response);
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
 /**
@@ -31,9 +32,11 @@ abstract class WebSocketHandler implements RequestStreamHandler {
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         APIGatewayV2WebSocketEvent event = JSON.readValue(input, APIGatewayV2WebSocketEvent.class);
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        InvocationReport report = runtime.report(event.getRequestContext().getRouteKey(),
+                event.getRequestContext().getConnectionId());
         int status;
         try {
-            status = handle(event);
+            status = handle(event, report);
         } catch (RuntimeException e) {
             // Logged for the operator; the client never sees it (a thrown error would make API
             // Gateway send it {"message":"Internal server error"}, a frame Godot clients reject).
@@ -42,9 +45,10 @@ abstract class WebSocketHandler implements RequestStreamHandler {
             status = 500;
         }
         response.setStatusCode(status);
+        runtime.emit(report, status);
         JSON.writeValue(output, response);
     }
 
     /** Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the handshake). */
-    protected abstract int handle(APIGatewayV2WebSocketEvent event);
+    protected abstract int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report);
 }

@@ -42,11 +42,13 @@ public final class SignalingService {
     private final PeerIds peerIds;
     private final Clock clock;
     private final IceServers iceServers;
+    private final SignalingEvents events;
     private final MessageCodec codec = new MessageCodec();
 
     public SignalingService(SignalingStore store, PeerChannel channel, Timers timers, Limits limits,
-                            LobbyNames names, PeerIds peerIds, IceServers iceServers, Clock clock) {
+                            LobbyNames names, PeerIds peerIds, IceServers iceServers, SignalingEvents events, Clock clock) {
         this.iceServers = iceServers;
+        this.events = events;
         this.store = store;
         this.channel = channel;
         this.timers = timers;
@@ -82,6 +84,7 @@ public final class SignalingService {
         if (connection.membership().isEmpty()) {
             reject(connection, ErrorReason.NOT_IN_LOBBY); // the join deadline passed
         } else if (!channel.exists(connectionId)) {
+            events.goneCleanedUp();
             leave(connectionId); // its $disconnect was lost: remove it and tell the lobby
         } else {
             timers.schedule(new Timer.ConnectionCheck(connectionId), limits.livenessInterval());
@@ -189,6 +192,10 @@ public final class SignalingService {
      * then JOIN; to each of those: PEER_CONNECT(joiner).
      */
     private void announce(Connection joiner, JoinOutcome.Joined joined, boolean sendId) {
+        if (joined.peerId() == PeerIds.HOST) {
+            events.lobbyCreated(joined.lobby());
+        }
+        events.joined(joined.lobby(), joined.peerId());
         Deque<String> gone = new ArrayDeque<>();
         if (sendId && !send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
             cleanUp(gone);
@@ -251,8 +258,11 @@ public final class SignalingService {
         Deque<String> gone = new ArrayDeque<>();
         String lobby = sender.lobby();
         int from = sender.peerId();
+        events.relayed(type);
         if (type == MessageType.CANDIDATE) {
-            if (!store.holdCandidate(lobby, from, destination.peerId(), data, clock.instant())) {
+            if (store.holdCandidate(lobby, from, destination.peerId(), data, clock.instant())) {
+                events.candidateHeld();
+            } else {
                 send(destination.connectionId(), new Message(type, from, data), gone);
             }
         } else {
@@ -268,7 +278,7 @@ public final class SignalingService {
 
     /** The offender alone: an ERROR frame if it understands extensions, then close and remove it. */
     private void reject(Connection offender, ErrorReason reason) {
-        LOG.log(System.Logger.Level.INFO, "rejecting {0}: {1}", offender.connectionId(), reason.text());
+        events.rejected(reason);
         if (offender.extensions()) {
             channel.send(offender.connectionId(), codec.encode(Message.error(reason)));
         }
@@ -294,6 +304,7 @@ public final class SignalingService {
             if (!(outcome instanceof LeaveOutcome.Left left)) {
                 continue;
             }
+            events.left(left.lobby(), left.peerId(), left.peerId() == PeerIds.HOST);
             if (left.peerId() == PeerIds.HOST) {
                 for (Member member : left.remaining()) {
                     if (!left.sealed() && member.extensions()) {
@@ -317,6 +328,7 @@ public final class SignalingService {
             return false;
         }
         if (channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
+            events.goneCleanedUp();
             gone.add(connectionId);
             return false;
         }

@@ -19,6 +19,7 @@ public record GatewayOptions(
         Optional<Path> webRoot,
         ChaosOptions chaos,
         Map<String, String> secrets,
+        boolean metrics,
         boolean verbose) {
 
     public static final int DEFAULT_PORT = 9080;
@@ -31,40 +32,40 @@ public record GatewayOptions(
     public static GatewayOptions defaults() {
         return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
                 Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")),
-                ChaosOptions.none(), Map.of(), true);
+                ChaosOptions.none(), Map.of(), false, true);
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions withParameters(Map<String, String> parameters) {
-        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions withTemplate(Path template) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions withWebRoot(Optional<Path> webRoot) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions withChaos(ChaosOptions chaos) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     /** SSM parameters the local SSM emulation serves (name → value), e.g. the TURN or token secret. */
     public GatewayOptions withSecrets(Map<String, String> secrets) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
     }
 
     public GatewayOptions quiet() {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, false);
+        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, false);
     }
 
     static final String USAGE = """
@@ -79,6 +80,7 @@ public record GatewayOptions(
               --max-connection SECONDS  close connections after this long (default 7200, as API Gateway)
               --secret /Name=Value      an SSM parameter the functions may read (repeatable), e.g. the TURN secret
               --quiet                   do not log every route invocation
+              --metrics                 print the functions' structured log lines (CloudWatch embedded metric format)
             Chaos (faults injected on purpose; decisions drawn from a seed):
               --chaos                   a standard mix: delays, throttling, lost $disconnect, crashes
               --chaos-seed N            seed of every decision (default 1)
@@ -104,6 +106,7 @@ public record GatewayOptions(
         ChaosOptions chaos = o.chaos;
         Map<String, String> secrets = new LinkedHashMap<>();
         boolean verbose = true;
+        boolean metrics = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -123,6 +126,7 @@ public record GatewayOptions(
                 case "--idle-timeout" -> idle = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--max-connection" -> max = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
                 case "--quiet" -> verbose = false;
+                case "--metrics" -> metrics = true;
                 case "--secret" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');
@@ -150,7 +154,7 @@ public record GatewayOptions(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }
-        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, secrets, verbose);
+        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, secrets, metrics, verbose);
     }
 
     private static long seed(ChaosOptions chaos) {

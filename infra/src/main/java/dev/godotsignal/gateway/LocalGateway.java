@@ -180,6 +180,9 @@ public final class LocalGateway implements AutoCloseable {
                 env.put(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + port + "/" + template.stageName());
                 env.put(FunctionConfig.SQS_ENDPOINT, "http://127.0.0.1:" + port + LocalQueues.PATH);
                 env.put(FunctionConfig.SSM_ENDPOINT, "http://127.0.0.1:" + port + LocalParameters.PATH);
+                if (!options.metrics()) {
+                    env.put(FunctionConfig.EMIT_METRICS, "false"); // the gateway's own log says enough locally
+                }
                 return new LocalFunction(spec, env, log, chaos::crash);
             });
         template.routes().forEach((key, route) -> {

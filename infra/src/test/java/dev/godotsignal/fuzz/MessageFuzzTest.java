@@ -61,7 +61,8 @@ class MessageFuzzTest {
         store = new DynamoDbSignalingStore(dynamo.client(), new TableNames("ConnectionsTable", "LobbiesTable", "OrderingTable"));
         Limits defaults = Limits.defaults();
         service = new SignalingService(store, CHANNEL, (timer, delay) -> { }, defaults,
-                new LobbyNames(new SecureRandom()), new PeerIds(new SecureRandom()), IceServers.none(), Clock.systemUTC());
+                new LobbyNames(new SecureRandom()), new PeerIds(new SecureRandom()), IceServers.none(),
+                dev.godotsignal.signaling.SignalingEvents.NONE, Clock.systemUTC());
         service.connect("fuzz-host", true, Optional.empty());
         service.text("fuzz-host", "{\"type\":0,\"id\":0,\"data\":\"\"}");
         lobby = store.connection("fuzz-host", java.time.Instant.now()).orElseThrow().membership().orElseThrow().lobby();
