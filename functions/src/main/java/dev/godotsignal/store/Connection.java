@@ -9,14 +9,7 @@ import java.util.Optional;
  * {@code allowedLobby}: set when its connect token was bound to one lobby.
  */
 public record Connection(String connectionId, boolean extensions, Optional<String> allowedLobby,
-                         Optional<Membership> membership, Bucket bucket) {
-
-    /** The connection's message token bucket as last written (absent = full). */
-    public record Bucket(Optional<Double> tokens, long refilledAtMillis) {
-        public static Bucket full() {
-            return new Bucket(Optional.empty(), 0);
-        }
-    }
+                         Optional<Membership> membership) {
 
     /** Where a joined connection sits: its lobby, its id there, and the lobby's mode. */
     public record Membership(String lobby, int peerId, LobbyMode mode) {

@@ -82,51 +82,48 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                         item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER))
                 : Optional.empty();
         Optional<String> allowedLobby = Optional.ofNullable(item.get("allowedLobby")).map(AttributeValue::s);
-        Connection.Bucket bucket = item.containsKey("tokens")
-                ? new Connection.Bucket(Optional.of(Double.parseDouble(item.get("tokens").n())), Long.parseLong(item.get("refilledAt").n()))
-                : Connection.Bucket.full();
-        return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership, bucket));
+        return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership));
     }
 
+    /**
+     * A fixed-window approximation of the token bucket that never contends with itself: windows of
+     * {@code burst / perSecond} seconds admit {@code burst} messages each (the bucket's burst and
+     * long-run rate). Counting is an atomic ADD, so a connection's concurrent frames never retry.
+     */
     @Override
     public boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now) {
-        Connection current = connection;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Connection.Bucket bucket = current.bucket();
-            long nowMillis = now.toEpochMilli();
-            double tokens = bucket.tokens()
-                    .map(t -> Math.min(burst, t + Math.max(0, nowMillis - bucket.refilledAtMillis()) / 1000.0 * perSecond))
-                    .orElse((double) burst);
-            if (tokens < 1) {
-                return false;
-            }
-            double left = tokens - 1;
-            // Optimistic: written only if nobody took a token since our read (refilledAt unchanged).
-            String condition = bucket.tokens().isPresent() ? "refilledAt = :last" : "attribute_not_exists(refilledAt)";
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                    ":tokens", AttributeValue.fromN(String.format(java.util.Locale.ROOT, "%.3f", left)),
-                    ":now", n(Math.max(nowMillis, bucket.refilledAtMillis() + 1))));
-            if (bucket.tokens().isPresent()) {
-                values.put(":last", n(bucket.refilledAtMillis()));
-            }
+        long windowMillis = Math.max(1000, (long) (burst / perSecond * 1000));
+        long window = now.toEpochMilli() / windowMillis;
+        Map<String, AttributeValue> key = Map.of("connectionId", s(connection.connectionId()));
+        for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                dynamo.updateItem(b -> b.tableName(tables.connections())
-                        .key(Map.of("connectionId", s(connection.connectionId())))
-                        .updateExpression("SET tokens = :tokens, refilledAt = :now")
-                        .conditionExpression("attribute_exists(connectionId) AND " + condition)
-                        .expressionAttributeValues(values));
+                dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
+                        .updateExpression("ADD rlCount :one")
+                        .conditionExpression("rlWindow = :w AND rlCount < :burst")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window), ":burst", n(burst)))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return true;
             } catch (ConditionalCheckFailedException e) {
-                // Another frame of this connection took a token first: back off, re-read, retry.
-                backOff(attempt);
-                Optional<Connection> reread = connection(connection.connectionId(), now);
-                if (reread.isEmpty()) {
-                    return false;
+                Map<String, AttributeValue> old = e.item();
+                if (old == null || old.isEmpty()) {
+                    return false; // the connection is gone
                 }
-                current = reread.get();
+                if (old.containsKey("rlWindow") && Long.parseLong(old.get("rlWindow").n()) == window) {
+                    return false; // this window's budget is spent: a flood
+                }
+            }
+            try {
+                // A new window: start its count (unless a concurrent frame just did; then count again).
+                dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
+                        .updateExpression("SET rlWindow = :w, rlCount = :one")
+                        .conditionExpression("attribute_exists(connectionId) AND (attribute_not_exists(rlWindow) OR rlWindow < :w)")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window))));
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                // someone opened the window first: add to it
             }
         }
-        return false; // contended beyond reason by its own concurrent frames: that is a flood
+        return false;
     }
 
     @Override

@@ -19,8 +19,8 @@ public interface SignalingStore {
     Optional<Connection> connection(String connectionId, Instant now);
 
     /**
-     * Takes one message token from the connection's bucket (refilled at {@code perSecond}, holding
-     * at most {@code burst}); false when it is empty. Atomic across concurrent invocations.
+     * Counts one message against the connection's rate ({@code perSecond} in the long run, bursts of
+     * up to {@code burst}); false when it is over. Atomic across concurrent invocations.
      */
     boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now);
 
