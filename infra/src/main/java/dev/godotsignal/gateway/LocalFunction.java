@@ -42,8 +42,11 @@ final class LocalFunction {
     private final AtomicInteger environments = new AtomicInteger();
 
     /** {@code crash}: asked after each invocation; true means that environment dies (chaos). */
+    private final GatewayMeter meter;
+
     LocalFunction(SamTemplate.FunctionSpec spec, Map<String, String> environment, Consumer<String> log,
-                  java.util.function.BooleanSupplier crash) {
+                  java.util.function.BooleanSupplier crash, GatewayMeter meter) {
+        this.meter = meter;
         this.spec = spec;
         this.environment = Map.copyOf(environment);
         this.log = log;
@@ -76,6 +79,7 @@ final class LocalFunction {
             handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
                     new LocalContext(start));
             long millis = elapsed(start);
+            meter.invoked(spec.logicalId(), millis);
             if (millis > spec.timeoutSeconds() * 1000L) {
                 log.accept(spec.logicalId() + " took " + millis + " ms, over its " + spec.timeoutSeconds()
                         + " s timeout: Lambda would have stopped it");

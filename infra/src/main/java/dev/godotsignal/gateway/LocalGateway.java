@@ -91,6 +91,7 @@ public final class LocalGateway implements AutoCloseable {
     private final Chaos chaos;
     private final LocalQueues queues;
     private final java.util.Set<String> doomed = ConcurrentHashMap.newKeySet();
+    private final GatewayMeter meter = new GatewayMeter();
 
     private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
@@ -104,7 +105,7 @@ public final class LocalGateway implements AutoCloseable {
         this.selectionField = expression.startsWith("$request.body.") ? expression.substring("$request.body.".length()) : null;
         this.events = new RouteEvents(SamTemplate.LOCAL_API_ID, template.stageName(), "localhost");
         this.chaos = new Chaos(options.chaos());
-        this.queues = new LocalQueues(timers, invocations, log);
+        this.queues = new LocalQueues(timers, invocations, log, meter);
         if (options.chaos().throttleRate() > 0) {
             ThrottlingInjector.use(chaos);
         }
@@ -183,7 +184,7 @@ public final class LocalGateway implements AutoCloseable {
                 if (!options.metrics()) {
                     env.put(FunctionConfig.EMIT_METRICS, "false"); // the gateway's own log says enough locally
                 }
-                return new LocalFunction(spec, env, log, chaos::crash);
+                return new LocalFunction(spec, env, log, chaos::crash, meter);
             });
         template.routes().forEach((key, route) -> {
             if (key.equals("$connect") && route.authorizer().isPresent()) {
@@ -226,6 +227,11 @@ public final class LocalGateway implements AutoCloseable {
      */
     public void dropDisconnectEvents(boolean drop) {
         this.dropDisconnectEvents = drop;
+    }
+
+    /** What the gateway has done so far (messages, invocations, API calls), for cost measurements. */
+    public GatewayMeter meter() {
+        return meter;
     }
 
     /** Ids of the open connections, oldest first. */
@@ -324,6 +330,7 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public void onWebSocketText(String message) {
             connection.touched();
+            gateway.meter.framesIn.increment();
             gateway.invokeLater(() -> gateway.dispatch(connection, message, false));
         }
 
@@ -457,7 +464,7 @@ public final class LocalGateway implements AutoCloseable {
 
     private final class HttpRoutes extends Handler.Abstract {
         private final ManagementApi management = new ManagementApi(connections, log,
-                id -> doomed.remove(id) || chaos.gone());
+                id -> doomed.remove(id) || chaos.gone(), meter);
         private final LocalParameters parameters = new LocalParameters(options.secrets());
         private final Optional<StaticFiles> web = options.webRoot()
                 .filter(java.nio.file.Files::isDirectory)

@@ -31,7 +31,10 @@ final class LocalQueues {
     private final ExecutorService invocations;
     private final Consumer<String> log;
 
-    LocalQueues(ScheduledExecutorService timers, ExecutorService invocations, Consumer<String> log) {
+    private final GatewayMeter meter;
+
+    LocalQueues(ScheduledExecutorService timers, ExecutorService invocations, Consumer<String> log, GatewayMeter meter) {
+        this.meter = meter;
         this.timers = timers;
         this.invocations = invocations;
         this.log = log;
@@ -62,6 +65,7 @@ final class LocalQueues {
         String messageBody = request.path("MessageBody").asText();
         int delay = request.path("DelaySeconds").asInt(0);
         String messageId = UUID.randomUUID().toString();
+        meter.sqsSent.increment();
         deliverLater(queueUrl, consumer, messageId, messageBody, delay, 1, System.currentTimeMillis());
         ObjectNode response = JSON.createObjectNode();
         response.put("MessageId", messageId);
@@ -90,6 +94,7 @@ final class LocalQueues {
         record.put("eventSource", "aws:sqs");
         record.put("eventSourceARN", arns.get(queueUrl));
         record.put("awsRegion", SamTemplate.REGION);
+        meter.sqsDelivered.increment();
         LocalFunction.Result result = consumer.invoke(event);
         boolean failed = !result.ok() || result.response().path("batchItemFailures").findValuesAsText("itemIdentifier").contains(messageId);
         log.accept(String.format("%-11s %s -> %s %s (%d ms)", "sqs", messageId.substring(0, 8), consumer.name(),

@@ -29,7 +29,11 @@ final class ManagementApi {
     private final java.util.function.Predicate<String> killOnPost;
 
     /** {@code killOnPost}: injected faults, asked for each POST whether its connection dies right there. */
-    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, java.util.function.Predicate<String> killOnPost) {
+    private final GatewayMeter meter;
+
+    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, java.util.function.Predicate<String> killOnPost,
+                  GatewayMeter meter) {
+        this.meter = meter;
         this.connections = connections;
         this.log = log;
         this.killOnPost = killOnPost;
@@ -42,6 +46,7 @@ final class ManagementApi {
             return;
         }
         String id = URLDecoder.decode(path.substring(path.indexOf(PATH) + PATH.length()), StandardCharsets.UTF_8);
+        meter.connectionsCall(request.getMethod());
         GatewayConnection connection = connections.get(id);
         if (connection == null || !connection.isOpen()) {
             error(response, callback, 410, "GoneException", null);
@@ -67,6 +72,7 @@ final class ManagementApi {
                     error(response, callback, 410, "GoneException", null);
                     return;
                 }
+                meter.framesOut.increment();
                 response.setStatus(200);
                 callback.succeeded();
             }
