@@ -27,6 +27,8 @@ final class SignalingRuntime {
     private final PeerIds peerIds;
     private final IceServers iceServers;
     private final String functionName;
+    private final SecureRandom random;
+    private final Priming priming;
 
     SignalingRuntime(Map<String, String> env) {
         this.config = FunctionConfig.from(env);
@@ -34,7 +36,7 @@ final class SignalingRuntime {
         JsonLogFormatter.install();
         this.clients = new AwsClients(config, env);
         this.store = new DynamoDbSignalingStore(clients.dynamo(), config.tables());
-        SecureRandom random = new SecureRandom();
+        this.random = new SecureRandom();
         this.names = new LobbyNames(random);
         this.peerIds = new PeerIds(random);
         if (!config.turnUrls().isEmpty() && config.turnSecretParameter().isEmpty()) {
@@ -44,6 +46,23 @@ final class SignalingRuntime {
         this.iceServers = new IceServers(config.stunUrls(), config.turnUrls(), () -> new TurnCredentials(
                 clients.secureParameter(config.turnSecretParameter().orElseThrow()).getBytes(StandardCharsets.UTF_8),
                 config.turnCredentialTtl()));
+        this.priming = new Priming(this::prime, () -> random.setSeed(new SecureRandom().generateSeed(32))).register();
+    }
+
+    /** Runs the hot paths once (SnapStart calls it before the snapshot; the cold-start benchmark too). */
+    void prime() {
+        store.connection("priming-" + random.nextInt(), java.time.Instant.now()); // a DynamoDB round trip
+        clients.management("priming", "priming");
+        clients.sqs();
+        new dev.godotsignal.protocol.MessageCodec().encode(dev.godotsignal.protocol.Message.peerConnect(2));
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue("{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
+                            APIGatewayV2WebSocketEvent.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** No Origin (native clients) is always allowed; a browser's must be on the list when there is one. */

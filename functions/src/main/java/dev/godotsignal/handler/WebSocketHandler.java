@@ -17,7 +17,7 @@ import java.util.Map;
  * Base of the three route handlers: reads the API Gateway event JSON itself (one ObjectMapper per
  * environment, no reflection-heavy runtime serializer), calls {@link #handle}, writes the response.
  */
-abstract class WebSocketHandler implements RequestStreamHandler {
+abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     private static final System.Logger LOG = System.getLogger(WebSocketHandler.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -47,6 +47,11 @@ abstract class WebSocketHandler implements RequestStreamHandler {
         response.setStatusCode(status);
         runtime.emit(report, status);
         JSON.writeValue(output, response);
+    }
+
+    @Override
+    public void prime() {
+        runtime.prime();
     }
 
     /** Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the handshake). */

@@ -92,6 +92,7 @@ public final class LocalGateway implements AutoCloseable {
     private final LocalQueues queues;
     private final java.util.Set<String> doomed = ConcurrentHashMap.newKeySet();
     private final GatewayMeter meter = new GatewayMeter();
+    private final Map<String, Map<String, String>> functionEnvironments = new ConcurrentHashMap<>();
 
     private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
@@ -184,6 +185,7 @@ public final class LocalGateway implements AutoCloseable {
                 if (!options.metrics()) {
                     env.put(FunctionConfig.EMIT_METRICS, "false"); // the gateway's own log says enough locally
                 }
+                functionEnvironments.put(id, Map.copyOf(env));
                 return new LocalFunction(spec, env, log, chaos::crash, meter);
             });
         template.routes().forEach((key, route) -> {
@@ -227,6 +229,11 @@ public final class LocalGateway implements AutoCloseable {
      */
     public void dropDisconnectEvents(boolean drop) {
         this.dropDisconnectEvents = drop;
+    }
+
+    /** The environment a function's handlers get here (the template's plus the local endpoints). */
+    public Map<String, String> functionEnvironment(String functionId) {
+        return functionEnvironments.get(functionId);
     }
 
     /** What the gateway has done so far (messages, invocations, API calls), for cost measurements. */
