@@ -3,13 +3,16 @@ package dev.godotsignal.handler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -50,13 +53,7 @@ final class AwsClients {
     AwsClients(FunctionConfig config, Map<String, String> env) {
         this.config = config;
         this.credentials = credentials(env);
-        var builder = DynamoDbClient.builder()
-                .httpClient(http)
-                .region(Region.of(config.region()))
-                .credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
-        config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
-        this.dynamo = builder.build();
+        this.dynamo = configure(DynamoDbClient.builder(), config.dynamoDbEndpoint()).build();
     }
 
     DynamoDbClient dynamo() {
@@ -65,13 +62,7 @@ final class AwsClients {
 
     /** A SecureString parameter's value (decrypted); read once at start-up, never logged. */
     String secureParameter(String name) {
-        var builder = SsmClient.builder()
-                .httpClient(http)
-                .region(Region.of(config.region()))
-                .credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
-        config.ssmEndpoint().ifPresent(builder::endpointOverride);
-        try (SsmClient ssm = builder.build()) {
+        try (SsmClient ssm = configure(SsmClient.builder(), config.ssmEndpoint()).build()) {
             return ssm.getParameter(b -> b.name(name).withDecryption(true)).parameter().value();
         }
     }
@@ -82,13 +73,7 @@ final class AwsClients {
         if (client == null) {
             synchronized (this) {
                 if (sqs == null) {
-                    var builder = SqsClient.builder()
-                            .httpClient(http)
-                            .region(Region.of(config.region()))
-                            .credentialsProvider(credentials)
-                            .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
-                    config.sqsEndpoint().ifPresent(builder::endpointOverride);
-                    sqs = builder.build();
+                    sqs = configure(SqsClient.builder(), config.sqsEndpoint()).build();
                 }
                 client = sqs;
             }
@@ -99,13 +84,17 @@ final class AwsClients {
     /** The management client for this API and stage (one per endpoint, normally exactly one). */
     ApiGatewayManagementApiClient management(String apiId, String stage) {
         return management.computeIfAbsent(config.managementEndpoint(apiId, stage), endpoint ->
-                ApiGatewayManagementApiClient.builder()
-                        .httpClient(http)
-                        .region(Region.of(config.region()))
-                        .credentialsProvider(credentials)
-                        .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT))
-                        .endpointOverride(endpoint)
-                        .build());
+                configure(ApiGatewayManagementApiClient.builder(), Optional.of(endpoint)).build());
+    }
+
+    /** Every client alike: the one HTTP client, the region, the credentials, the retry policy, an endpoint override. */
+    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint) {
+        builder.httpClient(http)
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
     }
 
     private static AwsCredentialsProvider credentials(Map<String, String> env) {

@@ -481,19 +481,11 @@ public final class LocalGateway implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = request.getHttpURI().getPath();
             if (path.startsWith(LocalParameters.PATH) && request.getMethod().equals("POST")) {
-                LocalQueues.Response answer = parameters.handle(request.getHeaders().get("X-Amz-Target"),
-                        Content.Source.asString(request, StandardCharsets.UTF_8));
-                response.setStatus(answer.status());
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-amz-json-1.1");
-                Content.Sink.write(response, true, answer.body(), callback);
+                answer(request, response, callback, parameters::handle, "application/x-amz-json-1.1");
                 return true;
             }
             if (path.startsWith(LocalQueues.PATH) && request.getMethod().equals("POST")) {
-                LocalQueues.Response answer = queues.handle(request.getHeaders().get("X-Amz-Target"),
-                        Content.Source.asString(request, StandardCharsets.UTF_8));
-                response.setStatus(answer.status());
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-amz-json-1.0");
-                Content.Sink.write(response, true, answer.body(), callback);
+                answer(request, response, callback, queues::handle, "application/x-amz-json-1.0");
                 return true;
             }
             if (path.contains(ManagementApi.PATH)) {
@@ -517,6 +509,17 @@ public final class LocalGateway implements AutoCloseable {
             Response.writeError(request, response, callback, 404);
             return true;
         }
+    }
+
+    /** An emulated AWS JSON-protocol API (SQS, SSM): the target header and body in, status and JSON out. */
+    private static void answer(Request request, Response response, Callback callback,
+                               java.util.function.BiFunction<String, String, JsonAnswer> api, String contentType)
+            throws java.io.IOException {
+        JsonAnswer answer = api.apply(request.getHeaders().get("X-Amz-Target"),
+                Content.Source.asString(request, StandardCharsets.UTF_8));
+        response.setStatus(answer.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        Content.Sink.write(response, true, answer.body(), callback);
     }
 
     @Override

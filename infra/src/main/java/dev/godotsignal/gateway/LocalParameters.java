@@ -19,7 +19,7 @@ final class LocalParameters {
         this.values = values;
     }
 
-    LocalQueues.Response handle(String target, String body) {
+    JsonAnswer handle(String target, String body) {
         if (!"AmazonSSM.GetParameter".equals(target)) {
             return error("UnsupportedOperation", "the local gateway emulates GetParameter only");
         }
@@ -40,13 +40,13 @@ final class LocalParameters {
         parameter.put("Type", "SecureString");
         parameter.put("Value", value);
         parameter.put("Version", 1);
-        return new LocalQueues.Response(200, response.toString());
+        return new JsonAnswer(200, response.toString());
     }
 
-    private static LocalQueues.Response error(String code, String message) {
+    private static JsonAnswer error(String code, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("__type", code);
         body.put("message", message);
-        return new LocalQueues.Response(400, body.toString());
+        return new JsonAnswer(400, body.toString());
     }
 }

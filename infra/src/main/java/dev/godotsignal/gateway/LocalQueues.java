@@ -47,7 +47,7 @@ final class LocalQueues {
     }
 
     /** Answers one SQS API call; returns the status and JSON body. */
-    Response handle(String target, String body) {
+    JsonAnswer handle(String target, String body) {
         if (!"AmazonSQS.SendMessage".equals(target)) {
             return error(400, "UnsupportedOperation", "the local gateway emulates SendMessage only, not " + target);
         }
@@ -70,7 +70,7 @@ final class LocalQueues {
         ObjectNode response = JSON.createObjectNode();
         response.put("MessageId", messageId);
         response.put("MD5OfMessageBody", md5(messageBody));
-        return new Response(200, response.toString());
+        return new JsonAnswer(200, response.toString());
     }
 
     private void deliverLater(String queueUrl, LocalFunction consumer, String messageId, String body, long delaySeconds,
@@ -108,14 +108,11 @@ final class LocalQueues {
         }
     }
 
-    record Response(int status, String body) {
-    }
-
-    private static Response error(int status, String code, String message) {
+    private static JsonAnswer error(int status, String code, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("__type", "com.amazonaws.sqs#" + code);
         body.put("message", message);
-        return new Response(status, body.toString());
+        return new JsonAnswer(status, body.toString());
     }
 
     static String md5(String text) {
