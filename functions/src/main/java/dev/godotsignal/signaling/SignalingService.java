@@ -16,6 +16,7 @@ import dev.godotsignal.store.LeaveOutcome;
 import dev.godotsignal.store.Lobby;
 import dev.godotsignal.store.Member;
 import dev.godotsignal.store.MemberLookup;
+import dev.godotsignal.store.MessageAdmission;
 import dev.godotsignal.store.SignalingStore;
 import dev.godotsignal.turn.IceServers;
 import java.nio.charset.StandardCharsets;
@@ -102,18 +103,26 @@ public final class SignalingService {
     }
 
     public void text(String connectionId, String body) {
-        Optional<Connection> found = store.connection(connectionId, clock.instant());
+        Optional<Connection> found;
+        if (limits.messagesPerSecond() > 0) {
+            // Counting the frame returns the connection too: no separate read.
+            MessageAdmission admission = store.admitMessage(connectionId, limits.messagesPerSecond(),
+                    limits.messageBurst(), clock.instant());
+            if (admission instanceof MessageAdmission.RateLimited limited) {
+                reject(limited.connection(), ErrorReason.RATE_LIMITED);
+                return;
+            }
+            found = admission instanceof MessageAdmission.Admitted admitted
+                    ? Optional.of(admitted.connection()) : Optional.empty();
+        } else {
+            found = store.connection(connectionId, clock.instant());
+        }
         if (found.isEmpty()) {
             // No record: its $connect never completed or it expired. Nothing can be relayed for it.
             channel.close(connectionId);
             return;
         }
         Connection sender = found.get();
-        if (limits.messagesPerSecond() > 0
-                && !store.takeMessageToken(sender, limits.messagesPerSecond(), limits.messageBurst(), clock.instant())) {
-            reject(sender, ErrorReason.RATE_LIMITED);
-            return;
-        }
         if (body.length() > limits.maxMessageBytes()
                 || body.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
             reject(sender, ErrorReason.MESSAGE_TOO_LARGE);

@@ -74,7 +74,11 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public Optional<Connection> connection(String connectionId, Instant now) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
                 .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
-        if (!live(item, now)) {
+        return toConnection(connectionId, item, now);
+    }
+
+    private static Optional<Connection> toConnection(String connectionId, Map<String, AttributeValue> item, Instant now) {
+        if (!live(item, now) || !item.containsKey("ext")) {
             return Optional.empty();
         }
         Optional<Connection.Membership> membership = item.containsKey("lobby")
@@ -86,44 +90,55 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     /**
-     * A fixed-window approximation of the token bucket that never contends with itself: windows of
+     * A fixed-window form of the token bucket that never contends with itself: windows of
      * {@code burst / perSecond} seconds admit {@code burst} messages each (the bucket's burst and
-     * long-run rate). Counting is an atomic ADD, so a connection's concurrent frames never retry.
+     * long-run rate). Counting is an atomic ADD that returns the whole item, so it doubles as the
+     * read of the connection: one write, no read, and a connection's concurrent frames never retry.
      */
     @Override
-    public boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now) {
+    public MessageAdmission admitMessage(String connectionId, double perSecond, int burst, Instant now) {
         long windowMillis = Math.max(1000, (long) (burst / perSecond * 1000));
         long window = now.toEpochMilli() / windowMillis;
-        Map<String, AttributeValue> key = Map.of("connectionId", s(connection.connectionId()));
+        Map<String, AttributeValue> key = Map.of("connectionId", s(connectionId));
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
+                Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
                         .updateExpression("ADD rlCount :one")
                         .conditionExpression("rlWindow = :w AND rlCount < :burst")
                         .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window), ":burst", n(burst)))
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-                return true;
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+                return admitted(connectionId, item, now);
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.item();
                 if (old == null || old.isEmpty()) {
-                    return false; // the connection is gone
+                    return new MessageAdmission.UnknownConnection();
                 }
                 if (old.containsKey("rlWindow") && Long.parseLong(old.get("rlWindow").n()) == window) {
-                    return false; // this window's budget is spent: a flood
+                    return toConnection(connectionId, old, now)
+                            .<MessageAdmission>map(MessageAdmission.RateLimited::new)
+                            .orElseGet(MessageAdmission.UnknownConnection::new); // this window's budget is spent
                 }
             }
             try {
                 // A new window: start its count (unless a concurrent frame just did; then count again).
-                dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
+                Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
                         .updateExpression("SET rlWindow = :w, rlCount = :one")
                         .conditionExpression("attribute_exists(connectionId) AND (attribute_not_exists(rlWindow) OR rlWindow < :w)")
-                        .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window))));
-                return true;
+                        .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window)))
+                        .returnValues(ReturnValue.ALL_NEW)).attributes();
+                return admitted(connectionId, item, now);
             } catch (ConditionalCheckFailedException e) {
-                // someone opened the window first: add to it
+                // someone opened the window first (or the connection is gone): try again
             }
         }
-        return false;
+        return connection(connectionId, now).<MessageAdmission>map(MessageAdmission.RateLimited::new)
+                .orElseGet(MessageAdmission.UnknownConnection::new);
+    }
+
+    private MessageAdmission admitted(String connectionId, Map<String, AttributeValue> item, Instant now) {
+        return toConnection(connectionId, item, now).<MessageAdmission>map(MessageAdmission.Admitted::new)
+                .orElseGet(MessageAdmission.UnknownConnection::new);
     }
 
     @Override

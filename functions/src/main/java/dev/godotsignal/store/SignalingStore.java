@@ -20,9 +20,10 @@ public interface SignalingStore {
 
     /**
      * Counts one message against the connection's rate ({@code perSecond} in the long run, bursts of
-     * up to {@code burst}); false when it is over. Atomic across concurrent invocations.
+     * up to {@code burst}), atomically across concurrent invocations, and returns the connection as
+     * the same write left it — so the message path needs no separate read of its connection.
      */
-    boolean takeMessageToken(Connection connection, double perSecond, int burst, Instant now);
+    MessageAdmission admitMessage(String connectionId, double perSecond, int burst, Instant now);
 
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
     JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
