@@ -32,10 +32,6 @@ public record ChaosOptions(long seed, Duration maxDelay, double goneRate, double
         return !maxDelay.isZero() && !maxDelay.isNegative() || goneRate > 0 || throttleRate > 0 || dropDisconnectRate > 0 || crashRate > 0;
     }
 
-    public ChaosOptions withGoneRate(double rate) {
-        return new ChaosOptions(seed, maxDelay, rate, throttleRate, dropDisconnectRate, crashRate);
-    }
-
     @Override
     public String toString() {
         return "seed " + seed + ", delay ≤" + maxDelay.toMillis() + " ms, 410 " + pct(goneRate) + ", throttle "

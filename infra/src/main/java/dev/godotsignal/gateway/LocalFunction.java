@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +38,6 @@ final class LocalFunction {
     private final Consumer<String> log;
     private final java.util.function.BooleanSupplier crash;
     private final ConcurrentLinkedDeque<RequestStreamHandler> idle = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger environments = new AtomicInteger();
 
     /** {@code crash}: asked after each invocation; true means that environment dies (chaos). */
     private final GatewayMeter meter;
@@ -55,10 +53,6 @@ final class LocalFunction {
 
     String name() {
         return spec.logicalId();
-    }
-
-    int environmentsCreated() {
-        return environments.get();
     }
 
     Result invoke(JsonNode event) {
@@ -101,7 +95,6 @@ final class LocalFunction {
 
     private RequestStreamHandler newEnvironment() throws ReflectiveOperationException {
         Class<?> type = Class.forName(spec.handlerClass());
-        environments.incrementAndGet();
         try {
             // Our handlers take their environment as a map, so each function sees only its own variables.
             Constructor<?> withEnv = type.getConstructor(Map.class);

@@ -2,7 +2,6 @@ package dev.godotsignal.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.gateway.LocalGateway;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,9 +77,5 @@ public final class WebPeer {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static Duration timeout() {
-        return WsClient.WAIT;
     }
 }
