@@ -83,7 +83,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         }
         Optional<Connection.Membership> membership = item.containsKey("lobby")
                 ? Optional.of(new Connection.Membership(item.get("lobby").s(), intOf(item, "peerId"),
-                        item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER))
+                        modeOf(item)))
                 : Optional.empty();
         Optional<String> allowedLobby = Optional.ofNullable(item.get("allowedLobby")).map(AttributeValue::s);
         return Optional.of(new Connection(connectionId, item.get("ext").bool(), allowedLobby, membership));
@@ -185,8 +185,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     @Override
     public JoinOutcome reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(tables.lobbies())
-                    .key(lobbyKey(lobby, LOBBY_ITEM)).consistentRead(true)).item();
+            Map<String, AttributeValue> meta = lobbyItem(lobby, LOBBY_ITEM);
             Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
             if (refused.isPresent()) {
                 return refused.get();
@@ -208,8 +207,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     @Override
     public JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> meta = dynamo.getItem(b -> b.tableName(tables.lobbies())
-                    .key(lobbyKey(lobby, LOBBY_ITEM)).consistentRead(true)).item();
+            Map<String, AttributeValue> meta = lobbyItem(lobby, LOBBY_ITEM);
             Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
             if (refused.isPresent()) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
@@ -283,8 +281,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     @Override
     public MemberLookup member(String lobby, int peerId, Instant now) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.lobbies())
-                .key(lobbyKey(lobby, peerId)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = lobbyItem(lobby, peerId);
         if (!live(item, now) || !item.containsKey("connectionId") || item.containsKey("pending")) {
             return new MemberLookup.Unknown();
         }
@@ -372,7 +369,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         }
         String lobby = old.get("lobby").s();
         int peerId = intOf(old, "peerId");
-        LobbyMode mode = old.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+        LobbyMode mode = modeOf(old);
         return peerId == PeerIds.HOST
                 ? destroyLobby(lobby, mode, now)
                 : leaveLobby(lobby, peerId, connectionId, mode, now);
@@ -533,13 +530,19 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                 Long.parseLong(item.get("seq").n()));
     }
 
-    private static LobbyMode modeOf(Map<String, AttributeValue> meta) {
-        return meta.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+    /** The mode recorded on a lobby's item or on a joined connection's item. */
+    private static LobbyMode modeOf(Map<String, AttributeValue> item) {
+        return item.get("mesh").bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
     }
 
     private static boolean live(Map<String, AttributeValue> item, Instant now) {
         return item != null && !item.isEmpty() && item.containsKey("expiresAt")
                 && Long.parseLong(item.get("expiresAt").n()) > now.getEpochSecond();
+    }
+
+    /** One item of the lobbies table (a lobby's own item or a member), strongly consistent. */
+    private Map<String, AttributeValue> lobbyItem(String lobby, int peerId) {
+        return dynamo.getItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, peerId)).consistentRead(true)).item();
     }
 
     private static Map<String, AttributeValue> lobbyKey(String lobby, int peerId) {
