@@ -21,7 +21,8 @@ import java.io.UncheckedIOException;
  */
 public final class MessageCodec {
 
-    private final JsonFactory json = JsonFactory.builder()
+    /** Thread-safe and costly to build: one for the JVM, not one per codec (a codec is made per event). */
+    private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -30,7 +31,7 @@ public final class MessageCodec {
     }
 
     public Inbound decode(String text) throws ProtocolException {
-        try (JsonParser parser = json.createParser(text)) {
+        try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid();
             }
@@ -71,7 +72,7 @@ public final class MessageCodec {
 
     public String encode(Message message) {
         StringWriter out = new StringWriter(message.data().length() + 40);
-        try (JsonGenerator generator = json.createGenerator(out)) {
+        try (JsonGenerator generator = JSON.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeNumberField("type", message.type().code());
             generator.writeNumberField("id", message.id());
