@@ -31,7 +31,6 @@ public record FunctionConfig(
 
     public static final String CONNECTIONS_TABLE = "CONNECTIONS_TABLE";
     public static final String LOBBIES_TABLE = "LOBBIES_TABLE";
-    public static final String ORDERING_TABLE = "ORDERING_TABLE";
     public static final String MAX_PEERS_PER_LOBBY = "MAX_PEERS_PER_LOBBY";
     public static final String MAX_LOBBIES = "MAX_LOBBIES";
     public static final String MAX_MESSAGE_BYTES = "MAX_MESSAGE_BYTES";
@@ -75,7 +74,7 @@ public record FunctionConfig(
                 intOr(env, MESSAGES_PER_SECOND, defaults.messagesPerSecond()),
                 intOr(env, MESSAGE_BURST, defaults.messageBurst()));
         return new FunctionConfig(
-                new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE), required(env, ORDERING_TABLE)),
+                new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE)),
                 limits,
                 env.getOrDefault("AWS_REGION", "us-east-1"),
                 optionalUri(env, DYNAMODB_ENDPOINT),

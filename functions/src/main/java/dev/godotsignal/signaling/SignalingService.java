@@ -17,6 +17,8 @@ import dev.godotsignal.store.Lobby;
 import dev.godotsignal.store.Member;
 import dev.godotsignal.store.MemberLookup;
 import dev.godotsignal.store.MessageAdmission;
+import dev.godotsignal.store.OrderingGate;
+import dev.godotsignal.store.RelayIntent;
 import dev.godotsignal.store.SignalingStore;
 import dev.godotsignal.turn.IceServers;
 import java.nio.charset.StandardCharsets;
@@ -103,40 +105,52 @@ public final class SignalingService {
     }
 
     public void text(String connectionId, String body) {
-        Optional<Connection> found;
-        if (limits.messagesPerSecond() > 0) {
-            // Counting the frame returns the connection too: no separate read.
-            MessageAdmission admission = store.admitMessage(connectionId, limits.messagesPerSecond(),
-                    limits.messageBurst(), clock.instant());
-            if (admission instanceof MessageAdmission.RateLimited limited) {
-                reject(limited.connection(), ErrorReason.RATE_LIMITED);
-                return;
-            }
-            found = admission instanceof MessageAdmission.Admitted admitted
-                    ? Optional.of(admitted.connection()) : Optional.empty();
+        // Decoded before it is counted, so the counting write can carry the ordering gate too.
+        MessageCodec.Inbound message = null;
+        ErrorReason invalid = null;
+        if (body.length() > limits.maxMessageBytes()
+                || body.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+            invalid = ErrorReason.MESSAGE_TOO_LARGE;
         } else {
-            found = store.connection(connectionId, clock.instant());
+            try {
+                message = codec.decode(body);
+            } catch (ProtocolException e) {
+                invalid = e.reason();
+            }
         }
-        if (found.isEmpty()) {
+        MessageAdmission admission = store.admitMessage(connectionId, limits.messagesPerSecond(),
+                limits.messageBurst(), message == null ? new RelayIntent.None() : intentOf(message), clock.instant());
+        if (admission instanceof MessageAdmission.RateLimited limited) {
+            reject(limited.connection(), ErrorReason.RATE_LIMITED);
+            return;
+        }
+        if (!(admission instanceof MessageAdmission.Admitted admitted)) {
             // No record: its $connect never completed or it expired. Nothing can be relayed for it.
             channel.close(connectionId);
             return;
         }
-        Connection sender = found.get();
-        if (body.length() > limits.maxMessageBytes()
-                || body.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
-            reject(sender, ErrorReason.MESSAGE_TOO_LARGE);
-            return;
-        }
+        Connection sender = admitted.connection();
         try {
-            MessageCodec.Inbound message = codec.decode(body);
-            dispatch(sender, message);
+            if (invalid != null) {
+                throw new ProtocolException(invalid);
+            }
+            dispatch(sender, message, admitted.gate());
         } catch (ProtocolException e) {
             reject(sender, e.reason());
         }
     }
 
-    private void dispatch(Connection sender, MessageCodec.Inbound message) throws ProtocolException {
+    private static RelayIntent intentOf(MessageCodec.Inbound message) {
+        if (message.type() == MessageType.CANDIDATE.code()) {
+            return new RelayIntent.Candidate(message.id());
+        }
+        if (message.type() == MessageType.OFFER.code() || message.type() == MessageType.ANSWER.code()) {
+            return new RelayIntent.Description(message.id());
+        }
+        return new RelayIntent.None();
+    }
+
+    private void dispatch(Connection sender, MessageCodec.Inbound message, OrderingGate gate) throws ProtocolException {
         // Same order of checks as the demo server: JOIN first, then "not in a lobby", then the command.
         if (message.type() == MessageType.JOIN.code()) {
             join(sender, message);
@@ -149,7 +163,7 @@ public final class SignalingService {
         if (type == MessageType.SEAL) {
             seal(membership);
         } else if (type.isRelayed()) {
-            relay(membership, type, message.id(), message.data());
+            relay(sender.connectionId(), membership, type, message.id(), message.data(), gate);
         } else {
             throw new ProtocolException(ErrorReason.INVALID_COMMAND);
         }
@@ -242,15 +256,21 @@ public final class SignalingService {
         timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
     }
 
-    private void relay(Connection.Membership sender, MessageType type, int destination, String data)
-            throws ProtocolException {
+    private void relay(String connectionId, Connection.Membership sender, MessageType type, int destination,
+                       String data, OrderingGate gate) throws ProtocolException {
         if (!LobbyRules.mayRelay(sender.mode(), sender.peerId(), destination)) {
             throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
         }
         MemberLookup lookup = store.member(sender.lobby(), destination, clock.instant());
         if (lookup instanceof MemberLookup.Present present) {
-            deliver(sender, present.member(), type, data);
-        } else if (lookup instanceof MemberLookup.RecentlyLeft) {
+            deliver(connectionId, sender.peerId(), present.member(), type, data, gate);
+            return;
+        }
+        if (gate instanceof OrderingGate.Opened opened) {
+            // Not sent, but done with: candidates held for it must not wait for ever.
+            store.descriptionDelivered(connectionId, destination, opened.generation());
+        }
+        if (lookup instanceof MemberLookup.RecentlyLeft) {
             LOG.log(System.Logger.Level.DEBUG, "dropped {0} to a peer that just left", type);
         } else {
             throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
@@ -258,29 +278,24 @@ public final class SignalingService {
     }
 
     /**
-     * Relays through the ordering gate: API Gateway may run a client's frames in any order, and a
-     * candidate that reaches a peer before the description of the same direction is lost. So a
-     * description opens a generation of the pair, is sent, and then releases the candidates held
-     * for it; a candidate is held while the pair's latest description is undelivered.
+     * Relays through the ordering gate: a description was admitted with a new generation of its
+     * pair; it is sent and then releases the candidates held for it. A candidate goes at once when
+     * the pair's latest description is delivered, and is held otherwise.
      */
-    private void deliver(Connection.Membership sender, Member destination, MessageType type, String data) {
+    private void deliver(String senderConnectionId, int from, Member destination, MessageType type, String data,
+                         OrderingGate gate) {
         Deque<String> gone = new ArrayDeque<>();
-        String lobby = sender.lobby();
-        int from = sender.peerId();
         events.relayed(type);
-        if (type == MessageType.CANDIDATE) {
-            if (store.holdCandidate(lobby, from, destination.peerId(), data, clock.instant())) {
-                events.candidateHeld();
-            } else {
-                send(destination.connectionId(), new Message(type, from, data), gone);
-            }
-        } else {
-            long generation = store.openDescription(lobby, from, destination.peerId(), clock.instant());
+        if (gate instanceof OrderingGate.Opened opened) {
             // Sent or not, the description is done with: held candidates would otherwise wait forever.
             send(destination.connectionId(), new Message(type, from, data), gone);
-            for (String held : store.descriptionDelivered(lobby, from, destination.peerId(), generation, clock.instant())) {
+            for (String held : store.descriptionDelivered(senderConnectionId, destination.peerId(), opened.generation())) {
                 send(destination.connectionId(), new Message(MessageType.CANDIDATE, from, held), gone);
             }
+        } else if (gate instanceof OrderingGate.Closed && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
+            events.candidateHeld();
+        } else {
+            send(destination.connectionId(), new Message(type, from, data), gone);
         }
         cleanUp(gone);
     }

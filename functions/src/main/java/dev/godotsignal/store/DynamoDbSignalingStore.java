@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *       peerCount, joinSeq), every other peerId a member (connectionId, ext, seq). The live-lobby
  *       counter sits at lobby {@code #live}, a name no client can ask for.</li>
  * </ul>
- * A third table, ordering, keeps one item per ordered pair of a lobby ({@code lobby} + {@code "from>to"})
- * for the ordering gate: the generation of the latest description and the candidates held for it.
+ * The ordering gate of each ordered pair lives on the sender's connection record (see {@link #gateOpened}),
+ * so it rides on the write that admits each frame.
  * No Scan: a lobby is one Query, a member or connection one GetItem. Caps, unique ids and sealing are
  * conditions of the writes that admit a peer, so racing Lambdas cannot get past them.
  * Every item has {@code expiresAt} (the table's TTL attribute) and is treated as absent once past it.
@@ -93,22 +93,40 @@ public final class DynamoDbSignalingStore implements SignalingStore {
      * A fixed-window form of the token bucket that never contends with itself: windows of
      * {@code burst / perSecond} seconds admit {@code burst} messages each (the bucket's burst and
      * long-run rate). Counting is an atomic ADD that returns the whole item, so it doubles as the
-     * read of the connection: one write, no read, and a connection's concurrent frames never retry.
+     * read of the connection and of the pair's ordering gate: one write, no read, and a
+     * connection's concurrent frames never retry.
      */
     @Override
-    public MessageAdmission admitMessage(String connectionId, double perSecond, int burst, Instant now) {
+    public MessageAdmission admitMessage(String connectionId, double perSecond, int burst, RelayIntent relay, Instant now) {
+        Map<String, AttributeValue> key = Map.of("connectionId", s(connectionId));
+        // A description also opens the next generation of its pair's gate, in the same write.
+        Optional<String> opened = relay instanceof RelayIntent.Description d ? Optional.of(gateOpened(d.to())) : Optional.empty();
+        String openClause = opened.map(name -> ", #opened :one").orElse("");
+        Map<String, String> names = opened.map(name -> Map.of("#opened", name)).orElse(null);
+        if (perSecond <= 0) {
+            try {
+                return admitted(connectionId, dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
+                        .updateExpression("ADD rlCount :one" + openClause)
+                        .conditionExpression("attribute_exists(connectionId)")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(Map.of(":one", n(1)))
+                        .returnValues(ReturnValue.ALL_NEW)).attributes(), relay, now);
+            } catch (ConditionalCheckFailedException e) {
+                return new MessageAdmission.UnknownConnection();
+            }
+        }
         long windowMillis = Math.max(1000, (long) (burst / perSecond * 1000));
         long window = now.toEpochMilli() / windowMillis;
-        Map<String, AttributeValue> key = Map.of("connectionId", s(connectionId));
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
-                        .updateExpression("ADD rlCount :one")
+                        .updateExpression("ADD rlCount :one" + openClause)
                         .conditionExpression("rlWindow = :w AND rlCount < :burst")
+                        .expressionAttributeNames(names)
                         .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window), ":burst", n(burst)))
                         .returnValues(ReturnValue.ALL_NEW)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-                return admitted(connectionId, item, now);
+                return admitted(connectionId, item, relay, now);
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.item();
                 if (old == null || old.isEmpty()) {
@@ -123,11 +141,12 @@ public final class DynamoDbSignalingStore implements SignalingStore {
             try {
                 // A new window: start its count (unless a concurrent frame just did; then count again).
                 Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
-                        .updateExpression("SET rlWindow = :w, rlCount = :one")
+                        .updateExpression("SET rlWindow = :w, rlCount = :one" + opened.map(name -> " ADD #opened :one").orElse(""))
                         .conditionExpression("attribute_exists(connectionId) AND (attribute_not_exists(rlWindow) OR rlWindow < :w)")
+                        .expressionAttributeNames(names)
                         .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window)))
                         .returnValues(ReturnValue.ALL_NEW)).attributes();
-                return admitted(connectionId, item, now);
+                return admitted(connectionId, item, relay, now);
             } catch (ConditionalCheckFailedException e) {
                 // someone opened the window first (or the connection is gone): try again
             }
@@ -136,8 +155,19 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                 .orElseGet(MessageAdmission.UnknownConnection::new);
     }
 
-    private MessageAdmission admitted(String connectionId, Map<String, AttributeValue> item, Instant now) {
-        return toConnection(connectionId, item, now).<MessageAdmission>map(MessageAdmission.Admitted::new)
+    private MessageAdmission admitted(String connectionId, Map<String, AttributeValue> item, RelayIntent relay, Instant now) {
+        OrderingGate gate;
+        if (relay instanceof RelayIntent.Description d) {
+            gate = new OrderingGate.Opened(Long.parseLong(item.get(gateOpened(d.to())).n()));
+        } else if (relay instanceof RelayIntent.Candidate c) {
+            AttributeValue opened = item.get(gateOpened(c.to()));
+            gate = opened != null && opened.equals(item.get(gateDelivered(c.to())))
+                    ? new OrderingGate.Clear() : new OrderingGate.Closed();
+        } else {
+            gate = new OrderingGate.NotRelayed();
+        }
+        return toConnection(connectionId, item, now)
+                .<MessageAdmission>map(connection -> new MessageAdmission.Admitted(connection, gate))
                 .orElseGet(MessageAdmission.UnknownConnection::new);
     }
 
@@ -291,53 +321,56 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         return new MemberLookup.Present(member(item));
     }
 
-    @Override
-    public long openDescription(String lobby, int from, int to, Instant now) {
-        Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(tables.ordering())
-                .key(pairKey(lobby, from, to))
-                .updateExpression("SET generation = if_not_exists(generation, :zero) + :one, expiresAt = :exp")
-                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1),
-                        ":exp", n(now.plus(ITEM_LIFETIME).getEpochSecond())))
-                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
-        return Long.parseLong(updated.get("generation").n());
+    // The gate of the pair (this connection -> peer `to`): the generation of the latest description
+    // (opened by its admission), the generation delivered, and the candidates held meanwhile. Held
+    // candidates live only between a description's admission and its delivery, so the record stays small.
+
+    private static String gateOpened(int to) {
+        return "gateOpened" + to;
+    }
+
+    private static String gateDelivered(int to) {
+        return "gateDelivered" + to;
+    }
+
+    private static String gateHeld(int to) {
+        return "gateHeld" + to;
     }
 
     @Override
-    public List<String> descriptionDelivered(String lobby, int from, int to, long generation, Instant now) {
+    public List<String> descriptionDelivered(String connectionId, int to, long generation) {
         try {
-            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(tables.ordering())
-                    .key(pairKey(lobby, from, to))
-                    .updateExpression("SET delivered = :g REMOVE held")
-                    .conditionExpression("generation = :g")
+            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(tables.connections())
+                    .key(Map.of("connectionId", s(connectionId)))
+                    .updateExpression("SET #delivered = :g REMOVE #held")
+                    .conditionExpression("#opened = :g")
+                    .expressionAttributeNames(Map.of("#delivered", gateDelivered(to), "#held", gateHeld(to),
+                            "#opened", gateOpened(to)))
                     .expressionAttributeValues(Map.of(":g", n(generation)))
                     .returnValues(ReturnValue.UPDATED_OLD)).attributes();
-            if (old == null || !old.containsKey("held")) {
-                return List.of();
-            }
-            return old.get("held").l().stream().map(AttributeValue::s).toList();
+            AttributeValue held = old == null ? null : old.get(gateHeld(to));
+            return held == null ? List.of() : held.l().stream().map(AttributeValue::s).toList();
         } catch (ConditionalCheckFailedException e) {
-            return List.of(); // a newer description opened: its delivery releases the held candidates
+            return List.of(); // a newer description opened (its delivery releases them), or the sender is gone
         }
     }
 
     @Override
-    public boolean holdCandidate(String lobby, int from, int to, String data, Instant now) {
+    public boolean holdCandidate(String connectionId, int to, String data) {
         try {
-            dynamo.updateItem(b -> b.tableName(tables.ordering())
-                    .key(pairKey(lobby, from, to))
-                    .updateExpression("SET held = list_append(if_not_exists(held, :empty), :c), expiresAt = :exp")
-                    .conditionExpression("attribute_not_exists(delivered) OR delivered <> generation")
+            dynamo.updateItem(b -> b.tableName(tables.connections())
+                    .key(Map.of("connectionId", s(connectionId)))
+                    .updateExpression("SET #held = list_append(if_not_exists(#held, :empty), :c)")
+                    .conditionExpression("attribute_exists(connectionId) AND "
+                            + "(attribute_not_exists(#delivered) OR #delivered <> #opened)")
+                    .expressionAttributeNames(Map.of("#held", gateHeld(to), "#delivered", gateDelivered(to),
+                            "#opened", gateOpened(to)))
                     .expressionAttributeValues(Map.of(":empty", AttributeValue.fromL(List.of()),
-                            ":c", AttributeValue.fromL(List.of(s(data))),
-                            ":exp", n(now.plus(ITEM_LIFETIME).getEpochSecond()))));
+                            ":c", AttributeValue.fromL(List.of(s(data))))));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false; // the latest description is delivered: the candidate may go
+            return false; // delivered meanwhile (or the sender is gone): the candidate may go
         }
-    }
-
-    private static Map<String, AttributeValue> pairKey(String lobby, int from, int to) {
-        return Map.of("lobby", s(lobby), "pair", s(from + ">" + to));
     }
 
     @Override

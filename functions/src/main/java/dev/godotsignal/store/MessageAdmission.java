@@ -3,7 +3,8 @@ package dev.godotsignal.store;
 /** A client frame counted against its connection's rate limit, with the connection as it is now. */
 public sealed interface MessageAdmission {
 
-    record Admitted(Connection connection) implements MessageAdmission {
+    /** Admitted; {@code gate} is what the pair's ordering gate said at that instant. */
+    record Admitted(Connection connection, OrderingGate gate) implements MessageAdmission {
     }
 
     /** Over the limit: a flood. */

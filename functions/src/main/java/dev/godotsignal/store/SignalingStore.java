@@ -20,10 +20,12 @@ public interface SignalingStore {
 
     /**
      * Counts one message against the connection's rate ({@code perSecond} in the long run, bursts of
-     * up to {@code burst}), atomically across concurrent invocations, and returns the connection as
-     * the same write left it — so the message path needs no separate read of its connection.
+     * up to {@code burst}; {@code perSecond <= 0} counts without limiting), atomically across
+     * concurrent invocations, and returns the connection as the same write left it — so the message
+     * path needs no separate read of its connection. The same write opens a description's generation
+     * or reads a candidate's gate ({@code relay}), so the ordering gate costs no call of its own.
      */
-    MessageAdmission admitMessage(String connectionId, double perSecond, int burst, Instant now);
+    MessageAdmission admitMessage(String connectionId, double perSecond, int burst, RelayIntent relay, Instant now);
 
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
     JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
@@ -41,20 +43,22 @@ public interface SignalingStore {
     /** Looks {@code peerId} up in {@code lobby} (one key read). */
     MemberLookup member(String lobby, int peerId, Instant now);
 
-    // ---- The ordering gate, per ordered pair (from -> to): a CANDIDATE never overtakes the
-    // OFFER/ANSWER before it. Descriptions open a generation; candidates wait until it is delivered.
-
-    /** A description from {@code from} to {@code to} is about to be sent: opens and returns its generation. */
-    long openDescription(String lobby, int from, int to, Instant now);
+    // ---- The ordering gate, per ordered pair (sender -> peer {@code to}), kept on the sender's
+    // connection record: a description opens a generation as it is admitted; a candidate waits
+    // until the pair's latest generation is delivered.
 
     /**
-     * That description was delivered: from now on candidates pass. Returns the candidates held for
-     * it, in arrival order, to be delivered now (none if a newer description has opened since).
+     * The description of {@code generation} was delivered (or dropped): from now on candidates pass.
+     * Returns the candidates held for it, in arrival order, to be delivered now (none if a newer
+     * description has opened since: its own delivery releases them).
      */
-    List<String> descriptionDelivered(String lobby, int from, int to, long generation, Instant now);
+    List<String> descriptionDelivered(String connectionId, int to, long generation);
 
-    /** Holds a candidate while the pair's latest description is undelivered; false means deliver it now. */
-    boolean holdCandidate(String lobby, int from, int to, String data, Instant now);
+    /**
+     * Holds a candidate while the pair's latest description is undelivered; false means the gate
+     * opened meanwhile (or the sender is gone) and the candidate is to be delivered now.
+     */
+    boolean holdCandidate(String connectionId, int to, String data);
 
     /** A live lobby and its present members (one Query), or empty. */
     Optional<Lobby> lobby(String lobby, Instant now);

@@ -1,5 +1,5 @@
 package dev.godotsignal.store;
 
-/** The DynamoDB tables, named by the template (CONNECTIONS_TABLE, LOBBIES_TABLE, ORDERING_TABLE). */
-public record TableNames(String connections, String lobbies, String ordering) {
+/** The DynamoDB tables, named by the template (CONNECTIONS_TABLE, LOBBIES_TABLE). */
+public record TableNames(String connections, String lobbies) {
 }

@@ -58,7 +58,7 @@ class MessageFuzzTest {
     static void start() throws Exception {
         dynamo = DynamoDbLocal.start(Optional.empty());
         dynamo.createTables(SamTemplate.load(TestGateways.template(), Map.of()).tables());
-        store = new DynamoDbSignalingStore(dynamo.client(), new TableNames("ConnectionsTable", "LobbiesTable", "OrderingTable"));
+        store = new DynamoDbSignalingStore(dynamo.client(), new TableNames("ConnectionsTable", "LobbiesTable"));
         Limits defaults = Limits.defaults();
         service = new SignalingService(store, CHANNEL, (timer, delay) -> { }, defaults,
                 new LobbyNames(new SecureRandom()), new PeerIds(new SecureRandom()), IceServers.none(),

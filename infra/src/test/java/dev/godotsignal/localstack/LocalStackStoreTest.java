@@ -54,7 +54,7 @@ class LocalStackStoreTest {
                         AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
                 .build();
         DynamoDbLocal.createTables(client, SamTemplate.load(TestGateways.template(), Map.of()).tables());
-        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable", "OrderingTable"));
+        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable"));
     }
 
     @Test

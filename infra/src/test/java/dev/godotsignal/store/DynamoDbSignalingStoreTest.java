@@ -1,6 +1,7 @@
 package dev.godotsignal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ public class DynamoDbSignalingStoreTest {
                 .toList();
         dynamo.createTables(renamed);
         return new DynamoDbSignalingStore(dynamo.client(),
-                new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix, "OrderingTable" + suffix));
+                new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix));
     }
 
     static Connection connected(SignalingStore store, Instant now) {
@@ -227,28 +228,52 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
     }
 
+    /** Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not) and returns its gate. */
+    static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
+        MessageAdmission admission = store.admitMessage(connectionId, rateLimited ? 50 : 0, 400, relay, now);
+        return ((MessageAdmission.Admitted) admission).gate();
+    }
+
     @Test
     void theOrderingGateHoldsCandidatesUntilTheirDescriptionIsDelivered() {
-        SignalingStore store = freshStore();
-        Instant now = Instant.now();
-        assertTrue(store.holdCandidate("L", 5, 1, "early-1", now), "no description yet: held");
-        long first = store.openDescription("L", 5, 1, now);
-        assertTrue(store.holdCandidate("L", 5, 1, "early-2", now), "description not delivered yet: held");
-        assertEquals(List.of("early-1", "early-2"), store.descriptionDelivered("L", 5, 1, first, now));
-        assertEquals(false, store.holdCandidate("L", 5, 1, "late", now), "delivered: goes at once");
-        assertTrue(store.holdCandidate("L", 1, 5, "other direction", now), "each direction has its own gate");
-        // Renegotiation: a new description closes the gate again until it is delivered.
-        long second = store.openDescription("L", 5, 1, now);
-        assertEquals(first + 1, second);
-        assertTrue(store.holdCandidate("L", 5, 1, "renegotiated", now));
-        assertEquals(List.of(), store.descriptionDelivered("L", 5, 1, first, now), "a stale delivery releases nothing");
-        assertEquals(List.of("renegotiated"), store.descriptionDelivered("L", 5, 1, second, now));
+        for (boolean rateLimited : new boolean[] {true, false}) {
+            SignalingStore store = freshStore();
+            Instant now = Instant.now();
+            String sender = connected(store, now).connectionId();
+            OrderingGate closed = new OrderingGate.Closed();
+            assertEquals(new OrderingGate.NotRelayed(), admit(store, sender, new RelayIntent.None(), rateLimited, now));
+            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now), "no description yet");
+            assertTrue(store.holdCandidate(sender, 1, "early-1"));
+            long first = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), rateLimited, now)).generation();
+            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now), "not delivered yet");
+            assertTrue(store.holdCandidate(sender, 1, "early-2"));
+            assertEquals(List.of("early-1", "early-2"), store.descriptionDelivered(sender, 1, first));
+            assertEquals(new OrderingGate.Clear(), admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
+                    "delivered: goes at once");
+            assertFalse(store.holdCandidate(sender, 1, "late"), "a hold racing the delivery is told to send");
+            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(5), rateLimited, now),
+                    "each destination has its own gate");
+            // Renegotiation: a new description closes the gate again until it is delivered.
+            long second = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), rateLimited, now)).generation();
+            assertEquals(first + 1, second);
+            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now));
+            assertTrue(store.holdCandidate(sender, 1, "renegotiated"));
+            assertEquals(List.of(), store.descriptionDelivered(sender, 1, first), "a stale delivery releases nothing");
+            assertEquals(List.of("renegotiated"), store.descriptionDelivered(sender, 1, second));
+            // The gate lives and dies with the sender's record: a hold never brings a record back.
+            store.removeConnection(sender, now);
+            assertFalse(store.holdCandidate(sender, 1, "after leaving"));
+            assertEquals(Optional.empty(), store.connection(sender, now));
+            assertInstanceOf(MessageAdmission.UnknownConnection.class,
+                    store.admitMessage(sender, rateLimited ? 50 : 0, 400, new RelayIntent.Description(1), now));
+        }
     }
 
     @Test
     void racingCandidatesAreEachDeliveredExactlyOnceAndNeverBeforeTheirDescription() throws Exception {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
+        String sender = connected(store, now).connectionId();
         int candidates = 60;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
@@ -260,7 +285,9 @@ public class DynamoDbSignalingStoreTest {
             String c = "c" + i;
             tasks.add(pool.submit(() -> {
                 go.await();
-                if (!store.holdCandidate("R", 7, 1, c, now)) {
+                // As the service does it: the admission's gate, then a hold that may be told to send.
+                OrderingGate gate = admit(store, sender, new RelayIntent.Candidate(1), true, now);
+                if (gate instanceof OrderingGate.Clear || !store.holdCandidate(sender, 1, c)) {
                     directAt.add(System.nanoTime());
                     direct.add(c);
                 }
@@ -270,9 +297,9 @@ public class DynamoDbSignalingStoreTest {
         Future<List<String>> description = pool.submit(() -> {
             go.await();
             Thread.sleep(5);
-            long g = store.openDescription("R", 7, 1, now);
+            long g = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), true, now)).generation();
             deliveredAt.set(System.nanoTime()); // the description is "sent" here, before the gate opens
-            return store.descriptionDelivered("R", 7, 1, g, now);
+            return store.descriptionDelivered(sender, 1, g);
         });
         go.countDown();
         for (Future<?> t : tasks) {
