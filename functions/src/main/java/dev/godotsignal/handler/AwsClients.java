@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpService;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
@@ -44,7 +45,10 @@ final class AwsClients {
     static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(6);
 
     private final FunctionConfig config;
-    private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+    /** The SDK's own property for choosing an HTTP client implementation; honoured here too. */
+    static final String HTTP_SERVICE_PROPERTY = "software.amazon.awssdk.http.service.impl";
+
+    private final SdkHttpClient http = httpClient();
     private final AwsCredentialsProvider credentials;
     private final DynamoDbClient dynamo;
     private volatile SqsClient sqs;
@@ -85,6 +89,23 @@ final class AwsClients {
     ApiGatewayManagementApiClient management(String apiId, String stage) {
         return management.computeIfAbsent(config.managementEndpoint(apiId, stage), endpoint ->
                 configure(ApiGatewayManagementApiClient.builder(), Optional.of(endpoint)).build());
+    }
+
+    /**
+     * URLConnection, the lightest to load: right for Lambda, where one environment makes one call
+     * at a time and cold start counts. A host running many environments in one busy JVM (the local
+     * gateway) names a faster implementation with the SDK's own property.
+     */
+    private static SdkHttpClient httpClient() {
+        String service = System.getProperty(HTTP_SERVICE_PROPERTY);
+        if (service == null) {
+            return UrlConnectionHttpClient.builder().build();
+        }
+        try {
+            return ((SdkHttpService) Class.forName(service).getConstructor().newInstance()).createHttpClientBuilder().build();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(HTTP_SERVICE_PROPERTY + " names no usable HTTP client: " + service, e);
+        }
     }
 
     /** Every client alike: the one HTTP client, the region, the credentials, the retry policy, an endpoint override. */

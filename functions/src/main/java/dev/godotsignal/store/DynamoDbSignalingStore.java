@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * </ul>
  * The ordering gate of each ordered pair lives on the sender's connection record (see {@link #gateOpened}),
  * so it rides on the write that admits each frame.
- * No Scan: a lobby is one Query, a member or connection one GetItem. Caps, unique ids and sealing are
+ * No Scan: a lobby is one Query, a member or connection one GetItem (a present member is then
+ * remembered for a while, see {@link MemberCache}). Caps, unique ids and sealing are
  * conditions of the writes that admit a peer, so racing Lambdas cannot get past them.
  * Every item has {@code expiresAt} (the table's TTL attribute) and is treated as absent once past it.
  */
@@ -51,12 +52,20 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     private static final int LOBBY_ITEM = 0;
     private static final int MAX_ATTEMPTS = 64;
 
+    /** How long a member read on the relay path is reused by this environment. */
+    static final Duration MEMBER_CACHE_LIFETIME = Duration.ofSeconds(30);
+
     private final DynamoDbClient dynamo;
     private final TableNames tables;
+    private final MemberCache memberCache = new MemberCache(10_000, MEMBER_CACHE_LIFETIME);
 
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
         this.dynamo = dynamo;
         this.tables = tables;
+    }
+
+    TableNames tables() {
+        return tables;
     }
 
     @Override
@@ -311,6 +320,10 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     @Override
     public MemberLookup member(String lobby, int peerId, Instant now) {
+        Optional<Member> remembered = memberCache.get(lobby, peerId, now);
+        if (remembered.isPresent()) {
+            return new MemberLookup.Present(remembered.get());
+        }
         Map<String, AttributeValue> item = lobbyItem(lobby, peerId);
         if (!live(item, now) || !item.containsKey("connectionId") || item.containsKey("pending")) {
             return new MemberLookup.Unknown();
@@ -318,7 +331,9 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         if (item.containsKey("leftAt")) {
             return new MemberLookup.RecentlyLeft();
         }
-        return new MemberLookup.Present(member(item));
+        Member member = member(item);
+        memberCache.put(lobby, member, now);
+        return new MemberLookup.Present(member);
     }
 
     // The gate of the pair (this connection -> peer `to`): the generation of the latest description
@@ -395,6 +410,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     @Override
     public LeaveOutcome removeConnection(String connectionId, Instant now) {
+        memberCache.forgetConnection(connectionId);
         Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(tables.connections())
                 .key(Map.of("connectionId", s(connectionId))).returnValues(ReturnValue.ALL_OLD)).attributes();
         if (old == null || !old.containsKey("lobby")) {
@@ -403,6 +419,9 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         String lobby = old.get("lobby").s();
         int peerId = intOf(old, "peerId");
         LobbyMode mode = modeOf(old);
+        if (peerId == PeerIds.HOST) {
+            memberCache.forgetLobby(lobby);
+        }
         return peerId == PeerIds.HOST
                 ? destroyLobby(lobby, mode, now)
                 : leaveLobby(lobby, peerId, connectionId, mode, now);

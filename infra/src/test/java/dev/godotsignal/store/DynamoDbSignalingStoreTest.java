@@ -228,6 +228,30 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
     }
 
+    @Test
+    void anEnvironmentRemembersMembersUntilItSeesThemLeave() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, now);
+        Connection guest = connected(store, now);
+        int guestId = ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, 8, now)).peerId();
+        assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
+        // Another environment (same tables) sees the guest leave; this one still has it in memory,
+        // so a relay would go to its closed connection (410, cleaned up) for at most the lifetime.
+        SignalingStore other = new DynamoDbSignalingStore(dynamo.client(), ((DynamoDbSignalingStore) store).tables());
+        other.removeConnection(guest.connectionId(), now);
+        assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
+        assertInstanceOf(MemberLookup.RecentlyLeft.class,
+                store.member(lobby, guestId, now.plus(DynamoDbSignalingStore.MEMBER_CACHE_LIFETIME)), "expired");
+        // Seeing the connection gone (the idempotent cleanup after a 410) forgets it at once.
+        Connection second = connected(store, now);
+        int secondId = ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, 8, now)).peerId();
+        assertInstanceOf(MemberLookup.Present.class, store.member(lobby, secondId, now));
+        other.removeConnection(second.connectionId(), now);
+        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(second.connectionId(), now));
+        assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, secondId, now));
+    }
+
     /** Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not) and returns its gate. */
     static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
         MessageAdmission admission = store.admitMessage(connectionId, rateLimited ? 50 : 0, 400, relay, now);
