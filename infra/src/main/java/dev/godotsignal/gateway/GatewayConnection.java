@@ -1,5 +1,6 @@
 package dev.godotsignal.gateway;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -7,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -22,6 +25,8 @@ final class GatewayConnection {
     private volatile Session session;
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private final Object sendLock = new Object();
+    /** A client that reads nothing for this long is treated as gone (API Gateway does likewise). */
+    private static final int SEND_TIMEOUT_SECONDS = 10;
 
     GatewayConnection(String id, Instant connectedAt, String sourceIp, String userAgent) {
         this.id = id;
@@ -52,10 +57,11 @@ final class GatewayConnection {
      * Sends one frame (text when the payload is UTF-8, binary otherwise) and waits until it is
      * written, as API Gateway's POST does.
      */
-    boolean send(byte[] payload) {
+    /** Writes one frame and waits until it is written; throws, with the reason, when it cannot be. */
+    void send(byte[] payload) throws IOException {
         Session s = session;
         if (s == null || !s.isOpen()) {
-            return false;
+            throw new IOException("the connection is closed");
         }
         Optional<String> text = utf8(payload);
         CompletableFuture<Void> written = new CompletableFuture<>();
@@ -68,10 +74,14 @@ final class GatewayConnection {
             }
         }
         try {
-            written.get(10, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
+            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            throw new IOException("the write failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 

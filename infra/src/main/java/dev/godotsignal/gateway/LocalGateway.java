@@ -88,6 +88,8 @@ public final class LocalGateway implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
     private final SecureRandom random = new SecureRandom();
     private final Consumer<String> log;
+    /** What a developer must see even with --quiet: frames the gateway could not deliver. */
+    private final Consumer<String> warn = line -> System.err.println(CLOCK.format(LocalTime.now()) + "  " + line);
     private final Server server;
     private final RouteEvents events;
     private final String selectionField;
@@ -402,14 +404,14 @@ public final class LocalGateway implements AutoCloseable {
         }
         LocalFunction function = routes.get(routeKey);
         if (function == null) {
-            connection.send(gatewayError("Forbidden", connection));
+            sendGatewayError("Forbidden", connection);
             return;
         }
         LocalFunction.Result result = function.invoke(events.message(connection, routeKey, body, base64));
         log.accept(String.format("%-11s %s -> %s %d (%d ms)", routeKey, connection.id, function.name(),
                 result.statusCode(), result.millis()));
         if (!result.ok()) {
-            connection.send(gatewayError("Internal server error", connection));
+            sendGatewayError("Internal server error", connection);
         }
     }
 
@@ -427,6 +429,14 @@ public final class LocalGateway implements AutoCloseable {
             log.accept("$disconnect " + connection.id + " -> " + disconnect.name() + " " + result.statusCode()
                     + " (" + result.millis() + " ms, close " + statusCode + ")");
         });
+    }
+
+    private void sendGatewayError(String message, GatewayConnection connection) {
+        try {
+            connection.send(gatewayError(message, connection));
+        } catch (java.io.IOException e) {
+            warn.accept("could not tell " + connection.id + " '" + message + "': " + e.getMessage());
+        }
     }
 
     private static byte[] gatewayError(String message, GatewayConnection connection) {
@@ -479,7 +489,7 @@ public final class LocalGateway implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP side
 
     private final class HttpRoutes extends Handler.Abstract {
-        private final ManagementApi management = new ManagementApi(connections, log,
+        private final ManagementApi management = new ManagementApi(connections, log, warn,
                 id -> doomed.remove(id) || chaos.gone(), meter);
         private final LocalParameters parameters = new LocalParameters(options.secrets());
         private final Optional<StaticFiles> web = options.webRoot()

@@ -26,16 +26,19 @@ final class ManagementApi {
 
     private final Map<String, GatewayConnection> connections;
     private final Consumer<String> log;
+    private final Consumer<String> warn;
     private final java.util.function.Predicate<String> killOnPost;
 
     /** {@code killOnPost}: injected faults, asked for each POST whether its connection dies right there. */
     private final GatewayMeter meter;
 
-    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, java.util.function.Predicate<String> killOnPost,
+    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, Consumer<String> warn,
+                  java.util.function.Predicate<String> killOnPost,
                   GatewayMeter meter) {
         this.meter = meter;
         this.connections = connections;
         this.log = log;
+        this.warn = warn;
         this.killOnPost = killOnPost;
     }
 
@@ -68,7 +71,11 @@ final class ManagementApi {
                     error(response, callback, 413, "PayloadTooLargeException", "Message too long");
                     return;
                 }
-                if (!connection.send(payload)) {
+                try {
+                    connection.send(payload);
+                } catch (java.io.IOException e) {
+                    // Always told: a 410 makes the handlers remove the peer, which a developer must be able to trace.
+                    warn.accept("@connections POST " + id + ": " + e.getMessage() + ", answered 410");
                     error(response, callback, 410, "GoneException", null);
                     return;
                 }

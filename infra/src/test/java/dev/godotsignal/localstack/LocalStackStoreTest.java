@@ -2,6 +2,7 @@ package dev.godotsignal.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
@@ -12,6 +13,8 @@ import dev.godotsignal.store.Connection;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.JoinOutcome;
 import dev.godotsignal.store.LeaveOutcome;
+import dev.godotsignal.store.OrderingGate;
+import dev.godotsignal.store.RelayIntent;
 import dev.godotsignal.store.SignalingStore;
 import dev.godotsignal.store.TableNames;
 import dev.godotsignal.store.DynamoDbSignalingStoreTest;
@@ -19,6 +22,7 @@ import dev.godotsignal.template.SamTemplate;
 import dev.godotsignal.testing.TestGateways;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,5 +77,17 @@ class LocalStackStoreTest {
         assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED), DynamoDbSignalingStoreTest.join(store, 
                 store.connection("late", now).orElseThrow(), created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now));
         assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
+    }
+
+    @Test
+    void theOrderingGateRidesOnTheAdmissionWrite() {
+        Instant now = Instant.now();
+        store.putConnection("sender", false, java.util.Optional.empty(), now);
+        assertEquals(new OrderingGate.Closed(), DynamoDbSignalingStoreTest.admit(store, "sender", new RelayIntent.Candidate(2), true, now));
+        assertTrue(store.holdCandidate("sender", 2, "early"));
+        long generation = ((OrderingGate.Opened) DynamoDbSignalingStoreTest.admit(store, "sender",
+                new RelayIntent.Description(2), true, now)).generation();
+        assertEquals(List.of("early"), store.descriptionDelivered("sender", 2, generation));
+        assertEquals(new OrderingGate.Clear(), DynamoDbSignalingStoreTest.admit(store, "sender", new RelayIntent.Candidate(2), false, now));
     }
 }

@@ -253,7 +253,7 @@ public class DynamoDbSignalingStoreTest {
     }
 
     /** Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not) and returns its gate. */
-    static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
+    public static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
         MessageAdmission admission = store.admitMessage(connectionId, rateLimited ? 50 : 0, 400, relay, now);
         return ((MessageAdmission.Admitted) admission).gate();
     }
