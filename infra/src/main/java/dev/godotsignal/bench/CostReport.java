@@ -130,8 +130,9 @@ public final class CostReport {
         md.append("What the figures leave out or overstate: in-handler time is measured on a 2-core machine running the ")
                 .append("gateway, DynamoDB Local and the clients at once, and Lambda bills INIT for cold starts on top; failed ")
                 .append("conditional writes are counted as 1 write unit per item (2 in a transaction); every client frame pays ")
-                .append("one write for the rate limit (`MessagesPerSecond=0` removes it) and the ordering gate adds 2 writes per ")
-                .append("OFFER/ANSWER and 1 per CANDIDATE.\n");
+                .append("one write (the rate-limit count, which also carries the ordering gate); an OFFER/ANSWER adds one write ")
+                .append("(its delivery mark), a CANDIDATE adds one only when it arrives while its description is in flight; ")
+                .append("the destination's read is skipped when the execution environment already knows it (30 s).\n");
         return md.toString();
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -Dsurefire.failIfNoSpecifiedTests=false -Dsignaling.url=ws://localhost:9080} (start the server with a
  * seal delay under 10 s, e.g. {@code ./run-local --param SealCloseDelaySeconds=1}).
  */
-class GodotDemoClientReplayTest {
+public class GodotDemoClientReplayTest {
     static LocalGateway gateway;
     static URI url;
 
@@ -49,6 +49,11 @@ class GodotDemoClientReplayTest {
     @ParameterizedTest(name = "mesh={0}")
     @ValueSource(booleans = {true, false})
     void aFullSessionOfDemoClients(boolean mesh) {
+        fullSession(url, mesh);
+    }
+
+    /** One host and three guests through a whole session, checked as above (also run against deployed stacks). */
+    public static void fullSession(URI url, boolean mesh) {
         List<GodotDemoClient> clients = new ArrayList<>();
         try {
             GodotDemoClient host = GodotDemoClient.host(url, mesh);
