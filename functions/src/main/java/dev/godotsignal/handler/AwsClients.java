@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -45,9 +46,6 @@ final class AwsClients {
     static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(6);
 
     private final FunctionConfig config;
-    /** The SDK's own property for choosing an HTTP client implementation; honoured here too. */
-    static final String HTTP_SERVICE_PROPERTY = "software.amazon.awssdk.http.service.impl";
-
     private final SdkHttpClient http = httpClient();
     private final AwsCredentialsProvider credentials;
     private final DynamoDbClient dynamo;
@@ -97,14 +95,14 @@ final class AwsClients {
      * gateway) names a faster implementation with the SDK's own property.
      */
     private static SdkHttpClient httpClient() {
-        String service = System.getProperty(HTTP_SERVICE_PROPERTY);
+        String service = System.getProperty(SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property());
         if (service == null) {
             return UrlConnectionHttpClient.builder().build();
         }
         try {
             return ((SdkHttpService) Class.forName(service).getConstructor().newInstance()).createHttpClientBuilder().build();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(HTTP_SERVICE_PROPERTY + " names no usable HTTP client: " + service, e);
+            throw new IllegalStateException(SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property() + " names no usable HTTP client: " + service, e);
         }
     }
 

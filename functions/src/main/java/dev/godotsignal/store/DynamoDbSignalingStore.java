@@ -82,7 +82,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     @Override
     public Optional<Connection> connection(String connectionId, Instant now) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
-                .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
+                .key(connectionKey(connectionId)).consistentRead(true)).item();
         return toConnection(connectionId, item, now);
     }
 
@@ -107,7 +107,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
      */
     @Override
     public MessageAdmission admitMessage(String connectionId, double perSecond, int burst, RelayIntent relay, Instant now) {
-        Map<String, AttributeValue> key = Map.of("connectionId", s(connectionId));
+        Map<String, AttributeValue> key = connectionKey(connectionId);
         // A description also opens the next generation of its pair's gate, in the same write.
         Optional<String> opened = relay instanceof RelayIntent.Description d ? Optional.of(gateOpened(d.to())) : Optional.empty();
         String openClause = opened.map(name -> ", #opened :one").orElse("");
@@ -356,7 +356,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public List<String> descriptionDelivered(String connectionId, int to, long generation) {
         try {
             Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(tables.connections())
-                    .key(Map.of("connectionId", s(connectionId)))
+                    .key(connectionKey(connectionId))
                     .updateExpression("SET #delivered = :g REMOVE #held")
                     .conditionExpression("#opened = :g")
                     .expressionAttributeNames(Map.of("#delivered", gateDelivered(to), "#held", gateHeld(to),
@@ -374,7 +374,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public boolean holdCandidate(String connectionId, int to, String data) {
         try {
             dynamo.updateItem(b -> b.tableName(tables.connections())
-                    .key(Map.of("connectionId", s(connectionId)))
+                    .key(connectionKey(connectionId))
                     .updateExpression("SET #held = list_append(if_not_exists(#held, :empty), :c)")
                     .conditionExpression("attribute_exists(connectionId) AND "
                             + "(attribute_not_exists(#delivered) OR #delivered <> #opened)")
@@ -412,16 +412,13 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public LeaveOutcome removeConnection(String connectionId, Instant now) {
         memberCache.forgetConnection(connectionId);
         Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(tables.connections())
-                .key(Map.of("connectionId", s(connectionId))).returnValues(ReturnValue.ALL_OLD)).attributes();
+                .key(connectionKey(connectionId)).returnValues(ReturnValue.ALL_OLD)).attributes();
         if (old == null || !old.containsKey("lobby")) {
             return new LeaveOutcome.NotInLobby();
         }
         String lobby = old.get("lobby").s();
         int peerId = intOf(old, "peerId");
         LobbyMode mode = modeOf(old);
-        if (peerId == PeerIds.HOST) {
-            memberCache.forgetLobby(lobby);
-        }
         return peerId == PeerIds.HOST
                 ? destroyLobby(lobby, mode, now)
                 : leaveLobby(lobby, peerId, connectionId, mode, now);
@@ -429,6 +426,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     /** The host left: delete the lobby item first, so no join can commit, then every member. */
     private LeaveOutcome destroyLobby(String lobby, LobbyMode mode, Instant now) {
+        memberCache.forgetLobby(lobby);
         Map<String, AttributeValue> meta = dynamo.deleteItem(b -> b.tableName(tables.lobbies())
                 .key(lobbyKey(lobby, LOBBY_ITEM)).returnValues(ReturnValue.ALL_OLD)).attributes();
         boolean existed = meta != null && meta.containsKey("mesh");
@@ -548,7 +546,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     /** Records the membership on the connection, only if it is live and not in a lobby yet. */
     private Update membershipUpdate(String connectionId, String lobby, int peerId, LobbyMode mode, Instant now) {
-        return Update.builder().tableName(tables.connections()).key(Map.of("connectionId", s(connectionId)))
+        return Update.builder().tableName(tables.connections()).key(connectionKey(connectionId))
                 .updateExpression("SET lobby = :lobby, peerId = :peer, mesh = :mesh")
                 .conditionExpression("attribute_exists(connectionId) AND attribute_not_exists(lobby) AND expiresAt > :now")
                 .expressionAttributeValues(Map.of(":lobby", s(lobby), ":peer", n(peerId), ":mesh", bool(mode.isMesh()),
@@ -595,6 +593,10 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     /** One item of the lobbies table (a lobby's own item or a member), strongly consistent. */
     private Map<String, AttributeValue> lobbyItem(String lobby, int peerId) {
         return dynamo.getItem(b -> b.tableName(tables.lobbies()).key(lobbyKey(lobby, peerId)).consistentRead(true)).item();
+    }
+
+    private static Map<String, AttributeValue> connectionKey(String connectionId) {
+        return Map.of("connectionId", s(connectionId));
     }
 
     private static Map<String, AttributeValue> lobbyKey(String lobby, int peerId) {

@@ -46,6 +46,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.http.apache.ApacheSdkHttpService;
 
 /**
@@ -60,9 +61,6 @@ import software.amazon.awssdk.http.apache.ApacheSdkHttpService;
  * handshake, and {@code $disconnect} follows every close.
  */
 public final class LocalGateway implements AutoCloseable {
-    /** The AWS SDK's property naming the HTTP client implementation its clients use by default. */
-    private static final String HTTP_SERVICE_PROPERTY = "software.amazon.awssdk.http.service.impl";
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final int MAX_FRAME = 32 * 1024;
@@ -122,8 +120,9 @@ public final class LocalGateway implements AutoCloseable {
     public static LocalGateway start(GatewayOptions options) throws Exception {
         // Lambda runs one event per environment on URLConnection; here dozens of environments share
         // two cores, and the pooled Apache client costs a third less CPU per DynamoDB call.
-        if (System.getProperty(HTTP_SERVICE_PROPERTY) == null) {
-            System.setProperty(HTTP_SERVICE_PROPERTY, ApacheSdkHttpService.class.getName());
+        String httpService = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property();
+        if (System.getProperty(httpService) == null) {
+            System.setProperty(httpService, ApacheSdkHttpService.class.getName());
         }
         SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides());
         DynamoDbLocal dynamo = DynamoDbLocal.start(options.dataDir());
