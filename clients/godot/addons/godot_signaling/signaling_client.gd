@@ -151,10 +151,22 @@ func _poll_socket(delta: float) -> void:
 
 # R1: opt in to the extension frames; a token travels in the query string.
 func _connect_url() -> String:
-	var full := url + ("&" if "?" in url else "?") + "ext=1"
+	var base := url.strip_edges()
+	var params := PackedStringArray()
+	var query_at := base.find("?")
+	if query_at >= 0:
+		if query_at + 1 < base.length():
+			params.append(base.substr(query_at + 1))
+		base = base.substr(0, query_at)
+	# Godot's web WebSocketPeer refuses a query after a URL with no path ("ws://host:9080?ext=1"):
+	# give it the root path, as browsers do for "ws://host:9080".
+	var host_at := base.find("://")
+	if host_at >= 0 and base.find("/", host_at + 3) < 0:
+		base += "/"
+	params.append("ext=1")
 	if not token.is_empty():
-		full += "&token=" + token.uri_encode()
-	return full
+		params.append("token=" + token.uri_encode())
+	return base + "?" + "&".join(params)
 
 
 func _send(type: int, id: int, data: String) -> Error:

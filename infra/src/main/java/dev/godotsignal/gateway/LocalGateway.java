@@ -494,6 +494,11 @@ public final class LocalGateway implements AutoCloseable {
         private final Optional<StaticFiles> web = options.webRoot()
                 .filter(java.nio.file.Files::isDirectory)
                 .map(StaticFiles::new);
+        /** The Godot project next to the web client, running in the real engine under /godot/. */
+        private final Optional<GodotWebFiles> godot = options.webRoot()
+                .map(web -> web.resolveSibling("godot"))
+                .filter(java.nio.file.Files::isDirectory)
+                .map(GodotWebFiles::new);
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -510,10 +515,13 @@ public final class LocalGateway implements AutoCloseable {
                 management.handle(request, response, callback, path);
                 return true;
             }
+            if (request.getMethod().equals("GET") && godot.isPresent() && godot.get().handle(path, response, callback)) {
+                return true;
+            }
             if (request.getMethod().equals("GET") && web.isPresent()) {
                 Optional<java.nio.file.Path> file = web.get().resolve(path);
                 if (file.isPresent()) {
-                    web.get().serve(file.get(), response, callback);
+                    StaticFiles.serve(file.get(), response, callback);
                     return true;
                 }
             }

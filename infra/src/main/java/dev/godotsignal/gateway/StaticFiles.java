@@ -11,20 +11,23 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Serves the web client and demo page from one directory, so browsers load them from the
- * gateway's own origin (Chromium refuses pages from other origins that open local connections).
+ * Serves files from one directory, so browsers load the web client, the demo page and the Godot
+ * engine from the gateway's own origin (Chromium refuses pages from other origins that open local
+ * connections).
  */
 final class StaticFiles {
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
-            "mjs", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8",
-            "svg", "image/svg+xml",
-            "png", "image/png",
-            "json", "application/json",
-            "ico", "image/x-icon",
-            "md", "text/markdown; charset=utf-8");
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("json", "application/json"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("md", "text/markdown; charset=utf-8"),
+            // Streaming compilation of the Godot engine needs this exact type.
+            Map.entry("wasm", "application/wasm"));
 
     private final Path root;
 
@@ -32,9 +35,14 @@ final class StaticFiles {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The file for a request path, if it is a regular file inside the root. */
+    Path root() {
+        return root;
+    }
+
+    /** The file for a request path ("/" is index.html), if it is a regular file inside the root. */
     Optional<Path> resolve(String requestPath) {
-        String relative = requestPath.equals("/") ? "index.html" : requestPath.substring(1);
+        String relative = requestPath.isEmpty() || requestPath.equals("/") ? "index.html"
+                : requestPath.startsWith("/") ? requestPath.substring(1) : requestPath;
         Path file = root.resolve(relative).normalize();
         if (!file.startsWith(root) || !Files.isRegularFile(file)) {
             return Optional.empty();
@@ -42,12 +50,16 @@ final class StaticFiles {
         return Optional.of(file);
     }
 
-    void serve(Path file, Response response, Callback callback) throws IOException {
+    static void serve(Path file, Response response, Callback callback) throws IOException {
         String name = file.getFileName().toString();
         String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+        send(Files.readAllBytes(file), TYPES.getOrDefault(extension, "application/octet-stream"), response, callback);
+    }
+
+    static void send(byte[] body, String contentType, Response response, Callback callback) {
         response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, TYPES.getOrDefault(extension, "application/octet-stream"));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        response.write(true, ByteBuffer.wrap(Files.readAllBytes(file)), callback);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

@@ -62,6 +62,9 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--mute-audio",
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
+                // Background tabs must keep running: each Godot instance is a tab with its own main loop.
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
                 "--remote-allow-origins=*", "--remote-debugging-port=0",
                 "--window-size=1280,900", "--user-data-dir=" + profile, "about:blank");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -87,6 +90,27 @@ public final class HeadlessChromium implements AutoCloseable {
         Page page = new Page(URI.create(target.get("webSocketDebuggerUrl").asText()));
         pages.add(page);
         // A new tab starts as about:blank, which is "complete" at once: wait for the real page.
+        page.waitFor("location.href !== 'about:blank' && document.readyState === 'complete'", Duration.ofSeconds(15));
+        return page;
+    }
+
+    /**
+     * Opens {@code url} in a window of its own and waits until its document has loaded. A tab in
+     * the background gets no animation frames, so a page with a main loop (the Godot engine) needs
+     * its own window to keep running beside others.
+     */
+    public Page openWindow(String url) throws Exception {
+        JsonNode version = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/version")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Page browser = new Page(URI.create(version.get("webSocketDebuggerUrl").asText()), false);
+        String targetId;
+        try {
+            targetId = browser.call("Target.createTarget", Map.of("url", url, "newWindow", true)).get("targetId").asText();
+        } finally {
+            browser.close();
+        }
+        Page page = new Page(URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId));
+        pages.add(page);
         page.waitFor("location.href !== 'about:blank' && document.readyState === 'complete'", Duration.ofSeconds(15));
         return page;
     }
@@ -117,6 +141,10 @@ public final class HeadlessChromium implements AutoCloseable {
         public final List<String> console = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Page(URI debuggerUrl) throws Exception {
+            this(debuggerUrl, true);
+        }
+
+        private Page(URI debuggerUrl, boolean runtime) throws Exception {
             this.socket = HTTP.newWebSocketBuilder().buildAsync(debuggerUrl, new WebSocket.Listener() {
                 private final StringBuilder partial = new StringBuilder();
 
@@ -131,7 +159,9 @@ public final class HeadlessChromium implements AutoCloseable {
                     return null;
                 }
             }).get(10, TimeUnit.SECONDS);
-            call("Runtime.enable", Map.of());
+            if (runtime) {
+                call("Runtime.enable", Map.of());
+            }
         }
 
         private void dispatch(String text) {
@@ -195,6 +225,16 @@ public final class HeadlessChromium implements AutoCloseable {
             JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png"));
             Files.createDirectories(file.getParent());
             Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+
+        /** Closes the tab itself (its scripts stop), not only the DevTools connection. */
+        public void closeTab() {
+            ObjectNode request = JSON.createObjectNode();
+            request.put("id", ids.incrementAndGet());
+            request.put("method", "Page.close");
+            request.putObject("params");
+            socket.sendText(request.toString(), true);
+            close();
         }
 
         @Override
