@@ -41,6 +41,8 @@ func _run(command: String) -> void:
 			signaling.token = words[1] if words.size() > 1 else ""
 		"ice_servers":
 			signaling.ice_servers = JSON.parse_string(command.trim_prefix("ice_servers "))
+		"ice_policy":
+			signaling.ice_transport_policy = words[1]
 		"join":  # join <lobby, or - to create> <mesh|cs>
 			var lobby := "" if words[1] == "-" else words[1]
 			var err := signaling.join_lobby(lobby, words[2] == "mesh")

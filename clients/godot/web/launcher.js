@@ -20,8 +20,22 @@ const harness = {
   exitCode: null,
   failure: null, // why the engine could not start
   commands: [], // what a test scene may read through JavaScriptBridge
+  files: [], // the project's files, as preloaded
 };
 window.godotHarness = harness;
+
+// With ?trace=1, every RTCPeerConnection the engine creates is kept, so a test can read its stats
+// (which candidate pair carries the data, for instance).
+if (params.get('trace') === '1') {
+  harness.peerConnections = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      harness.peerConnections.push(this);
+    }
+  };
+}
 
 const status = document.getElementById('status');
 function show(html) {
@@ -83,6 +97,7 @@ async function main() {
     onExit: (code) => { harness.exitCode = code; },
   });
   const { files } = await (await fetch(`${PROJECT}files.json`)).json();
+  harness.files = files;
   await engine.init(ENGINE);
   const scene = params.get('scene');
   await Promise.all(files.map(async (file) => {

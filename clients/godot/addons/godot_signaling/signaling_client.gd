@@ -44,6 +44,9 @@ const KEEPALIVE_FRAME := '{"action":"ping"}'
 @export var token: String = ""
 ## Used for the peers created until the server sends its own list (ICE_SERVERS).
 @export var ice_servers: Array = [{"urls": ["stun:stun.l.google.com:19302"]}]
+## "all", or "relay" to use TURN relays only (hides players' addresses from each other).
+## Web builds pass it to the browser; native builds depend on the webrtc-native GDExtension.
+@export_enum("all", "relay") var ice_transport_policy: String = "all"
 ## Period of the keep-alive frame; 0 disables it.
 @export var keepalive_seconds: float = 300.0
 ## Make the WebRTC peer the scene tree's multiplayer peer as soon as the server gives an id.
@@ -246,7 +249,7 @@ func _on_peer_connect(id: int) -> void:
 	if _rtc_mp.has_peer(id):
 		_forget_peer(id)
 	var peer := WebRTCPeerConnection.new()
-	var err := peer.initialize({"iceServers": ice_servers})
+	var err := peer.initialize({"iceServers": ice_servers, "iceTransportPolicy": ice_transport_policy})
 	if err != OK:
 		push_error("SignalingClient: cannot create a WebRTC connection (%s); on native builds install the webrtc-native GDExtension" % error_string(err))
 		return

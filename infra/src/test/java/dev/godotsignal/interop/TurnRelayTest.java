@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.testing.Coturn;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.NativeGodotPeer;
@@ -22,11 +23,7 @@ import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
-import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,28 +41,20 @@ import org.junit.jupiter.api.Test;
  */
 class TurnRelayTest {
     static final String SECRET = "turn-secret-for-tests-only";
-    static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
-    static Process coturn;
+    static Coturn coturn;
     static int turnPort;
     static LocalGateway gateway;
     static HeadlessChromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(TURNSERVER), "no coturn on this machine: apt-get install coturn");
+        assumeTrue(Coturn.installed(), "no coturn on this machine: apt-get install coturn");
         assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine: apt-get install chromium chromium-driver");
         assumeTrue(NativeGodotPeer.available(), "webrtc-java's native library does not load on this platform");
-        turnPort = freeUdpPort();
-        int relayStart = freeUdpPort();
-        coturn = new ProcessBuilder(TURNSERVER.toString(), "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-                "--listening-port=" + turnPort, "--min-port=" + relayStart, "--max-port=" + (relayStart + 50),
-                "--use-auth-secret", "--static-auth-secret=" + SECRET, "--realm=godot.test", "--no-tls", "--no-dtls",
-                "--no-cli", "--allow-loopback-peers", "--fingerprint", "--log-file=stdout", "--simple-log")
-                .redirectErrorStream(true).redirectOutput(Path.of("target", "coturn.log").toFile()).start();
-        Thread.sleep(500);
-        assertTrue(coturn.isAlive(), "coturn started: " + Files.readString(Path.of("target", "coturn.log")));
+        coturn = Coturn.start(SECRET, "coturn.log");
+        turnPort = coturn.port();
         gateway = LocalGateway.start(TestGateways.options(Map.of(
-                        "TurnUrls", "turn:127.0.0.1:" + turnPort + "?transport=udp",
+                        "TurnUrls", coturn.url(),
                         "TurnSecretParameterName", "/godot-signaling/turn-secret",
                         "StunUrls", "",
                         "TurnCredentialTtlSeconds", "600"))
@@ -82,7 +71,7 @@ class TurnRelayTest {
             gateway.close();
         }
         if (coturn != null) {
-            coturn.destroy();
+            coturn.close();
         }
     }
 
@@ -171,12 +160,6 @@ class TurnRelayTest {
             return (int) candidates.stream().filter(c -> c.contains("typ relay")).count();
         } finally {
             pc.close();
-        }
-    }
-
-    static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

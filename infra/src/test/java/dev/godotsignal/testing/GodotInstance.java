@@ -41,15 +41,24 @@ public final class GodotInstance {
         return godot;
     }
 
-    /** The test game, headless, with these user arguments. */
+    /** The test game, headless, with these user arguments (traced: its peer connections are kept for stats). */
     public static GodotInstance testGame(HeadlessChromium chromium, String baseUrl, String name, String... userArgs) throws Exception {
-        StringBuilder query = new StringBuilder("headless=1&scene=" + encode(TEST_SCENE));
+        GodotInstance godot = scene(chromium, baseUrl, name, TEST_SCENE, true, userArgs);
+        godot.awaitEvent("ready");
+        return godot;
+    }
+
+    /** Any scene of the project, headless or rendered (WebGL), with these user arguments. */
+    public static GodotInstance scene(HeadlessChromium chromium, String baseUrl, String name, String scene, boolean headless,
+                                      String... userArgs) throws Exception {
+        StringBuilder query = new StringBuilder("trace=1&scene=" + encode(scene));
+        if (headless) {
+            query.append("&headless=1");
+        }
         for (String arg : userArgs) {
             query.append("&arg=").append(encode(arg));
         }
-        GodotInstance godot = start(chromium, baseUrl, name, query.toString());
-        godot.awaitEvent("ready");
-        return godot;
+        return start(chromium, baseUrl, name, query.toString());
     }
 
     private static String encode(String text) {

@@ -1,0 +1,60 @@
+package dev.godotsignal.testing;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A real coturn on loopback with a static auth secret (TURN REST credentials), for relay tests. */
+public final class Coturn implements AutoCloseable {
+    public static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
+
+    private final Process process;
+    private final int port;
+
+    private Coturn(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static boolean installed() {
+        return Files.isExecutable(TURNSERVER);
+    }
+
+    /** Starts coturn on a free UDP port of 127.0.0.1; its log goes to {@code target/<logName>}. */
+    public static Coturn start(String secret, String logName) throws Exception {
+        int port = freeUdpPort();
+        int relayStart = freeUdpPort();
+        Path log = Path.of("target", logName);
+        Process process = new ProcessBuilder(TURNSERVER.toString(), "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+                "--listening-port=" + port, "--min-port=" + relayStart, "--max-port=" + (relayStart + 50),
+                "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=godot.test", "--no-tls", "--no-dtls",
+                "--no-cli", "--allow-loopback-peers", "--fingerprint", "--log-file=stdout", "--simple-log")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Thread.sleep(500);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("coturn did not start: " + Files.readString(log));
+        }
+        return new Coturn(process, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The URL our server hands out (TurnUrls). */
+    public String url() {
+        return "turn:127.0.0.1:" + port + "?transport=udp";
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
