@@ -4,27 +4,35 @@ extends Control
 ## through the signaling server.
 
 @onready var _client: SignalingClient = $SignalingClient
-@onready var _url: LineEdit = $Layout/Url
-@onready var _lobby: LineEdit = $Layout/Lobby
-@onready var _mesh: CheckBox = $Layout/Buttons/Mesh
-@onready var _seal: Button = $Layout/Buttons/Seal
-@onready var _log: RichTextLabel = $Layout/Log
+@onready var _url: LineEdit = %Url
+@onready var _lobby: LineEdit = %Lobby
+@onready var _mesh: CheckBox = %Mesh
+@onready var _create: Button = %Create
+@onready var _join_button: Button = %Join
+@onready var _seal: Button = %Seal
+@onready var _status: Label = %Status
+@onready var _log: RichTextLabel = %Log
 
 
 func _ready() -> void:
+	# A web page running this scene may pass the service's URL (the local gateway's /godot/ page does).
+	for arg in OS.get_cmdline_user_args():
+		if arg.begins_with("--url="):
+			_client.url = arg.trim_prefix("--url=")
 	_url.text = _client.url
-	$Layout/Buttons/Create.pressed.connect(_join.bind(true))
-	$Layout/Buttons/Join.pressed.connect(_join.bind(false))
+	_create.pressed.connect(_join.bind(true))
+	_join_button.pressed.connect(_join.bind(false))
+	_lobby.text_submitted.connect(func(_text: String) -> void: _join(false))
 	_seal.pressed.connect(_on_seal_pressed)
 	_client.lobby_joined.connect(_on_lobby_joined)
 	_client.peer_connected.connect(func(id: int) -> void: _say("introduced to peer %d, connecting..." % id))
 	_client.peer_disconnected.connect(func(id: int) -> void: _say("peer %d left the lobby" % id))
-	_client.lobby_sealed.connect(func() -> void: _say("lobby sealed: signaling closes soon, the game goes on"))
+	_client.lobby_sealed.connect(_on_lobby_sealed)
 	_client.signaling_error.connect(func(reason: String) -> void: _say("server error: %s" % reason))
 	_client.disconnected.connect(_on_disconnected)
 	# These come from the WebRTC peer, once a data channel is open.
 	multiplayer.peer_connected.connect(_on_multiplayer_peer_connected)
-	multiplayer.peer_disconnected.connect(func(id: int) -> void: _say("WebRTC link to peer %d closed" % id))
+	multiplayer.peer_disconnected.connect(_on_multiplayer_peer_disconnected)
 
 
 func _join(create: bool) -> void:
@@ -35,7 +43,8 @@ func _join(create: bool) -> void:
 		return
 	var err := _client.join_lobby(lobby, _mesh.button_pressed)
 	if err == OK:
-		_say("connecting to %s..." % _client.url)
+		_say("connecting to %s..." % _client.url if create else "joining lobby %s at %s..." % [lobby, _client.url])
+		_status.text = "Connecting..."
 	else:
 		_say("cannot connect: %s" % error_string(err))
 
@@ -50,17 +59,32 @@ func _on_lobby_joined(lobby: String, peer_id: int, mesh: bool) -> void:
 	_lobby.text = lobby
 	_seal.disabled = peer_id != 1
 	_say("in lobby %s as peer %d (%s)" % [lobby, peer_id, "mesh" if mesh else "client/server"])
+	_update_status()
+
+
+func _on_lobby_sealed() -> void:
+	_seal.disabled = true
+	_say("lobby sealed: signaling closes soon, the game goes on")
+	_update_status()
 
 
 func _on_disconnected(code: int, reason: String) -> void:
 	_seal.disabled = true
 	var outcome := "peers keep playing" if _client.is_sealed() else "game over"
-	_say("signaling closed (%d %s): %s" % [code, reason, outcome])
+	var why := "code %d" % code if reason.is_empty() else "code %d, %s" % [code, reason]
+	_say("signaling closed (%s): %s" % [why, outcome])
+	_update_status()
 
 
 func _on_multiplayer_peer_connected(id: int) -> void:
 	_say("WebRTC link to peer %d is up" % id)
 	hello.rpc_id(id, "hello from peer %d" % multiplayer.get_unique_id())
+	_update_status()
+
+
+func _on_multiplayer_peer_disconnected(id: int) -> void:
+	_say("WebRTC link to peer %d closed" % id)
+	_update_status()
 
 
 @rpc("any_peer", "reliable")
@@ -68,5 +92,18 @@ func hello(text: String) -> void:
 	_say("peer %d says: %s" % [multiplayer.get_remote_sender_id(), text])
 
 
+# One line a player reads at a glance: where am I, who am I, who is with me.
+func _update_status() -> void:
+	if _client.get_peer_id() == 0 or (multiplayer.multiplayer_peer == null and not _client.is_sealed()):
+		_status.text = "Not connected"
+		return
+	var role := "the host" if _client.get_peer_id() == 1 else "peer %d" % _client.get_peer_id()
+	var peers := multiplayer.get_peers().size() if multiplayer.multiplayer_peer != null else 0
+	_status.text = "Lobby %s  ·  you are %s  ·  %d other player%s connected%s" % [
+		_client.get_lobby(), role, peers, "" if peers == 1 else "s",
+		"  ·  sealed" if _client.is_sealed() else ""]
+
+
 func _say(line: String) -> void:
 	_log.add_text(line + "\n")
+	print(line) # also on the engine's output: the terminal, or the browser's console

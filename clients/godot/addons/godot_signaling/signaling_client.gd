@@ -17,7 +17,8 @@ signal peer_connected(id: int)
 signal peer_disconnected(id: int)
 ## The host sealed the lobby: no one else may join, the signaling socket closes soon.
 signal lobby_sealed()
-## The server refused something (extension frame; the socket closes right after).
+## The server refused something (extension frame; the socket closes right after), or the
+## connection itself ([constant CONNECT_FAILED]).
 signal signaling_error(reason: String)
 ## The signaling socket is closed. The game goes on only if the lobby was sealed.
 signal disconnected(code: int, reason: String)
@@ -37,6 +38,10 @@ enum Message {
 
 ## The frame API Gateway answers itself: it resets the 10-minute idle timeout.
 const KEEPALIVE_FRAME := '{"action":"ping"}'
+## What [signal signaling_error] says when the socket closed before it ever opened: the server
+## refused the connection (a missing or expired [member token]) or could not be reached. Browsers
+## do not tell web builds which it was.
+const CONNECT_FAILED := "Could not connect (refused or unreachable)"
 
 ## ws:// or wss:// URL of the signaling service (wss:// is required from HTTPS pages).
 @export var url: String = "ws://localhost:9080"
@@ -316,8 +321,11 @@ func _on_peer_disconnect(id: int) -> void:
 	peer_disconnected.emit(id)
 
 
-# R15: the signaling is over; without a seal, so is the game.
+# R15: the signaling is over; without a seal, so is the game. A socket that never opened was
+# refused or unreachable: that is an error too (R14).
 func _on_socket_closed(code: int, reason: String) -> void:
+	if not _join_sent:
+		signaling_error.emit(CONNECT_FAILED)
 	if not _sealed:
 		_end_game()
 	disconnected.emit(code, reason)

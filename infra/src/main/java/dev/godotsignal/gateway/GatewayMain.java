@@ -41,6 +41,9 @@ public final class GatewayMain {
         System.out.println("Godot signaling gateway ready");
         System.out.println("  WebSocket URL:  " + gateway.url() + "   (also " + gateway.stageUrl() + ")");
         System.out.println("  Demo page:      http://127.0.0.1:" + gateway.port() + "/");
+        System.out.println("  Godot example:  http://127.0.0.1:" + gateway.port() + "/godot/"
+                + (gateway.godotEngineInstalled() ? "  (the real Godot 4.6 engine; open it in two tabs)"
+                        : "  (needs the engine once: npm ci --prefix clients/godot)"));
         System.out.println("  @connections:   http://127.0.0.1:" + gateway.port() + "/" + gateway.template().stageName() + "/@connections/{id}");
         System.out.println("  DynamoDB Local: " + gateway.dynamo().endpoint()
                 + (options.dataDir().map(d -> "  (data in " + d + ")").orElse("  (in memory)")));

@@ -266,6 +266,11 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /** Connections currently open (for tests and the status page). */
+    /** Whether {@code /godot/} can run the Godot example (the engine package is installed). */
+    public boolean godotEngineInstalled() {
+        return options.webRoot().map(web -> new GodotWebFiles(web.resolveSibling("godot")).engineInstalled()).orElse(false);
+    }
+
     public int openConnections() {
         return (int) connections.values().stream().filter(GatewayConnection::isOpen).count();
     }

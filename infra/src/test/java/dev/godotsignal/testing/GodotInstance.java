@@ -110,6 +110,22 @@ public final class GodotInstance {
         }
     }
 
+    /** Waits for a line (any line, not only events) that contains the text; returns it. */
+    public String awaitLine(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<String> found = lines().stream().filter(l -> l.contains(text)).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + ": no line with '" + text + "' within " + timeout + "; output:\n  "
+                        + String.join("\n  ", lines()));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** An event line anywhere in the output so far, awaited or not. */
     public Optional<String> event(String prefix) throws Exception {
         return lines().stream().filter(l -> l.startsWith("@" + prefix)).map(l -> l.substring(1)).findFirst();

@@ -55,10 +55,18 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     public static HeadlessChromium launch() throws Exception {
+        return launch(false);
+    }
+
+    /** With {@code webGl}, pages can render with WebGL 2 (SwiftShader, on the CPU): the Godot engine draws its UI. */
+    public static HeadlessChromium launch(boolean webGl) throws Exception {
         Path binary = executable().orElseThrow(() -> new IllegalStateException("no Chromium installed"));
         Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> command = List.of(binary.toString(),
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        List<String> graphics = webGl
+                ? List.of("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
+                : List.of("--disable-gpu");
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+                "--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--mute-audio",
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
@@ -66,7 +74,9 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows",
                 "--remote-allow-origins=*", "--remote-debugging-port=0",
-                "--window-size=1280,900", "--user-data-dir=" + profile, "about:blank");
+                "--window-size=1280,900", "--user-data-dir=" + profile));
+        command.addAll(graphics);
+        command.add("about:blank");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(profile.resolve("chromium.log").toFile()).start();
         Path portFile = profile.resolve("DevToolsActivePort");
@@ -217,6 +227,24 @@ public final class HeadlessChromium implements AutoCloseable {
                     throw new AssertionError("timed out waiting for " + condition + "\nconsole: " + console);
                 }
                 Thread.sleep(50);
+            }
+        }
+
+        /** A left click at page coordinates, as a player's mouse makes it. */
+        public void click(int x, int y) throws Exception {
+            call("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
+            call("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "buttons", 1, "clickCount", 1));
+            call("Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "buttons", 0, "clickCount", 1));
+        }
+
+        /** Types text key by key into whatever has the focus. */
+        public void type(String text) throws Exception {
+            for (char c : text.toCharArray()) {
+                String key = String.valueOf(c);
+                String code = Character.isLetter(c) ? "Key" + Character.toUpperCase(c)
+                        : Character.isDigit(c) ? "Digit" + c : "";
+                call("Input.dispatchKeyEvent", Map.of("type", "keyDown", "key", key, "code", code, "text", key));
+                call("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key, "code", code));
             }
         }
 
