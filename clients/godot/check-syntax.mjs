@@ -1,5 +1,6 @@
-// Syntax check of every GDScript file of the Godot client: Godot cannot run in CI, so each .gd
-// is parsed with tree-sitter-gdscript and every ERROR or MISSING node is reported.
+// Fast syntax check of every GDScript file of the Godot client: each .gd is parsed with
+// tree-sitter-gdscript and every ERROR or MISSING node is reported. (The engine tests compile
+// them in the real Godot engine too; this check needs no browser.)
 //
 //   node check-syntax.mjs            checks every .gd under this folder (node_modules excluded)
 //   node check-syntax.mjs PATH...    checks the given files or folders instead
