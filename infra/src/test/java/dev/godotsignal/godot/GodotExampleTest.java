@@ -40,8 +40,8 @@ class GodotExampleTest {
         }
     }
 
-    // Where the example's controls are in a 1280-wide window (target/screenshots/godot-example-*.png).
-    static final int[] LOBBY_FIELD = {600, 154};
+    // Where the example's controls are in a 960-wide window (target/screenshots/godot-example-*.png).
+    static final int[] LOBBY_FIELD = {500, 154};
     static final int[] CREATE = {78, 197};
     static final int[] JOIN = {196, 197};
     static final int[] SEAL = {314, 197};

@@ -74,7 +74,8 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows",
                 "--remote-allow-origins=*", "--remote-debugging-port=0",
-                "--window-size=1280,900", "--user-data-dir=" + profile));
+                // SwiftShader draws on the CPU: a rendered page gets a smaller window.
+                webGl ? "--window-size=960,640" : "--window-size=1280,900", "--user-data-dir=" + profile));
         command.addAll(graphics);
         command.add("about:blank");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
