@@ -6,13 +6,13 @@ import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
+import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStore;
-import dev.godotsignal.store.SignalingStore;
-import java.security.SecureRandom;
-import java.time.Clock;
 import dev.godotsignal.turn.IceServers;
 import dev.godotsignal.turn.TurnCredentials;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Map;
 
 /**

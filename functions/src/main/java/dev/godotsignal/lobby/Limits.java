@@ -43,6 +43,28 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
         }
     }
 
+    /**
+     * The flood limit as fixed windows that never contend with themselves: windows of
+     * {@code burst / perSecond} seconds (at least one) admit {@code burst} messages each, the token
+     * bucket's burst and long-run rate. {@code budget} 0 means no limit.
+     */
+    public record RateWindow(long index, int budget) {
+        public static final RateWindow UNLIMITED = new RateWindow(0, 0);
+
+        public boolean limited() {
+            return budget > 0;
+        }
+    }
+
+    /** The rate window {@code now} falls in. */
+    public RateWindow rateWindow(java.time.Instant now) {
+        if (messagesPerSecond <= 0) {
+            return RateWindow.UNLIMITED;
+        }
+        long windowMillis = Math.max(1000, (long) ((double) messageBurst / messagesPerSecond * 1000));
+        return new RateWindow(now.toEpochMilli() / windowMillis, messageBurst);
+    }
+
     public static Limits defaults() {
         return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400);
     }

@@ -1,30 +1,29 @@
 package dev.godotsignal.signaling;
 
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.LobbyRules;
+import dev.godotsignal.lobby.Member;
+import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.lobby.Reservation;
 import dev.godotsignal.protocol.ErrorReason;
 import dev.godotsignal.protocol.Message;
 import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.protocol.ProtocolException;
-import dev.godotsignal.store.Connection;
-import dev.godotsignal.store.JoinOutcome;
-import dev.godotsignal.store.LeaveOutcome;
-import dev.godotsignal.store.Lobby;
-import dev.godotsignal.store.Member;
-import dev.godotsignal.store.MemberLookup;
-import dev.godotsignal.store.MessageAdmission;
-import dev.godotsignal.store.OrderingGate;
-import dev.godotsignal.store.RelayIntent;
-import dev.godotsignal.store.SignalingStore;
+import dev.godotsignal.relay.MessageAdmission;
+import dev.godotsignal.relay.OrderingGate;
+import dev.godotsignal.relay.RelayIntent;
 import dev.godotsignal.turn.IceServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -50,14 +49,14 @@ public final class SignalingService {
 
     public SignalingService(SignalingStore store, PeerChannel channel, Timers timers, Limits limits,
                             LobbyNames names, PeerIds peerIds, IceServers iceServers, SignalingEvents events, Clock clock) {
-        this.iceServers = iceServers;
-        this.events = events;
         this.store = store;
         this.channel = channel;
         this.timers = timers;
         this.limits = limits;
         this.names = names;
         this.peerIds = peerIds;
+        this.iceServers = iceServers;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -118,8 +117,8 @@ public final class SignalingService {
                 invalid = e.reason();
             }
         }
-        MessageAdmission admission = store.admitMessage(connectionId, limits.messagesPerSecond(),
-                limits.messageBurst(), message == null ? new RelayIntent.None() : intentOf(message), clock.instant());
+        MessageAdmission admission = store.admitMessage(connectionId, limits.rateWindow(clock.instant()),
+                message == null ? new RelayIntent.None() : intentOf(message), clock.instant());
         if (admission instanceof MessageAdmission.RateLimited limited) {
             reject(limited.connection(), ErrorReason.RATE_LIMITED);
             return;
@@ -177,67 +176,95 @@ public final class SignalingService {
         if (joiner.allowedLobby().isPresent() && !joiner.allowedLobby().get().equals(lobbyName)) {
             throw new ProtocolException(ErrorReason.LOBBY_NOT_ALLOWED);
         }
-        JoinOutcome outcome;
         if (lobbyName.isEmpty()) {
-            outcome = store.createLobby(joiner, LobbyMode.fromJoinId(message.id()), names::next,
-                    limits.maxLobbies(), clock.instant());
+            createLobby(joiner, LobbyMode.fromJoinId(message.id()));
         } else if (!LobbyNames.isJoinable(lobbyName)) {
             throw new ProtocolException(ErrorReason.LOBBY_NOT_FOUND);
         } else {
-            outcome = store.reservePeerId(joiner, lobbyName, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
-            if (outcome instanceof JoinOutcome.Reserved reserved) {
-                // ID first, before the join commits: once it commits, later joiners may announce
-                // themselves to this peer at any moment, and a Godot client needs its ID before that.
-                Deque<String> gone = new ArrayDeque<>();
-                if (!send(joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()), gone)) {
-                    cleanUp(gone);
-                    return;
-                }
-                outcome = store.admit(joiner, lobbyName, reserved.peerId(), limits.maxPeersPerLobby(), clock.instant());
-                if (outcome instanceof JoinOutcome.Joined joined) {
-                    announce(joiner, joined, false);
-                    return;
-                }
-            }
+            joinLobby(joiner, lobbyName);
         }
-        // Refused, Joined or NotConnected (no pattern switch on Java 17).
-        if (outcome instanceof JoinOutcome.Refused refused) {
-            throw new ProtocolException(refused.reason());
-        } else if (outcome instanceof JoinOutcome.Joined joined) {
-            announce(joiner, joined, true);
+    }
+
+    /** An empty lobby name: a new lobby with the joiner as its host, told ID, then JOIN. */
+    private void createLobby(Connection host, LobbyMode mode) throws ProtocolException {
+        JoinOutcome outcome = store.createLobby(host, mode, names::next, limits.maxLobbies(), clock.instant());
+        if (outcome instanceof JoinOutcome.Joined joined) {
+            Outbox outbox = outbox();
+            if (outbox.send(host.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()))) {
+                announce(host, joined, outbox);
+            }
+            finish(outbox);
         } else {
-            channel.close(joiner.connectionId());
+            refused(host, outcome);
         }
     }
 
     /**
-     * To the joiner: ID (unless already sent), ICE servers, one PEER_CONNECT per linked earlier peer,
-     * then JOIN; to each of those: PEER_CONNECT(joiner).
+     * Joining a named lobby, in two steps: an id is reserved and sent as ID before the join
+     * commits — once it commits, later joiners may announce themselves to this peer at any moment,
+     * and a Godot client needs its ID before that — then the peer is admitted and announced.
      */
-    private void announce(Connection joiner, JoinOutcome.Joined joined, boolean sendId) {
+    private void joinLobby(Connection joiner, String lobby) throws ProtocolException {
+        Reservation reservation = store.reservePeerId(joiner, lobby, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
+        if (reservation instanceof Reservation.Refused refused) {
+            throw new ProtocolException(reasonFor(refused.refusal()));
+        }
+        Reservation.Reserved reserved = (Reservation.Reserved) reservation;
+        Outbox outbox = outbox();
+        if (outbox.send(joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()))) {
+            JoinOutcome outcome = store.admit(joiner, lobby, reserved.peerId(), limits.maxPeersPerLobby(), clock.instant());
+            if (outcome instanceof JoinOutcome.Joined joined) {
+                announce(joiner, joined, outbox);
+            } else {
+                finish(outbox);
+                refused(joiner, outcome);
+                return;
+            }
+        }
+        finish(outbox);
+    }
+
+    /** A join that did not happen: the client is told why, or closed if its record is gone. */
+    private void refused(Connection joiner, JoinOutcome outcome) throws ProtocolException {
+        if (outcome instanceof JoinOutcome.Refused refused) {
+            throw new ProtocolException(reasonFor(refused.refusal()));
+        }
+        channel.close(joiner.connectionId()); // NotConnected: nobody to answer
+    }
+
+    /** The store's refusal in the words of the demo server. */
+    static ErrorReason reasonFor(JoinRefusal refusal) {
+        return switch (refusal) {
+            case LOBBY_NOT_FOUND -> ErrorReason.LOBBY_NOT_FOUND;
+            case LOBBY_SEALED -> ErrorReason.LOBBY_SEALED;
+            case LOBBY_FULL -> ErrorReason.TOO_MANY_PEERS;
+            case TOO_MANY_LOBBIES -> ErrorReason.TOO_MANY_LOBBIES;
+            case ALREADY_IN_LOBBY -> ErrorReason.ALREADY_IN_LOBBY;
+        };
+    }
+
+    /**
+     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, then JOIN;
+     * to each of those: PEER_CONNECT(joiner).
+     */
+    private void announce(Connection joiner, JoinOutcome.Joined joined, Outbox outbox) {
         if (joined.peerId() == PeerIds.HOST) {
             events.lobbyCreated(joined.lobby());
         }
         events.joined(joined.lobby(), joined.peerId());
-        Deque<String> gone = new ArrayDeque<>();
-        if (sendId && !send(joiner.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()), gone)) {
-            cleanUp(gone);
-            return;
-        }
         if (joiner.extensions() && iceServers.configured()) {
             // Before any PEER_CONNECT, so the client creates its peer connections with them.
             String user = joined.lobby() + "-" + joined.peerId();
-            send(joiner.connectionId(), Message.iceServers(iceServers.forPeer(user, clock.instant())), gone);
+            outbox.send(joiner.connectionId(), Message.iceServers(iceServers.forPeer(user, clock.instant())));
         }
         for (Member other : joined.earlier()) {
             if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {
                 continue;
             }
-            send(other.connectionId(), Message.peerConnect(joined.peerId()), gone);
-            send(joiner.connectionId(), Message.peerConnect(other.peerId()), gone);
+            outbox.send(other.connectionId(), Message.peerConnect(joined.peerId()));
+            outbox.send(joiner.connectionId(), Message.peerConnect(other.peerId()));
         }
-        send(joiner.connectionId(), Message.joined(joined.lobby()), gone);
-        cleanUp(gone);
+        outbox.send(joiner.connectionId(), Message.joined(joined.lobby()));
     }
 
     private void seal(Connection.Membership membership) throws ProtocolException {
@@ -248,11 +275,11 @@ public final class SignalingService {
         if (sealed.isEmpty()) {
             throw new ProtocolException(ErrorReason.LOBBY_GONE);
         }
-        Deque<String> gone = new ArrayDeque<>();
+        Outbox outbox = outbox();
         for (Member member : sealed.get().members()) {
-            send(member.connectionId(), Message.seal(), gone);
+            outbox.send(member.connectionId(), Message.seal());
         }
-        cleanUp(gone);
+        finish(outbox);
         timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
     }
 
@@ -284,20 +311,20 @@ public final class SignalingService {
      */
     private void deliver(String senderConnectionId, int from, Member destination, MessageType type, String data,
                          OrderingGate gate) {
-        Deque<String> gone = new ArrayDeque<>();
+        Outbox outbox = outbox();
         events.relayed(type);
         if (gate instanceof OrderingGate.Opened opened) {
             // Sent or not, the description is done with: held candidates would otherwise wait forever.
-            send(destination.connectionId(), new Message(type, from, data), gone);
+            outbox.send(destination.connectionId(), new Message(type, from, data));
             for (String held : store.descriptionDelivered(senderConnectionId, destination.peerId(), opened.generation())) {
-                send(destination.connectionId(), new Message(MessageType.CANDIDATE, from, held), gone);
+                outbox.send(destination.connectionId(), new Message(MessageType.CANDIDATE, from, held));
             }
         } else if (gate instanceof OrderingGate.Closed && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
             events.candidateHeld();
         } else {
-            send(destination.connectionId(), new Message(type, from, data), gone);
+            outbox.send(destination.connectionId(), new Message(type, from, data));
         }
-        cleanUp(gone);
+        finish(outbox);
     }
 
     /** The offender alone: an ERROR frame if it understands extensions, then close and remove it. */
@@ -311,51 +338,45 @@ public final class SignalingService {
     }
 
     private void leave(String connectionId) {
-        Deque<String> gone = new ArrayDeque<>();
-        gone.add(connectionId);
-        cleanUp(gone);
+        Outbox outbox = outbox();
+        outbox.leaving(connectionId);
+        finish(outbox);
+    }
+
+    private Outbox outbox() {
+        return new Outbox(channel, codec, events);
+    }
+
+    /** The work is done: every connection found gone on the way is removed and its lobby told. */
+    private void finish(Outbox outbox) {
+        outbox.cleanUp(connectionId -> removeAndTell(connectionId, outbox));
     }
 
     /**
-     * Removes each gone connection and tells its lobby. Telling may find more gone connections
-     * (410), which are removed in turn; the store's removal is idempotent, so each departure is
+     * Removes a gone connection and tells its lobby; telling may find more gone connections (410),
+     * which the outbox hands back here in turn. The store's removal is idempotent, so each departure is
      * announced once however many paths discover it.
      */
-    private void cleanUp(Deque<String> gone) {
-        while (!gone.isEmpty()) {
-            String connectionId = gone.poll();
-            LeaveOutcome outcome = store.removeConnection(connectionId, clock.instant());
-            if (!(outcome instanceof LeaveOutcome.Left left)) {
-                continue;
-            }
-            events.left(left.lobby(), left.peerId(), left.peerId() == PeerIds.HOST);
-            if (left.peerId() == PeerIds.HOST) {
-                for (Member member : left.remaining()) {
-                    if (!left.sealed() && member.extensions()) {
-                        channel.send(member.connectionId(), codec.encode(Message.error(ErrorReason.HOST_DISCONNECTED)));
-                    }
-                    channel.close(member.connectionId());
+    private void removeAndTell(String connectionId, Outbox outbox) {
+        LeaveOutcome outcome = store.removeConnection(connectionId, clock.instant());
+        if (!(outcome instanceof LeaveOutcome.Left left)) {
+            return;
+        }
+        events.left(left.lobby(), left.peerId(), left.peerId() == PeerIds.HOST);
+        if (left.peerId() == PeerIds.HOST) {
+            for (Member member : left.remaining()) {
+                if (!left.sealed() && member.extensions()) {
+                    channel.send(member.connectionId(), codec.encode(Message.error(ErrorReason.HOST_DISCONNECTED)));
                 }
-            } else if (!left.sealed()) {
-                // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear one down.
-                for (Member member : left.remaining()) {
-                    if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
-                        send(member.connectionId(), Message.peerDisconnect(left.peerId()), gone);
-                    }
+                channel.close(member.connectionId());
+            }
+        } else if (!left.sealed()) {
+            // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear one down.
+            for (Member member : left.remaining()) {
+                if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
+                    outbox.send(member.connectionId(), Message.peerDisconnect(left.peerId()));
                 }
             }
         }
-    }
-
-    private boolean send(String connectionId, Message message, Deque<String> gone) {
-        if (gone.contains(connectionId)) {
-            return false;
-        }
-        if (channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
-            events.goneCleanedUp();
-            gone.add(connectionId);
-            return false;
-        }
-        return true;
     }
 }

@@ -1,8 +1,20 @@
 package dev.godotsignal.store;
 
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.lobby.LeaveOutcome;
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.Member;
+import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.PeerIds;
-import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.lobby.Reservation;
+import dev.godotsignal.relay.MessageAdmission;
+import dev.godotsignal.relay.OrderingGate;
+import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.signaling.SignalingStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,20 +111,18 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     /**
-     * A fixed-window form of the token bucket that never contends with itself: windows of
-     * {@code burst / perSecond} seconds admit {@code burst} messages each (the bucket's burst and
-     * long-run rate). Counting is an atomic ADD that returns the whole item, so it doubles as the
-     * read of the connection and of the pair's ordering gate: one write, no read, and a
-     * connection's concurrent frames never retry.
+     * Counts the frame in its rate window ({@link Limits#rateWindow}). Counting is an atomic ADD
+     * that returns the whole item, so it doubles as the read of the connection and of the pair's
+     * ordering gate: one write, no read, and a connection's concurrent frames never retry.
      */
     @Override
-    public MessageAdmission admitMessage(String connectionId, double perSecond, int burst, RelayIntent relay, Instant now) {
+    public MessageAdmission admitMessage(String connectionId, Limits.RateWindow rateWindow, RelayIntent relay, Instant now) {
         Map<String, AttributeValue> key = connectionKey(connectionId);
         // A description also opens the next generation of its pair's gate, in the same write.
         Optional<String> opened = relay instanceof RelayIntent.Description d ? Optional.of(gateOpened(d.to())) : Optional.empty();
         String openClause = opened.map(name -> ", #opened :one").orElse("");
         Map<String, String> names = opened.map(name -> Map.of("#opened", name)).orElse(null);
-        if (perSecond <= 0) {
+        if (!rateWindow.limited()) {
             try {
                 return admitted(connectionId, dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
                         .updateExpression("ADD rlCount :one" + openClause)
@@ -124,8 +134,8 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                 return new MessageAdmission.UnknownConnection();
             }
         }
-        long windowMillis = Math.max(1000, (long) (burst / perSecond * 1000));
-        long window = now.toEpochMilli() / windowMillis;
+        long window = rateWindow.index();
+        int burst = rateWindow.budget();
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(tables.connections()).key(key)
@@ -209,7 +219,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                     return alreadyJoinedOrGone(reasons.get(3), now);
                 }
                 if (failed(reasons, 1)) {
-                    return new JoinOutcome.Refused(ErrorReason.TOO_MANY_LOBBIES);
+                    return new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES);
                 }
                 // A name collision (reason 0 or 2) or a conflicting transaction: try again.
                 backOff(attempt);
@@ -222,12 +232,12 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     static final Duration RESERVATION_LIFETIME = Duration.ofMinutes(2);
 
     @Override
-    public JoinOutcome reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+    public Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> meta = lobbyItem(lobby, LOBBY_ITEM);
-            Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
+            Optional<JoinRefusal> refused = refusal(meta, maxPeers, now);
             if (refused.isPresent()) {
-                return refused.get();
+                return new Reservation.Refused(refused.get());
             }
             int peerId = peerIds.getAsInt();
             Map<String, AttributeValue> item = new HashMap<>(lobbyKey(lobby, peerId));
@@ -235,7 +245,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
                     "pending", bool(true), "expiresAt", n(now.plus(RESERVATION_LIFETIME).getEpochSecond())));
             try {
                 dynamo.putItem(b -> b.tableName(tables.lobbies()).item(item).conditionExpression("attribute_not_exists(lobby)"));
-                return new JoinOutcome.Reserved(lobby, peerId, modeOf(meta));
+                return new Reservation.Reserved(lobby, peerId, modeOf(meta));
             } catch (ConditionalCheckFailedException e) {
                 // The id is taken in this lobby: draw another.
             }
@@ -247,10 +257,10 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> meta = lobbyItem(lobby, LOBBY_ITEM);
-            Optional<JoinOutcome.Refused> refused = refusal(meta, maxPeers, now);
+            Optional<JoinRefusal> refused = refusal(meta, maxPeers, now);
             if (refused.isPresent()) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
-                return refused.get();
+                return new JoinOutcome.Refused(refused.get());
             }
             LobbyMode mode = modeOf(meta);
             long seq = Long.parseLong(meta.get("joinSeq").n());
@@ -295,15 +305,15 @@ public final class DynamoDbSignalingStore implements SignalingStore {
         throw new IllegalStateException("could not join lobby after " + MAX_ATTEMPTS + " attempts");
     }
 
-    private static Optional<JoinOutcome.Refused> refusal(Map<String, AttributeValue> meta, int maxPeers, Instant now) {
+    private static Optional<JoinRefusal> refusal(Map<String, AttributeValue> meta, int maxPeers, Instant now) {
         if (!live(meta, now) || !meta.containsKey("mesh")) {
-            return Optional.of(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND));
+            return Optional.of(JoinRefusal.LOBBY_NOT_FOUND);
         }
         if (meta.get("sealed").bool()) {
-            return Optional.of(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED));
+            return Optional.of(JoinRefusal.LOBBY_SEALED);
         }
         if (intOf(meta, "peerCount") >= maxPeers) {
-            return Optional.of(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS));
+            return Optional.of(JoinRefusal.LOBBY_FULL);
         }
         return Optional.empty();
     }
@@ -557,7 +567,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     private static JoinOutcome alreadyJoinedOrGone(CancellationReason reason, Instant now) {
         Map<String, AttributeValue> old = reason.item();
-        return live(old, now) ? new JoinOutcome.Refused(ErrorReason.ALREADY_IN_LOBBY) : new JoinOutcome.NotConnected();
+        return live(old, now) ? new JoinOutcome.Refused(JoinRefusal.ALREADY_IN_LOBBY) : new JoinOutcome.NotConnected();
     }
 
     private static boolean failed(List<CancellationReason> reasons, int index) {

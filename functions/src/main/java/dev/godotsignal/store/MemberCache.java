@@ -1,5 +1,6 @@
 package dev.godotsignal.store;
 
+import dev.godotsignal.lobby.Member;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

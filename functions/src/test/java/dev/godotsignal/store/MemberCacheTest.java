@@ -2,6 +2,7 @@ package dev.godotsignal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.godotsignal.lobby.Member;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.testing.RawWebSocket;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;

@@ -4,20 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.localdb.DynamoDbLocal;
-import dev.godotsignal.protocol.ErrorReason;
-import dev.godotsignal.store.Connection;
+import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.relay.OrderingGate;
+import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStore;
-import dev.godotsignal.store.JoinOutcome;
-import dev.godotsignal.store.LeaveOutcome;
-import dev.godotsignal.store.OrderingGate;
-import dev.godotsignal.store.RelayIntent;
-import dev.godotsignal.store.SignalingStore;
-import dev.godotsignal.store.TableNames;
 import dev.godotsignal.store.DynamoDbSignalingStoreTest;
+import dev.godotsignal.store.TableNames;
 import dev.godotsignal.template.SamTemplate;
 import dev.godotsignal.testing.TestGateways;
 import java.security.SecureRandom;
@@ -74,7 +74,7 @@ class LocalStackStoreTest {
                 created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now);
         assertEquals(1, joined.earlier().size());
         store.seal(created.lobby(), now).orElseThrow();
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED), DynamoDbSignalingStoreTest.join(store, 
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED), DynamoDbSignalingStoreTest.join(store, 
                 store.connection("late", now).orElseThrow(), created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now));
         assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
     }

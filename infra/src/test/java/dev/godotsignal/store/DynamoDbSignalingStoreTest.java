@@ -5,11 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.Member;
+import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.localdb.DynamoDbLocal;
-import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Reservation;
+import dev.godotsignal.relay.MessageAdmission;
+import dev.godotsignal.relay.OrderingGate;
+import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.template.SamTemplate;
 import dev.godotsignal.testing.TestGateways;
 import java.security.SecureRandom;
@@ -68,13 +79,19 @@ public class DynamoDbSignalingStoreTest {
         return store.connection(id, now).orElseThrow();
     }
 
+    /** The window of the defaults' limit (50 a second, bursts of 400), or no limit. */
+    static Limits.RateWindow rateWindow(boolean rateLimited, Instant now) {
+        return rateLimited ? Limits.defaults().rateWindow(now) : Limits.RateWindow.UNLIMITED;
+    }
+
     /** A whole join, as the service does it: reserve an id, then admit it. */
     public static JoinOutcome join(SignalingStore store, Connection joiner, String lobby, java.util.function.IntSupplier ids,
                             int maxPeers, Instant now) {
-        JoinOutcome reserved = store.reservePeerId(joiner, lobby, ids, maxPeers, now);
-        if (!(reserved instanceof JoinOutcome.Reserved r)) {
-            return reserved;
+        Reservation reserved = store.reservePeerId(joiner, lobby, ids, maxPeers, now);
+        if (reserved instanceof Reservation.Refused refused) {
+            return new JoinOutcome.Refused(refused.refusal());
         }
+        Reservation.Reserved r = (Reservation.Reserved) reserved;
         return store.admit(joiner, lobby, r.peerId(), maxPeers, now);
     }
 
@@ -146,7 +163,7 @@ public class DynamoDbSignalingStoreTest {
             if (outcome instanceof JoinOutcome.Joined joined) {
                 admitted.add(joined);
             } else {
-                assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS), outcome);
+                assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL), outcome);
                 refused++;
             }
         }
@@ -180,7 +197,7 @@ public class DynamoDbSignalingStoreTest {
         List<JoinOutcome> outcomes = List.of(a.get(), b.get());
         pool.shutdown();
         assertEquals(1, outcomes.stream().filter(o -> o instanceof JoinOutcome.Joined).count());
-        assertTrue(outcomes.contains(new JoinOutcome.Refused(ErrorReason.ALREADY_IN_LOBBY)));
+        assertTrue(outcomes.contains(new JoinOutcome.Refused(JoinRefusal.ALREADY_IN_LOBBY)));
     }
 
     @Test
@@ -188,13 +205,13 @@ public class DynamoDbSignalingStoreTest {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(store, connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
         Instant later = now.plus(Duration.ofHours(3)); // past every item's TTL, though DynamoDB has not deleted it yet
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(store, connected(store, later), lobby, IDS::nextGuest, 8, later));
         assertTrue(store.seal(lobby, now).orElseThrow().sealed());
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_SEALED),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
                 DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
     }
 
@@ -216,7 +233,7 @@ public class DynamoDbSignalingStoreTest {
         String lobby = createLobby(store, LobbyMode.MESH, now);
         Connection guest = connected(store, now);
         JoinOutcome.Joined joined = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 2, now);
-        assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_PEERS),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL),
                 DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 2, now));
 
         LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
@@ -254,7 +271,7 @@ public class DynamoDbSignalingStoreTest {
 
     /** Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not) and returns its gate. */
     public static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
-        MessageAdmission admission = store.admitMessage(connectionId, rateLimited ? 50 : 0, 400, relay, now);
+        MessageAdmission admission = store.admitMessage(connectionId, rateWindow(rateLimited, now), relay, now);
         return ((MessageAdmission.Admitted) admission).gate();
     }
 
@@ -289,7 +306,7 @@ public class DynamoDbSignalingStoreTest {
             assertFalse(store.holdCandidate(sender, 1, "after leaving"));
             assertEquals(Optional.empty(), store.connection(sender, now));
             assertInstanceOf(MessageAdmission.UnknownConnection.class,
-                    store.admitMessage(sender, rateLimited ? 50 : 0, 400, new RelayIntent.Description(1), now));
+                    store.admitMessage(sender, rateWindow(rateLimited, now), new RelayIntent.Description(1), now));
         }
     }
 
@@ -348,13 +365,13 @@ public class DynamoDbSignalingStoreTest {
         String lobby = ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now)).lobby();
         Connection guest = connected(store, now);
         DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 8, now);
-        assertEquals(new JoinOutcome.Refused(ErrorReason.TOO_MANY_LOBBIES),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES),
                 store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
 
         LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(host.connectionId(), now);
         assertTrue(left.lobbyDestroyed());
         assertEquals(List.of(guest.connectionId()), left.remaining().stream().map(Member::connectionId).toList());
-        assertEquals(new JoinOutcome.Refused(ErrorReason.LOBBY_NOT_FOUND),
+        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
         assertInstanceOf(JoinOutcome.Joined.class, store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
         assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));

@@ -1,6 +1,15 @@
-package dev.godotsignal.store;
+package dev.godotsignal.signaling;
 
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.LeaveOutcome;
+import dev.godotsignal.lobby.Lobby;
+import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.MemberLookup;
+import dev.godotsignal.lobby.Reservation;
+import dev.godotsignal.relay.MessageAdmission;
+import dev.godotsignal.relay.RelayIntent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,13 +28,13 @@ public interface SignalingStore {
     Optional<Connection> connection(String connectionId, Instant now);
 
     /**
-     * Counts one message against the connection's rate ({@code perSecond} in the long run, bursts of
-     * up to {@code burst}; {@code perSecond <= 0} counts without limiting), atomically across
+     * Counts one message against the connection's budget in {@code window} (see
+     * {@link Limits#rateWindow}; an unlimited window counts without limiting), atomically across
      * concurrent invocations, and returns the connection as the same write left it — so the message
      * path needs no separate read of its connection. The same write opens a description's generation
      * or reads a candidate's gate ({@code relay}), so the ordering gate costs no call of its own.
      */
-    MessageAdmission admitMessage(String connectionId, double perSecond, int burst, RelayIntent relay, Instant now);
+    MessageAdmission admitMessage(String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now);
 
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
     JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
@@ -35,7 +44,7 @@ public interface SignalingStore {
      * {@code peerIds} for the joiner. The joiner is told its id before it is admitted, so no other
      * peer can announce itself to it before its ID arrives.
      */
-    JoinOutcome reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+    Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
 
     /** Second step: admits the reserved id (caps and seal checked again, atomically). */
     JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now);

@@ -1,4 +1,6 @@
-package dev.godotsignal.store;
+package dev.godotsignal.relay;
+
+import dev.godotsignal.lobby.Connection;
 
 /** A client frame counted against its connection's rate limit, with the connection as it is now. */
 public sealed interface MessageAdmission {

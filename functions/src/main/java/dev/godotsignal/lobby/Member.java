@@ -1,4 +1,4 @@
-package dev.godotsignal.store;
+package dev.godotsignal.lobby;
 
 /** A peer of a lobby. {@code seq} orders joins: 1 for the host, then 2, 3… as peers are admitted. */
 public record Member(int peerId, String connectionId, boolean extensions, long seq) {

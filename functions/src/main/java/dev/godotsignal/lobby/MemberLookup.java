@@ -1,4 +1,4 @@
-package dev.godotsignal.store;
+package dev.godotsignal.lobby;
 
 /** A relay destination, looked up in the sender's lobby. */
 public sealed interface MemberLookup {

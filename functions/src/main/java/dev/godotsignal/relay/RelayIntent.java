@@ -1,4 +1,4 @@
-package dev.godotsignal.store;
+package dev.godotsignal.relay;
 
 /**
  * What a frame will relay, told to the store as the frame is admitted, so the ordering gate rides

@@ -1,10 +1,9 @@
-package dev.godotsignal.store;
+package dev.godotsignal.lobby;
 
 import dev.godotsignal.lobby.LobbyMode;
-import dev.godotsignal.protocol.ErrorReason;
 import java.util.List;
 
-/** The result of creating or joining a lobby. */
+/** The result of creating a lobby, or of being admitted to one (the second step of a join). */
 public sealed interface JoinOutcome {
 
     /**
@@ -17,12 +16,8 @@ public sealed interface JoinOutcome {
         }
     }
 
-    /** An id reserved in a lobby (first step of a join), not yet admitted. */
-    record Reserved(String lobby, int peerId, LobbyMode mode) implements JoinOutcome {
-    }
-
-    /** Refused; the reason is the one the client is told. */
-    record Refused(ErrorReason reason) implements JoinOutcome {
+    /** Refused: the lobby is gone, sealed or full, there are too many lobbies, or the peer is in one. */
+    record Refused(JoinRefusal refusal) implements JoinOutcome {
     }
 
     /** The connection record is gone (closed meanwhile, or expired): nobody to answer. */

@@ -1,4 +1,4 @@
-package dev.godotsignal.store;
+package dev.godotsignal.lobby;
 
 import dev.godotsignal.lobby.LobbyMode;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.godotsignal.store;
+package dev.godotsignal.relay;
 
 /**
  * The ordering gate of one ordered pair (sender → destination) as the sender's frame was admitted:

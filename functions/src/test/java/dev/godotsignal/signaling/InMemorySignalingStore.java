@@ -1,0 +1,278 @@
+package dev.godotsignal.signaling;
+
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.lobby.LeaveOutcome;
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Lobby;
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.Member;
+import dev.godotsignal.lobby.MemberLookup;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.lobby.Reservation;
+import dev.godotsignal.relay.MessageAdmission;
+import dev.godotsignal.relay.OrderingGate;
+import dev.godotsignal.relay.RelayIntent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The store port in memory, for fast tests of the service's rules (as Powertools keeps an in-memory
+ * persistence store): the same contract as the DynamoDB store, each call atomic (synchronized),
+ * without expiry. {@code DynamoDbSignalingStoreTest} holds the real store to the same behaviours.
+ */
+public final class InMemorySignalingStore implements SignalingStore {
+    private final Map<String, ConnectionRecord> connections = new HashMap<>();
+    private final Map<String, LobbyRecord> lobbies = new HashMap<>();
+
+    private static final class ConnectionRecord {
+        final String id;
+        final boolean extensions;
+        final Optional<String> allowedLobby;
+        Connection.Membership membership;
+        long window = -1;
+        int count;
+        final Map<Integer, Long> opened = new HashMap<>();
+        final Map<Integer, Long> delivered = new HashMap<>();
+        final Map<Integer, List<String>> held = new HashMap<>();
+
+        ConnectionRecord(String id, boolean extensions, Optional<String> allowedLobby) {
+            this.id = id;
+            this.extensions = extensions;
+            this.allowedLobby = allowedLobby;
+        }
+
+        Connection view() {
+            return new Connection(id, extensions, allowedLobby, Optional.ofNullable(membership));
+        }
+    }
+
+    private static final class LobbyRecord {
+        final LobbyMode mode;
+        boolean sealed;
+        long joinSeq = 1;
+        final Map<Integer, Member> members = new LinkedHashMap<>();
+        final Map<Integer, String> reserved = new HashMap<>();
+        final Map<Integer, String> left = new HashMap<>();
+
+        LobbyRecord(LobbyMode mode) {
+            this.mode = mode;
+        }
+
+        List<Member> present() {
+            return members.values().stream().sorted(Comparator.comparingLong(Member::seq)).toList();
+        }
+    }
+
+    @Override
+    public synchronized void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
+        connections.put(connectionId, new ConnectionRecord(connectionId, extensions, allowedLobby));
+    }
+
+    @Override
+    public synchronized Optional<Connection> connection(String connectionId, Instant now) {
+        return Optional.ofNullable(connections.get(connectionId)).map(ConnectionRecord::view);
+    }
+
+    @Override
+    public synchronized MessageAdmission admitMessage(String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
+        ConnectionRecord record = connections.get(connectionId);
+        if (record == null) {
+            return new MessageAdmission.UnknownConnection();
+        }
+        if (window.limited()) {
+            if (record.window != window.index()) {
+                record.window = window.index();
+                record.count = 0;
+            }
+            if (record.count >= window.budget()) {
+                return new MessageAdmission.RateLimited(record.view());
+            }
+        }
+        record.count++;
+        OrderingGate gate;
+        if (relay instanceof RelayIntent.Description description) {
+            long generation = record.opened.merge(description.to(), 1L, Long::sum);
+            gate = new OrderingGate.Opened(generation);
+        } else if (relay instanceof RelayIntent.Candidate candidate) {
+            Long opened = record.opened.get(candidate.to());
+            gate = opened != null && opened.equals(record.delivered.get(candidate.to()))
+                    ? new OrderingGate.Clear() : new OrderingGate.Closed();
+        } else {
+            gate = new OrderingGate.NotRelayed();
+        }
+        return new MessageAdmission.Admitted(record.view(), gate);
+    }
+
+    @Override
+    public synchronized JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now) {
+        ConnectionRecord record = connections.get(creator.connectionId());
+        if (record == null) {
+            return new JoinOutcome.NotConnected();
+        }
+        if (record.membership != null) {
+            return new JoinOutcome.Refused(JoinRefusal.ALREADY_IN_LOBBY);
+        }
+        if (lobbies.size() >= maxLobbies) {
+            return new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES);
+        }
+        String name = names.get();
+        while (lobbies.containsKey(name)) {
+            name = names.get();
+        }
+        LobbyRecord lobby = new LobbyRecord(mode);
+        lobby.members.put(PeerIds.HOST, new Member(PeerIds.HOST, creator.connectionId(), creator.extensions(), 1));
+        lobbies.put(name, lobby);
+        record.membership = new Connection.Membership(name, PeerIds.HOST, mode);
+        return new JoinOutcome.Joined(name, PeerIds.HOST, mode, List.of());
+    }
+
+    @Override
+    public synchronized Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        Optional<JoinRefusal> refusal = refusal(record, maxPeers);
+        if (refusal.isPresent()) {
+            return new Reservation.Refused(refusal.get());
+        }
+        int peerId = peerIds.getAsInt();
+        while (record.members.containsKey(peerId) || record.reserved.containsKey(peerId) || record.left.containsKey(peerId)) {
+            peerId = peerIds.getAsInt();
+        }
+        record.reserved.put(peerId, joiner.connectionId());
+        return new Reservation.Reserved(lobby, peerId, record.mode);
+    }
+
+    @Override
+    public synchronized JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        ConnectionRecord connection = connections.get(joiner.connectionId());
+        Optional<JoinRefusal> refusal = refusal(record, maxPeers);
+        if (refusal.isPresent()) {
+            if (record != null) {
+                record.reserved.remove(peerId, joiner.connectionId());
+            }
+            return new JoinOutcome.Refused(refusal.get());
+        }
+        if (connection == null) {
+            record.reserved.remove(peerId, joiner.connectionId());
+            return new JoinOutcome.NotConnected();
+        }
+        if (connection.membership != null) {
+            record.reserved.remove(peerId, joiner.connectionId());
+            return new JoinOutcome.Refused(JoinRefusal.ALREADY_IN_LOBBY);
+        }
+        if (!joiner.connectionId().equals(record.reserved.remove(peerId))) {
+            return new JoinOutcome.NotConnected();
+        }
+        List<Member> earlier = record.present();
+        long seq = ++record.joinSeq;
+        record.members.put(peerId, new Member(peerId, joiner.connectionId(), joiner.extensions(), seq));
+        connection.membership = new Connection.Membership(lobby, peerId, record.mode);
+        return new JoinOutcome.Joined(lobby, peerId, record.mode, earlier);
+    }
+
+    private static Optional<JoinRefusal> refusal(LobbyRecord lobby, int maxPeers) {
+        if (lobby == null) {
+            return Optional.of(JoinRefusal.LOBBY_NOT_FOUND);
+        }
+        if (lobby.sealed) {
+            return Optional.of(JoinRefusal.LOBBY_SEALED);
+        }
+        if (lobby.members.size() >= maxPeers) {
+            return Optional.of(JoinRefusal.LOBBY_FULL);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized MemberLookup member(String lobby, int peerId, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        if (record == null) {
+            return new MemberLookup.Unknown();
+        }
+        Member member = record.members.get(peerId);
+        if (member != null) {
+            return new MemberLookup.Present(member);
+        }
+        return record.left.containsKey(peerId) ? new MemberLookup.RecentlyLeft() : new MemberLookup.Unknown();
+    }
+
+    @Override
+    public synchronized List<String> descriptionDelivered(String connectionId, int to, long generation) {
+        ConnectionRecord record = connections.get(connectionId);
+        if (record == null || !Long.valueOf(generation).equals(record.opened.get(to))) {
+            return List.of();
+        }
+        record.delivered.put(to, generation);
+        List<String> held = record.held.remove(to);
+        return held == null ? List.of() : held;
+    }
+
+    @Override
+    public synchronized boolean holdCandidate(String connectionId, int to, String data) {
+        ConnectionRecord record = connections.get(connectionId);
+        if (record == null || (record.delivered.containsKey(to) && record.delivered.get(to).equals(record.opened.get(to)))) {
+            return false;
+        }
+        record.held.computeIfAbsent(to, k -> new ArrayList<>()).add(data);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Lobby> lobby(String lobby, Instant now) {
+        return Optional.ofNullable(lobbies.get(lobby)).map(r -> new Lobby(lobby, r.mode, r.sealed, r.present()));
+    }
+
+    @Override
+    public synchronized Optional<Lobby> seal(String lobby, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        if (record == null) {
+            return Optional.empty();
+        }
+        record.sealed = true;
+        return Optional.of(new Lobby(lobby, record.mode, true, record.present()));
+    }
+
+    @Override
+    public synchronized LeaveOutcome removeConnection(String connectionId, Instant now) {
+        ConnectionRecord connection = connections.remove(connectionId);
+        if (connection == null || connection.membership == null) {
+            return new LeaveOutcome.NotInLobby();
+        }
+        Connection.Membership membership = connection.membership;
+        LobbyRecord lobby = lobbies.get(membership.lobby());
+        if (membership.peerId() == PeerIds.HOST) {
+            if (lobby == null) {
+                return new LeaveOutcome.Left(membership.lobby(), PeerIds.HOST, membership.mode(), false, true, List.of());
+            }
+            lobbies.remove(membership.lobby());
+            List<Member> remaining = lobby.present().stream().filter(m -> m.peerId() != PeerIds.HOST).toList();
+            return new LeaveOutcome.Left(membership.lobby(), PeerIds.HOST, membership.mode(), lobby.sealed, true, remaining);
+        }
+        if (lobby == null) {
+            return new LeaveOutcome.Left(membership.lobby(), membership.peerId(), membership.mode(), false, true, List.of());
+        }
+        lobby.members.remove(membership.peerId());
+        lobby.left.put(membership.peerId(), connectionId);
+        return new LeaveOutcome.Left(membership.lobby(), membership.peerId(), membership.mode(), lobby.sealed, false, lobby.present());
+    }
+
+    /** Test access: how many lobbies exist (a destroyed lobby must be gone). */
+    public synchronized int lobbyCount() {
+        return lobbies.size();
+    }
+
+    /** Test access: how many connections are recorded. */
+    public synchronized int connectionCount() {
+        return connections.size();
+    }
+}

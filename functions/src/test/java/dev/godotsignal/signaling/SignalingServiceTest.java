@@ -1,0 +1,341 @@
+package dev.godotsignal.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.LobbyNames;
+import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.protocol.ErrorReason;
+import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.turn.IceServers;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The protocol's rules in milliseconds: the service with the in-memory store, a recording peer
+ * channel, timers fired by hand and a fixed clock. The end-to-end tests run the same rules through
+ * Jetty, the handlers and DynamoDB Local; these pin the rules themselves.
+ */
+class SignalingServiceTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Limits LIMITS = new Limits(4, 10, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5),
+            Duration.ofMinutes(5), 50, 400);
+
+    final InMemorySignalingStore store = new InMemorySignalingStore();
+    final RecordingPeerChannel channel = new RecordingPeerChannel();
+    final ManualTimers timers = new ManualTimers();
+    final Clock clock = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);
+    SignalingService service = service(LIMITS);
+    int connections;
+
+    SignalingService service(Limits limits) {
+        return new SignalingService(store, channel, timers, limits, new LobbyNames(new SecureRandom()),
+                new PeerIds(new SecureRandom()), IceServers.none(), SignalingEvents.NONE, clock);
+    }
+
+    /** A connected client; {@code ext}: it opted in to extension frames. */
+    record Client(String id, boolean ext) {
+    }
+
+    /** A client in a lobby. */
+    record Peer(Client client, int peerId, String lobby) {
+        String id() {
+            return client.id();
+        }
+    }
+
+    Client connect(boolean ext) {
+        Client client = new Client("conn-" + ++connections, ext);
+        service.connect(client.id(), ext, Optional.empty());
+        return client;
+    }
+
+    void send(String connectionId, MessageType type, int id, String data) {
+        service.text(connectionId, frame(type.code(), id, data));
+    }
+
+    static String frame(int type, int id, String data) {
+        return JSON.createObjectNode().put("type", type).put("id", id).put("data", data).toString();
+    }
+
+    List<JsonNode> frames(String connectionId) throws Exception {
+        List<JsonNode> frames = new ArrayList<>();
+        for (String frame : channel.take(connectionId)) {
+            frames.add(JSON.readTree(frame));
+        }
+        return frames;
+    }
+
+    static String show(JsonNode frame) {
+        return frame.get("type").asInt() + "/" + frame.get("id").asInt() + "/" + frame.get("data").asText();
+    }
+
+    List<String> shown(String connectionId) throws Exception {
+        return frames(connectionId).stream().map(SignalingServiceTest::show).toList();
+    }
+
+    Peer host(boolean mesh) throws Exception {
+        Client client = connect(true);
+        send(client.id(), MessageType.JOIN, mesh ? 0 : 1, "");
+        List<JsonNode> frames = frames(client.id());
+        assertEquals(2, frames.size(), frames.toString());
+        return new Peer(client, frames.get(0).get("id").asInt(), frames.get(1).get("data").asText());
+    }
+
+    Peer join(String lobby, boolean ext) throws Exception {
+        Client client = connect(ext);
+        send(client.id(), MessageType.JOIN, 0, lobby);
+        List<JsonNode> frames = channel.take(client.id()).stream().map(SignalingServiceTest::parse).toList();
+        JsonNode id = frames.get(0);
+        assertEquals(MessageType.ID.code(), id.get("type").asInt(), frames.toString());
+        assertEquals(MessageType.JOIN.code(), frames.get(frames.size() - 1).get("type").asInt(), frames.toString());
+        return new Peer(client, id.get("id").asInt(), lobby);
+    }
+
+    static JsonNode parse(String frame) {
+        try {
+            return JSON.readTree(frame);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String error(ErrorReason reason) {
+        return MessageType.ERROR.code() + "/4000/" + reason.text();
+    }
+
+    @Test
+    void creatingALobbyAnswersIdOneThenTheJoinConfirmation() throws Exception {
+        Client client = connect(true);
+        send(client.id(), MessageType.JOIN, 0, "");
+        List<JsonNode> frames = frames(client.id());
+        assertEquals("1/1/true", show(frames.get(0)));
+        assertEquals(MessageType.JOIN.code(), frames.get(1).get("type").asInt());
+        assertEquals(LobbyNames.LENGTH, frames.get(1).get("data").asText().length());
+        assertEquals(2, frames.size());
+    }
+
+    @Test
+    void aMeshJoinerMeetsEveryEarlierPeerAndEachOfThemMeetsIt() throws Exception {
+        Peer host = host(true);
+        Peer first = join(host.lobby(), true);
+        assertEquals(List.of("2/" + first.peerId() + "/"), shown(host.id()));
+        Client second = connect(true);
+        send(second.id(), MessageType.JOIN, 0, host.lobby());
+        List<String> frames = shown(second.id());
+        int secondId = Integer.parseInt(frames.get(0).split("/")[1]);
+        assertEquals(List.of("1/" + secondId + "/true", "2/1/", "2/" + first.peerId() + "/", "0/0/" + host.lobby()), frames);
+        assertEquals(List.of("2/" + secondId + "/"), shown(host.id()));
+        assertEquals(List.of("2/" + secondId + "/"), shown(first.id()));
+    }
+
+    @Test
+    void clientServerIntroducesClientsToTheHostOnly() throws Exception {
+        Peer host = host(false);
+        Peer first = join(host.lobby(), true);
+        Client second = connect(true);
+        send(second.id(), MessageType.JOIN, 0, host.lobby());
+        List<String> frames = shown(second.id());
+        int secondId = Integer.parseInt(frames.get(0).split("/")[1]);
+        assertEquals(List.of("1/" + secondId + "/", "2/1/", "0/0/" + host.lobby()), frames);
+        assertEquals(List.of(), shown(first.id()), "clients never meet each other");
+        assertEquals(List.of("2/" + first.peerId() + "/", "2/" + secondId + "/"), shown(host.id()));
+
+        send(first.id(), MessageType.OFFER, secondId, "sdp");
+        assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(first.id()));
+        assertTrue(channel.isClosed(first.id()));
+        assertEquals(List.of("3/" + first.peerId() + "/"), shown(host.id()), "its host is told it left");
+        assertEquals(List.of(), shown(second.id()), "the other client never knew it");
+    }
+
+    @Test
+    void relaysCarryTheSendersIdStampedByTheServer() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), true);
+        shown(host.id());
+        send(guest.id(), MessageType.OFFER, 1, "v=0 offer");
+        assertEquals(List.of("4/" + guest.peerId() + "/v=0 offer"), shown(host.id()));
+        send(host.id(), MessageType.ANSWER, guest.peerId(), "v=0 answer");
+        assertEquals(List.of("5/1/v=0 answer"), shown(guest.id()));
+    }
+
+    @Test
+    void relaysStayInsideTheSendersLobby() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), true);
+        Peer otherHost = host(true);
+        Peer outsider = join(otherHost.lobby(), true);
+        shown(otherHost.id());
+        send(guest.id(), MessageType.OFFER, outsider.peerId(), "sdp");
+        assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(guest.id()));
+        assertEquals(List.of(), shown(outsider.id()));
+        assertEquals(List.of(), shown(otherHost.id()));
+    }
+
+    @Test
+    void aCandidateThatOvertakesItsDescriptionWaitsForIt() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), true);
+        shown(host.id());
+        send(guest.id(), MessageType.CANDIDATE, 1, "\n0\n0\ncandidate:1");
+        assertEquals(List.of(), shown(host.id()), "held: its description has not been delivered");
+        send(guest.id(), MessageType.OFFER, 1, "sdp");
+        assertEquals(List.of("4/" + guest.peerId() + "/sdp", "6/" + guest.peerId() + "/\n0\n0\ncandidate:1"), shown(host.id()));
+        send(guest.id(), MessageType.CANDIDATE, 1, "\n0\n0\ncandidate:2");
+        assertEquals(List.of("6/" + guest.peerId() + "/\n0\n0\ncandidate:2"), shown(host.id()), "after it, at once");
+    }
+
+    @Test
+    void sealTellsEveryoneClosesTheirSignalingAfterTheDelayAndRefusesLaterJoins() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), false);
+        shown(host.id());
+        timers.take();
+        send(host.id(), MessageType.SEAL, 0, "");
+        assertEquals(List.of("7/0/"), shown(host.id()));
+        assertEquals(List.of("7/0/"), shown(guest.id()));
+        List<ManualTimers.Scheduled> scheduled = timers.take();
+        assertEquals(List.of(new ManualTimers.Scheduled(new Timer.SealClose(host.lobby()), LIMITS.sealCloseDelay())), scheduled);
+
+        Client late = connect(true);
+        send(late.id(), MessageType.JOIN, 0, host.lobby());
+        assertEquals(List.of(error(ErrorReason.LOBBY_SEALED)), shown(late.id()));
+
+        service.fire(scheduled.get(0).timer());
+        assertTrue(channel.isClosed(host.id()) && channel.isClosed(guest.id()));
+    }
+
+    @Test
+    void onlyTheHostSeals() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), true);
+        send(guest.id(), MessageType.SEAL, 0, "");
+        assertEquals(List.of(error(ErrorReason.ONLY_HOST_CAN_SEAL)), shown(guest.id()));
+        assertTrue(channel.isClosed(guest.id()));
+    }
+
+    @Test
+    void anOffenderAloneIsErroredClosedAndAnnouncedAsALeave() throws Exception {
+        Peer host = host(true);
+        Peer offender = join(host.lobby(), true);
+        Peer bystander = join(host.lobby(), true);
+        shown(host.id());
+        shown(offender.id());
+        service.text(offender.id(), "{not json");
+        assertEquals(List.of(error(ErrorReason.INVALID_FORMAT)), shown(offender.id()));
+        assertTrue(channel.isClosed(offender.id()));
+        assertEquals(List.of("3/" + offender.peerId() + "/"), shown(host.id()));
+        assertEquals(List.of("3/" + offender.peerId() + "/"), shown(bystander.id()));
+        assertFalse(channel.isClosed(host.id()) || channel.isClosed(bystander.id()));
+    }
+
+    @Test
+    void aDemoClientGetsNoErrorFrameOnlyTheClose() throws Exception {
+        Peer host = host(true);
+        Peer demo = join(host.lobby(), false);
+        service.binary(demo.id());
+        assertEquals(List.of(), shown(demo.id()), "no extension frames without ?ext=1");
+        assertTrue(channel.isClosed(demo.id()));
+    }
+
+    @Test
+    void theHostLeavingEndsTheLobbyForEveryone() throws Exception {
+        Peer host = host(true);
+        Peer withExt = join(host.lobby(), true);
+        Peer demo = join(host.lobby(), false);
+        shown(withExt.id());
+        service.disconnect(host.id());
+        assertEquals(List.of(error(ErrorReason.HOST_DISCONNECTED)), shown(withExt.id()));
+        assertEquals(List.of(), shown(demo.id()));
+        assertTrue(channel.isClosed(withExt.id()) && channel.isClosed(demo.id()));
+        assertEquals(0, store.lobbyCount());
+    }
+
+    @Test
+    void afterTheSealAGuestLeavingIsNotAnnounced() throws Exception {
+        Peer host = host(true);
+        Peer guest = join(host.lobby(), true);
+        send(host.id(), MessageType.SEAL, 0, "");
+        shown(host.id());
+        service.disconnect(guest.id());
+        assertEquals(List.of(), shown(host.id()), "a PEER_DISCONNECT would make Godot drop a live WebRTC link");
+    }
+
+    @Test
+    void aPeerFoundGoneIsRemovedAndAnnouncedOnce() throws Exception {
+        Peer host = host(true);
+        Peer vanished = join(host.lobby(), true);
+        shown(host.id());
+        channel.vanish(vanished.id());
+        Client joiner = connect(true);
+        send(joiner.id(), MessageType.JOIN, 0, host.lobby());
+        List<String> toJoiner = shown(joiner.id());
+        int joinerId = Integer.parseInt(toJoiner.get(0).split("/")[1]);
+        // Introduced to the vanished peer before it was found gone, then told it left.
+        assertEquals(List.of("1/" + joinerId + "/true", "2/1/", "2/" + vanished.peerId() + "/", "0/0/" + host.lobby(),
+                "3/" + vanished.peerId() + "/"), toJoiner);
+        assertEquals(List.of("2/" + joinerId + "/", "3/" + vanished.peerId() + "/"), shown(host.id()));
+        service.disconnect(vanished.id()); // its $disconnect, late: nothing is announced twice
+        assertEquals(List.of(), shown(host.id()));
+        send(joiner.id(), MessageType.OFFER, vanished.peerId(), "sdp");
+        assertEquals(List.of(), shown(joiner.id()), "a late relay to a peer that just left is dropped, not an error");
+        assertFalse(channel.isClosed(joiner.id()));
+    }
+
+    @Test
+    void aConnectionThatNeverJoinsIsClosedAtTheJoinDeadline() throws Exception {
+        Client idle = connect(true);
+        List<ManualTimers.Scheduled> scheduled = timers.take();
+        assertEquals(List.of(new ManualTimers.Scheduled(new Timer.ConnectionCheck(idle.id()), LIMITS.joinDeadline())), scheduled);
+        service.fire(scheduled.get(0).timer());
+        assertEquals(List.of(error(ErrorReason.NOT_IN_LOBBY)), shown(idle.id()));
+        assertTrue(channel.isClosed(idle.id()));
+        assertEquals(0, store.connectionCount());
+    }
+
+    @Test
+    void aFloodIsCutOffAtTheBurstOfItsWindow() throws Exception {
+        service = service(new Limits(4, 10, 16 * 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), 1, 3));
+        Peer host = host(true); // its JOIN is the first message of the window
+        send(host.id(), MessageType.OFFER, 7, "sdp"); // 2: an unknown peer, refused...
+        assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(host.id()));
+        Peer other = host(true);
+        for (int i = 0; i < 2; i++) {
+            send(other.id(), MessageType.SEAL, 0, "");
+        }
+        assertEquals(List.of("7/0/", "7/0/"), shown(other.id()));
+        send(other.id(), MessageType.SEAL, 0, "");
+        assertEquals(List.of(error(ErrorReason.RATE_LIMITED)), shown(other.id()), "the 4th message of a 3-message window");
+        assertTrue(channel.isClosed(other.id()));
+    }
+
+    @Test
+    void joiningTwiceOrAnUnknownOrFullLobbyIsRefused() throws Exception {
+        Peer host = host(true);
+        send(host.id(), MessageType.JOIN, 0, "");
+        assertEquals(List.of(error(ErrorReason.ALREADY_IN_LOBBY)), shown(host.id()));
+
+        Peer other = host(true);
+        Client lost = connect(true);
+        send(lost.id(), MessageType.JOIN, 0, "NoSuchLobby");
+        assertEquals(List.of(error(ErrorReason.LOBBY_NOT_FOUND)), shown(lost.id()));
+
+        for (int i = 0; i < LIMITS.maxPeersPerLobby() - 1; i++) {
+            join(other.lobby(), true);
+        }
+        Client late = connect(true);
+        send(late.id(), MessageType.JOIN, 0, other.lobby());
+        assertEquals(List.of(error(ErrorReason.TOO_MANY_PEERS)), shown(late.id()));
+    }
+}
