@@ -259,7 +259,7 @@ public class DynamoDbSignalingStoreTest {
         other.removeConnection(guest.connectionId(), now);
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
         assertInstanceOf(MemberLookup.RecentlyLeft.class,
-                store.member(lobby, guestId, now.plus(DynamoDbSignalingStore.MEMBER_CACHE_LIFETIME)), "expired");
+                store.member(lobby, guestId, now.plus(StoreTuning.defaults().memberCacheLifetime())), "expired");
         // Seeing the connection gone (the idempotent cleanup after a 410) forgets it at once.
         Connection second = connected(store, now);
         int secondId = ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, 8, now)).peerId();

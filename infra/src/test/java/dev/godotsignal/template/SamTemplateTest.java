@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.godotsignal.store.Items;
 import dev.godotsignal.testing.TestGateways;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,13 @@ class SamTemplateTest {
     }
 
     @Test
-    void tablesHaveTheirKeysAndTtl() throws Exception {
+    void tablesHaveTheKeysAndTtlOfTheStoresSchema() throws Exception {
         SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
         SamTemplate.TableSpec lobbies = t.tables().stream().filter(x -> x.logicalId().equals("LobbiesTable")).findFirst().orElseThrow();
-        assertEquals(List.of(new SamTemplate.KeyElement("lobby", "HASH"), new SamTemplate.KeyElement("peerId", "RANGE")), lobbies.keys());
-        assertEquals(Optional.of("expiresAt"), lobbies.ttlAttribute());
-        assertTrue(t.tables().stream().allMatch(x -> x.ttlAttribute().isPresent()), "TTL on every table");
+        assertEquals(List.of(new SamTemplate.KeyElement(Items.LOBBY, "HASH"), new SamTemplate.KeyElement(Items.PEER_ID, "RANGE")), lobbies.keys());
+        SamTemplate.TableSpec connections = t.tables().stream().filter(x -> x.logicalId().equals("ConnectionsTable")).findFirst().orElseThrow();
+        assertEquals(List.of(new SamTemplate.KeyElement(Items.CONNECTION_ID, "HASH")), connections.keys());
+        assertTrue(t.tables().stream().allMatch(x -> x.ttlAttribute().equals(Optional.of(Items.EXPIRES_AT))), "the store's TTL attribute on every table");
     }
 
     @Test

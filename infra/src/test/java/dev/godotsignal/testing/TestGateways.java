@@ -2,6 +2,7 @@ package dev.godotsignal.testing;
 
 import dev.godotsignal.gateway.GatewayOptions;
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.store.Items;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,11 +46,13 @@ public final class TestGateways {
         while (System.nanoTime() < deadline) {
             int connections = dynamo.scan(b -> b.tableName("ConnectionsTable")).count();
             var lobbyItems = dynamo.scan(b -> b.tableName("LobbiesTable")).items();
-            long members = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#")
-                    && !i.get("peerId").n().equals("0") && !i.containsKey("leftAt")).count();
-            long lobbies = lobbyItems.stream().filter(i -> !i.get("lobby").s().startsWith("#") && i.get("peerId").n().equals("0")).count();
-            String live = lobbyItems.stream().filter(i -> i.get("lobby").s().equals("#live"))
-                    .map(i -> i.get("liveLobbies").n()).findFirst().orElse("0");
+            String lobbyItem = String.valueOf(Items.LOBBY_ITEM);
+            long members = lobbyItems.stream().filter(i -> !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                    && !i.get(Items.PEER_ID).n().equals(lobbyItem) && !i.containsKey(Items.LEFT_AT)).count();
+            long lobbies = lobbyItems.stream().filter(i -> !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                    && i.get(Items.PEER_ID).n().equals(lobbyItem)).count();
+            String live = lobbyItems.stream().filter(i -> i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER))
+                    .map(i -> i.get(Items.LIVE_LOBBIES).n()).findFirst().orElse("0");
             state = "connections " + connections + ", members " + members + ", lobbies " + lobbies + ", live count " + live;
             if (connections == 0 && members == 0 && lobbies == 0 && live.equals("0")) {
                 return;

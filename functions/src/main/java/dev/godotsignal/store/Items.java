@@ -1,0 +1,124 @@
+package dev.godotsignal.store;
+
+import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.Member;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The DynamoDB schema in one place: attribute names, keys, value codecs and expiry. Two tables:
+ * <ul>
+ *   <li>connections: {@value #CONNECTION_ID} → {@value #EXT}, and once joined {@value #LOBBY},
+ *       {@value #PEER_ID}, {@value #MESH}; the rate window and the ordering gates of its pairs;</li>
+ *   <li>lobbies: {@value #LOBBY} + {@value #PEER_ID}; peer id {@value #LOBBY_ITEM} is the lobby's own
+ *       item (mode, sealed, peer count, join sequence), every other id a member (connection, ext,
+ *       seq). The live-lobby counter sits at lobby {@value #LIVE_COUNTER}, a name no client can ask for.</li>
+ * </ul>
+ * Every item has {@value #EXPIRES_AT} (the tables' TTL attribute) and is treated as absent once past it.
+ * Tests that look into the tables use these names too.
+ */
+public final class Items {
+    private Items() {
+    }
+
+    // Both tables
+    public static final String EXPIRES_AT = "expiresAt";
+    public static final String LOBBY = "lobby";
+    public static final String PEER_ID = "peerId";
+    public static final String MESH = "mesh";
+    public static final String EXT = "ext";
+    public static final String CONNECTION_ID = "connectionId";
+
+    // Connections table
+    public static final String CONNECTED_AT = "connectedAt";
+    public static final String ALLOWED_LOBBY = "allowedLobby";
+    public static final String RATE_WINDOW = "rlWindow";
+    public static final String RATE_COUNT = "rlCount";
+
+    // Lobbies table: the lobby's own item
+    public static final int LOBBY_ITEM = 0;
+    public static final String SEALED = "sealed";
+    public static final String PEER_COUNT = "peerCount";
+    public static final String JOIN_SEQ = "joinSeq";
+    public static final String CREATED_AT = "createdAt";
+    // Lobbies table: a member
+    public static final String SEQ = "seq";
+    public static final String JOINED_AT = "joinedAt";
+    /** A reserved id, not yet admitted. */
+    public static final String PENDING = "pending";
+    /** A departed member's tombstone. */
+    public static final String LEFT_AT = "leftAt";
+    // Lobbies table: the live-lobby counter
+    public static final String LIVE_COUNTER = "#live";
+    public static final String LIVE_LOBBIES = "liveLobbies";
+
+    // The ordering gate of the pair (this connection -> peer `to`), on the connection item: the
+    // generation of the latest description (opened by its admission), the generation delivered,
+    // and the candidates held meanwhile.
+
+    public static String gateOpened(int to) {
+        return "gateOpened" + to;
+    }
+
+    public static String gateDelivered(int to) {
+        return "gateDelivered" + to;
+    }
+
+    public static String gateHeld(int to) {
+        return "gateHeld" + to;
+    }
+
+    // Keys
+
+    public static Map<String, AttributeValue> connectionKey(String connectionId) {
+        return Map.of(CONNECTION_ID, s(connectionId));
+    }
+
+    public static Map<String, AttributeValue> lobbyKey(String lobby, int peerId) {
+        return Map.of(LOBBY, s(lobby), PEER_ID, n(peerId));
+    }
+
+    // Codecs
+
+    public static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    public static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    public static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+
+    public static int intOf(Map<String, AttributeValue> item, String name) {
+        return Integer.parseInt(item.get(name).n());
+    }
+
+    public static long longOf(Map<String, AttributeValue> item, String name) {
+        return Long.parseLong(item.get(name).n());
+    }
+
+    /** The expiry to write for an item that lives {@code lifetime} from {@code now}. */
+    public static AttributeValue expiry(Instant now, Duration lifetime) {
+        return n(now.plus(lifetime).getEpochSecond());
+    }
+
+    /** Whether the item exists and is not past its expiry (DynamoDB's TTL deletes late). */
+    public static boolean live(Map<String, AttributeValue> item, Instant now) {
+        return item != null && !item.isEmpty() && item.containsKey(EXPIRES_AT)
+                && longOf(item, EXPIRES_AT) > now.getEpochSecond();
+    }
+
+    /** The mode recorded on a lobby's item or on a joined connection's item. */
+    public static LobbyMode modeOf(Map<String, AttributeValue> item) {
+        return item.get(MESH).bool() ? LobbyMode.MESH : LobbyMode.CLIENT_SERVER;
+    }
+
+    public static Member member(Map<String, AttributeValue> item) {
+        return new Member(intOf(item, PEER_ID), item.get(CONNECTION_ID).s(), item.get(EXT).bool(), longOf(item, SEQ));
+    }
+}
