@@ -16,30 +16,53 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
     /** SQS's longest message delay, which carries every timer. */
     public static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(15);
 
-    /** API Gateway's own message limit; ours must stay below it. */
+    /** API Gateway's own limits: a frame, and a message (frames joined); ours stay below them. */
+    public static final int API_GATEWAY_MAX_FRAME_BYTES = 32 * 1024;
     public static final int API_GATEWAY_MAX_MESSAGE_BYTES = 128 * 1024;
 
+    /** The values a limit accepts; {@code max} {@link Long#MAX_VALUE} means no upper bound. */
+    public record Range(long min, long max) {
+        public boolean contains(long value) {
+            return value >= min && value <= max;
+        }
+
+        void check(String name, long value) {
+            if (!contains(value)) {
+                throw new IllegalArgumentException(name + " must be in " + this + ", was " + value);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return min + ".." + (max == Long.MAX_VALUE ? "" : Long.toString(max));
+        }
+    }
+
+    // What each limit accepts. The template's parameters declare the same ranges (SamTemplateTest
+    // compares them), so a deployment can never be configured into a value the functions refuse.
+    public static final Range PEERS_PER_LOBBY = new Range(2, 4096);
+    public static final Range LOBBIES = new Range(1, Long.MAX_VALUE);
+    public static final Range MESSAGE_BYTES = new Range(256, API_GATEWAY_MAX_MESSAGE_BYTES - 1);
+    public static final Range SEAL_CLOSE_DELAY_SECONDS = new Range(0, MAX_TIMER_DELAY.toSeconds());
+    public static final Range JOIN_DEADLINE_SECONDS = new Range(1, MAX_TIMER_DELAY.toSeconds());
+    public static final Range LIVENESS_SECONDS = new Range(1, MAX_TIMER_DELAY.toSeconds());
+    public static final Range MESSAGES_PER_SECOND = new Range(0, Long.MAX_VALUE);
+    public static final Range MESSAGE_BURST = new Range(1, Long.MAX_VALUE);
+
     public Limits {
-        if (maxPeersPerLobby < 2) {
-            throw new IllegalArgumentException("maxPeersPerLobby must be at least 2, was " + maxPeersPerLobby);
+        PEERS_PER_LOBBY.check("maxPeersPerLobby", maxPeersPerLobby);
+        LOBBIES.check("maxLobbies", maxLobbies);
+        MESSAGE_BYTES.check("maxMessageBytes", maxMessageBytes);
+        SEAL_CLOSE_DELAY_SECONDS.check("sealCloseDelay (s)", sealCloseDelay.toSeconds());
+        JOIN_DEADLINE_SECONDS.check("joinDeadline (s)", joinDeadline.toSeconds());
+        LIVENESS_SECONDS.check("livenessInterval (s)", livenessInterval.toSeconds());
+        MESSAGES_PER_SECOND.check("messagesPerSecond", messagesPerSecond);
+        MESSAGE_BURST.check("messageBurst", messageBurst);
+        if (sealCloseDelay.isNegative() || joinDeadline.isNegative() || livenessInterval.isNegative()) {
+            throw new IllegalArgumentException("durations cannot be negative");
         }
-        if (maxLobbies < 1) {
-            throw new IllegalArgumentException("maxLobbies must be at least 1, was " + maxLobbies);
-        }
-        if (maxMessageBytes < 256 || maxMessageBytes >= API_GATEWAY_MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("maxMessageBytes must be in 256..131071, was " + maxMessageBytes);
-        }
-        if (sealCloseDelay.isNegative() || sealCloseDelay.compareTo(MAX_TIMER_DELAY) > 0) {
-            throw new IllegalArgumentException("sealCloseDelay must be 0..900 s");
-        }
-        if (joinDeadline.isNegative() || joinDeadline.isZero() || joinDeadline.compareTo(MAX_TIMER_DELAY) > 0) {
-            throw new IllegalArgumentException("joinDeadline must be 1..900 s");
-        }
-        if (messagesPerSecond < 0 || messageBurst < messagesPerSecond) {
-            throw new IllegalArgumentException("messagesPerSecond must be >= 0 (0 = no limit) and messageBurst at least as large");
-        }
-        if (livenessInterval.compareTo(Duration.ofSeconds(1)) < 0 || livenessInterval.compareTo(MAX_TIMER_DELAY) > 0) {
-            throw new IllegalArgumentException("livenessInterval must be 1..900 s");
+        if (messageBurst < messagesPerSecond) {
+            throw new IllegalArgumentException("messageBurst must be at least messagesPerSecond (0 = no limit)");
         }
     }
 

@@ -30,42 +30,148 @@ public record GatewayOptions(
     }
 
     public static GatewayOptions defaults() {
-        return new GatewayOptions(DEFAULT_PORT, Optional.empty(), Path.of("sam-template.yaml"), Optional.empty(),
-                Map.of(), Duration.ofMinutes(10), Duration.ofHours(2), Optional.of(Path.of("clients", "web")),
-                ChaosOptions.none(), Map.of(), false, true);
+        return builder().build();
+    }
+
+    /** Every option at its default (API Gateway's behaviour, the demo client's port). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().port(port).build();
     }
 
     public GatewayOptions withParameters(Map<String, String> parameters) {
-        return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().parameters(parameters).build();
     }
 
     public GatewayOptions withTimeouts(Duration idle, Duration maxConnection) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idle, maxConnection, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().idleTimeout(idle).maxConnectionDuration(maxConnection).build();
     }
 
     public GatewayOptions withTemplate(Path template) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().template(template).build();
     }
 
     public GatewayOptions withWebRoot(Optional<Path> webRoot) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().webRoot(webRoot).build();
     }
 
     public GatewayOptions withChaos(ChaosOptions chaos) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().chaos(chaos).build();
     }
 
     /** SSM parameters the local SSM emulation serves (name → value), e.g. the TURN or token secret. */
     public GatewayOptions withSecrets(Map<String, String> secrets) {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, verbose);
+        return toBuilder().secrets(secrets).build();
     }
 
     public GatewayOptions quiet() {
-        return new GatewayOptions(port, host, template, dataDir, parameterOverrides, idleTimeout, maxConnectionDuration, webRoot, chaos, secrets, metrics, false);
+        return toBuilder().verbose(false).build();
+    }
+
+    /** Builds {@link GatewayOptions}; each setter names one option. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private Optional<String> host = Optional.empty();
+        private Path template = Path.of("sam-template.yaml");
+        private Optional<Path> dataDir = Optional.empty();
+        private Map<String, String> parameters = Map.of();
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration maxConnectionDuration = Duration.ofHours(2);
+        private Optional<Path> webRoot = Optional.of(Path.of("clients", "web"));
+        private ChaosOptions chaos = ChaosOptions.none();
+        private Map<String, String> secrets = Map.of();
+        private boolean metrics;
+        private boolean verbose = true;
+
+        private Builder() {
+        }
+
+        private Builder(GatewayOptions o) {
+            port = o.port;
+            host = o.host;
+            template = o.template;
+            dataDir = o.dataDir;
+            parameters = o.parameterOverrides;
+            idleTimeout = o.idleTimeout;
+            maxConnectionDuration = o.maxConnectionDuration;
+            webRoot = o.webRoot;
+            chaos = o.chaos;
+            secrets = o.secrets;
+            metrics = o.metrics;
+            verbose = o.verbose;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder host(Optional<String> host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder template(Path template) {
+            this.template = template;
+            return this;
+        }
+
+        public Builder dataDir(Optional<Path> dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder parameters(Map<String, String> parameters) {
+            this.parameters = parameters;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxConnectionDuration(Duration maxConnectionDuration) {
+            this.maxConnectionDuration = maxConnectionDuration;
+            return this;
+        }
+
+        public Builder webRoot(Optional<Path> webRoot) {
+            this.webRoot = webRoot;
+            return this;
+        }
+
+        public Builder chaos(ChaosOptions chaos) {
+            this.chaos = chaos;
+            return this;
+        }
+
+        public Builder secrets(Map<String, String> secrets) {
+            this.secrets = secrets;
+            return this;
+        }
+
+        public Builder metrics(boolean metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
+            return this;
+        }
+
+        public GatewayOptions build() {
+            return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration,
+                    webRoot, chaos, secrets, metrics, verbose);
+        }
     }
 
     static final String USAGE = """
@@ -94,27 +200,18 @@ public record GatewayOptions(
 
     /** Parses command-line flags; throws IllegalArgumentException with a readable message. */
     public static GatewayOptions parse(String[] args) {
-        GatewayOptions o = defaults();
-        int port = o.port;
-        Optional<String> host = o.host;
-        Path template = o.template;
-        Optional<Path> data = o.dataDir;
+        Builder options = builder();
         Map<String, String> params = new LinkedHashMap<>();
-        Duration idle = o.idleTimeout;
-        Duration max = o.maxConnectionDuration;
-        Optional<Path> web = o.webRoot;
-        ChaosOptions chaos = o.chaos;
         Map<String, String> secrets = new LinkedHashMap<>();
-        boolean verbose = true;
-        boolean metrics = false;
+        ChaosOptions chaos = ChaosOptions.none();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
-                case "--port" -> port = Integer.parseInt(value(args, ++i, arg));
-                case "--host" -> host = Optional.of(value(args, ++i, arg));
-                case "--data" -> data = Optional.of(Path.of(value(args, ++i, arg)));
-                case "--template" -> template = Path.of(value(args, ++i, arg));
-                case "--web" -> web = Optional.of(Path.of(value(args, ++i, arg)));
+                case "--port" -> options.port(Integer.parseInt(value(args, ++i, arg)));
+                case "--host" -> options.host(Optional.of(value(args, ++i, arg)));
+                case "--data" -> options.dataDir(Optional.of(Path.of(value(args, ++i, arg))));
+                case "--template" -> options.template(Path.of(value(args, ++i, arg)));
+                case "--web" -> options.webRoot(Optional.of(Path.of(value(args, ++i, arg))));
                 case "--param" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');
@@ -123,10 +220,10 @@ public record GatewayOptions(
                     }
                     params.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
-                case "--idle-timeout" -> idle = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
-                case "--max-connection" -> max = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
-                case "--quiet" -> verbose = false;
-                case "--metrics" -> metrics = true;
+                case "--idle-timeout" -> options.idleTimeout(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
+                case "--max-connection" -> options.maxConnectionDuration(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
+                case "--quiet" -> options.verbose(false);
+                case "--metrics" -> options.metrics(true);
                 case "--secret" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');
@@ -151,10 +248,11 @@ public record GatewayOptions(
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (port < 0 || port > 65535) {
+        GatewayOptions parsed = options.parameters(params).secrets(secrets).chaos(chaos).build();
+        if (parsed.port() < 0 || parsed.port() > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }
-        return new GatewayOptions(port, host, template, data, params, idle, max, web, chaos, secrets, metrics, verbose);
+        return parsed;
     }
 
     private static long seed(ChaosOptions chaos) {

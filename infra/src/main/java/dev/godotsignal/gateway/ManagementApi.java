@@ -2,6 +2,7 @@ package dev.godotsignal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.lobby.Limits;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
 final class ManagementApi {
     static final String PATH = "/@connections/";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_PAYLOAD = 128 * 1024;
+    private static final int MAX_PAYLOAD = Limits.API_GATEWAY_MAX_MESSAGE_BYTES;
 
     private final Map<String, GatewayConnection> connections;
     private final Consumer<String> log;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.store.Items;
 import dev.godotsignal.testing.TestGateways;
 import java.util.List;
@@ -130,5 +131,28 @@ class SamTemplateTest {
         SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
         String stage = t.resources().keySet().stream().filter(id -> t.type(id).equals("AWS::ApiGatewayV2::Stage")).findFirst().orElseThrow();
         assertEquals(true, t.properties(stage).get("AutoDeploy"));
+    }
+
+    /** Each limit's parameter declares exactly the range {@link Limits} accepts: no deployable value is refused at run time. */
+    @Test
+    void parameterRangesAreWhatTheFunctionsAccept() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> parameters = (Map<String, Map<String, Object>>) CfnYaml.load(TestGateways.template()).get("Parameters");
+        Map<String, Limits.Range> ranges = Map.of(
+                "MaxPeersPerLobby", Limits.PEERS_PER_LOBBY,
+                "MaxLobbies", Limits.LOBBIES,
+                "MaxMessageBytes", Limits.MESSAGE_BYTES,
+                "SealCloseDelaySeconds", Limits.SEAL_CLOSE_DELAY_SECONDS,
+                "JoinDeadlineSeconds", Limits.JOIN_DEADLINE_SECONDS,
+                "LivenessCheckSeconds", Limits.LIVENESS_SECONDS,
+                "MessagesPerSecond", Limits.MESSAGES_PER_SECOND,
+                "MessageBurst", Limits.MESSAGE_BURST);
+        ranges.forEach((name, range) -> {
+            Map<String, Object> parameter = parameters.get(name);
+            assertEquals(range.min(), ((Number) parameter.get("MinValue")).longValue(), name + " MinValue");
+            Object max = parameter.get("MaxValue");
+            assertEquals(range.max(), max == null ? Long.MAX_VALUE : ((Number) max).longValue(), name + " MaxValue");
+            assertTrue(range.contains(((Number) parameter.get("Default")).longValue()), name + " Default");
+        });
     }
 }
