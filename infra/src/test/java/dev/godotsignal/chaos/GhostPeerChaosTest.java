@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.time.Duration;
@@ -47,14 +48,14 @@ class GhostPeerChaosTest {
             Map<WsClient, Integer> ids = new ConcurrentHashMap<>();
             Map<WsClient, Set<Integer>> goneSeen = new ConcurrentHashMap<>();
             WsClient host = WsClient.connect(gateway.url());
-            host.send(0, 0, "");
+            host.send(MessageType.JOIN, 0, "");
             String lobby = joined(host);
             assertTrue(lobby != null, "the host created its lobby");
             clients.add(host);
             ids.put(host, 1);
             for (int i = 0; i < 6; i++) {
                 WsClient guest = WsClient.connect(gateway.url());
-                guest.send(0, 0, lobby);
+                guest.send(MessageType.JOIN, 0, lobby);
                 int[] id = new int[1];
                 if (joined(guest, id) != null) {
                     ids.put(guest, id[0]);
@@ -71,7 +72,7 @@ class GhostPeerChaosTest {
                 for (WsClient from : clients) {
                     for (WsClient to : clients) {
                         if (from != to && !from.isClosed()) {
-                            from.send(4, ids.get(to), "round " + round);
+                            from.send(MessageType.OFFER, ids.get(to), "round " + round);
                         }
                     }
                 }

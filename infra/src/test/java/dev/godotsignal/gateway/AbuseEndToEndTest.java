@@ -2,43 +2,36 @@ package dev.godotsignal.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.LocalGatewayExtension;
 import dev.godotsignal.testing.WsClient;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The per-connection message rate limit (a token bucket in the connection's item). */
 class AbuseEndToEndTest {
-    static LocalGateway gateway;
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.withParameters(Map.of("MessagesPerSecond", "5", "MessageBurst", "10"));
 
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestGateways.start(Map.of("MessagesPerSecond", "5", "MessageBurst", "10"));
-    }
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
 
     @Test
     void aFloodEarnsAnErrorAndACloseAndNobodyElseNotices() throws Exception {
-        try (WsClient host = WsClient.connect(gateway.url());
-             WsClient flooder = WsClient.connectWithExtensions(gateway.url());
-             WsClient polite = WsClient.connect(gateway.url())) {
-            host.send(0, 0, "");
-            host.expect(1, 1, "true");
-            String lobby = host.expect(0).path("data").asText();
-            flooder.send(0, 0, lobby);
-            int flooderId = flooder.expect(1).path("id").asInt();
-            host.expect(2, flooderId, "");
-            polite.send(0, 0, lobby);
-            int politeId = polite.expect(1).path("id").asInt();
+        try (WsClient host = WsClient.connect(GATEWAY.get().url());
+             WsClient flooder = WsClient.connectWithExtensions(GATEWAY.get().url());
+             WsClient polite = WsClient.connect(GATEWAY.get().url())) {
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
+            flooder.send(MessageType.JOIN, 0, lobby);
+            int flooderId = flooder.expect(MessageType.ID).path("id").asInt();
+            host.expect(MessageType.PEER_CONNECT, flooderId, "");
+            polite.send(MessageType.JOIN, 0, lobby);
+            int politeId = polite.expect(MessageType.ID).path("id").asInt();
             for (int i = 0; i < 60; i++) {
-                flooder.send(4, 1, "flood " + i);
+                flooder.send(MessageType.OFFER, 1, "flood " + i);
             }
             String raw;
             boolean errored = false;
@@ -54,7 +47,7 @@ class AbuseEndToEndTest {
             // windows are counted when the gateway runs the frames: on a loaded machine a backlog
             // can bunch frames sent at 4 a second into one 2-second window of 10.
             for (int i = 0; i < 12; i++) {
-                polite.send(4, 1, "polite " + i);
+                polite.send(MessageType.OFFER, 1, "polite " + i);
                 Thread.sleep(500);
             }
             int politeOffers = 0;

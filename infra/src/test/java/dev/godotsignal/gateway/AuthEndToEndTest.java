@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.auth.Tokens;
-import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.LocalGatewayExtension;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,31 +16,22 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connect tokens, turned on with one parameter: the $connect authorizer runs as API Gateway runs it. */
 class AuthEndToEndTest {
     static final String SECRET = "token-secret-used-only-in-tests!";
     static final Tokens TOKENS = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8));
-    static LocalGateway gateway;
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.with(Map.of(
+            "AuthSecretParameterName", "/godot-signaling/token-secret", "AllowedOrigins", "https://mygame.example"),
+            options -> options.withSecrets(Map.of("/godot-signaling/token-secret", SECRET)));
 
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = LocalGateway.start(TestGateways.options(Map.of(
-                        "AuthSecretParameterName", "/godot-signaling/token-secret",
-                        "AllowedOrigins", "https://mygame.example"))
-                .withSecrets(Map.of("/godot-signaling/token-secret", SECRET)));
-    }
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
 
     static URI withToken(String token) {
-        return URI.create(gateway.url() + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        return URI.create(GATEWAY.get().url() + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
     static String refusedStatus(URI uri) {
@@ -51,14 +43,14 @@ class AuthEndToEndTest {
     void aValidTokenConnectsAndPlays() {
         String token = TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         try (WsClient ws = WsClient.connect(withToken(token))) {
-            ws.send(0, 0, "");
-            ws.expect(1, 1, "true");
+            ws.send(MessageType.JOIN, 0, "");
+            ws.expect(MessageType.ID, 1, "true");
         }
     }
 
     @Test
     void aMissingTokenIsRefusedWith401() {
-        assertTrue(refusedStatus(gateway.url()).contains("401"));
+        assertTrue(refusedStatus(GATEWAY.get().url()).contains("401"));
     }
 
     @Test
@@ -83,17 +75,17 @@ class AuthEndToEndTest {
     void aTokenBoundToALobbyJoinsOnlyThatLobby() {
         String hostToken = TOKENS.mint("host", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         try (WsClient host = WsClient.connect(withToken(hostToken))) {
-            host.send(0, 0, "");
-            host.expect(1, 1, "true");
-            String lobby = host.expect(0).path("data").asText();
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
             String bound = TOKENS.mint("guest", Duration.ofMinutes(5), Optional.of(lobby), Instant.now());
             try (WsClient guest = WsClient.connect(URI.create(withToken(bound) + "&ext=1"))) {
-                guest.send(0, 0, lobby);
-                guest.expect(1);
+                guest.send(MessageType.JOIN, 0, lobby);
+                guest.expect(MessageType.ID);
             }
             try (WsClient wrong = WsClient.connect(URI.create(withToken(bound) + "&ext=1"))) {
-                wrong.send(0, 0, ""); // creating a lobby is not the lobby it was given
-                wrong.expect(100, 4000, "Lobby not allowed by token");
+                wrong.send(MessageType.JOIN, 0, ""); // creating a lobby is not the lobby it was given
+                wrong.expect(MessageType.ERROR, 4000, "Lobby not allowed by token");
                 wrong.awaitClose();
             }
         }

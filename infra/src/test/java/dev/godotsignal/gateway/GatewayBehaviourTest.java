@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.localdb.DynamoDbLocal;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
@@ -82,12 +83,12 @@ class GatewayBehaviourTest {
         try (LocalGateway gateway = LocalGateway.start(options);
              WsClient host = WsClient.connect(gateway.url());
              WsClient idle = WsClient.connect(gateway.url())) {
-            host.send(0, 0, "");
-            host.expect(1, 1, "true");
-            String lobby = host.expect(0).path("data").asText();
-            idle.send(0, 0, lobby);
-            int idleId = idle.expect(1).path("id").asInt();
-            host.expect(2, idleId, "");
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
+            idle.send(MessageType.JOIN, 0, lobby);
+            int idleId = idle.expect(MessageType.ID).path("id").asInt();
+            host.expect(MessageType.PEER_CONNECT, idleId, "");
             // Neither sends anything more: after the idle timeout the gateway closes both, like API Gateway.
             assertEquals(1001, idle.awaitClose(), "closed as idle (going away)");
             host.awaitClose();

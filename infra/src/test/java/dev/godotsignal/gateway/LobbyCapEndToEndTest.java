@@ -1,5 +1,6 @@
 package dev.godotsignal.gateway;
 
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.util.Map;
@@ -14,18 +15,18 @@ class LobbyCapEndToEndTest {
              WsClient one = WsClient.connect(gateway.url());
              WsClient two = WsClient.connect(gateway.url());
              WsClient three = WsClient.connectWithExtensions(gateway.url())) {
-            one.send(0, 0, "");
-            one.expect(1, 1, "true");
-            two.send(0, 1, "");
-            two.expect(1, 1, "");
-            three.send(0, 0, "");
-            three.expect(100, 4000, "Too many lobbies open, disconnecting");
+            one.send(MessageType.JOIN, 0, "");
+            one.expect(MessageType.ID, 1, "true");
+            two.send(MessageType.JOIN, 1, "");
+            two.expect(MessageType.ID, 1, "");
+            three.send(MessageType.JOIN, 0, "");
+            three.expect(MessageType.ERROR, 4000, "Too many lobbies open, disconnecting");
             three.awaitClose();
             one.close(); // its lobby is destroyed, so a new one fits again
             Thread.sleep(500);
             try (WsClient four = WsClient.connect(gateway.url())) {
-                four.send(0, 0, "");
-                four.expect(1, 1, "true");
+                four.send(MessageType.JOIN, 0, "");
+                four.expect(MessageType.ID, 1, "true");
             }
         }
     }

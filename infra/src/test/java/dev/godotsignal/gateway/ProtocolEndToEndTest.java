@@ -1,5 +1,14 @@
 package dev.godotsignal.gateway;
 
+import static dev.godotsignal.protocol.MessageType.ANSWER;
+import static dev.godotsignal.protocol.MessageType.CANDIDATE;
+import static dev.godotsignal.protocol.MessageType.ERROR;
+import static dev.godotsignal.protocol.MessageType.ID;
+import static dev.godotsignal.protocol.MessageType.JOIN;
+import static dev.godotsignal.protocol.MessageType.OFFER;
+import static dev.godotsignal.protocol.MessageType.PEER_CONNECT;
+import static dev.godotsignal.protocol.MessageType.PEER_DISCONNECT;
+import static dev.godotsignal.protocol.MessageType.SEAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.testing.RawWebSocket;
-import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.testing.LocalGatewayExtension;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
@@ -16,30 +25,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The protocol over real WebSocket connections to the local gateway, which runs the real handlers on DynamoDB Local. */
+/** The protocol over real WebSocket connections to the local GATEWAY.get(), which runs the real handlers on DynamoDB Local. */
 class ProtocolEndToEndTest {
-    static final int JOIN = 0, ID = 1, PEER_CONNECT = 2, PEER_DISCONNECT = 3, OFFER = 4, ANSWER = 5, CANDIDATE = 6, SEAL = 7, ERROR = 100;
     static final Duration QUIET = Duration.ofMillis(700);
 
-    static LocalGateway gateway;
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.withParameters(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "8"));
     final List<WsClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "8"));
-    }
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
 
     @AfterEach
     void closeClients() {
@@ -56,7 +56,7 @@ class ProtocolEndToEndTest {
     }
 
     WsClient connect(boolean extensions) {
-        WsClient client = extensions ? WsClient.connectWithExtensions(gateway.url()) : WsClient.connect(gateway.url());
+        WsClient client = extensions ? WsClient.connectWithExtensions(GATEWAY.get().url()) : WsClient.connect(GATEWAY.get().url());
         clients.add(client);
         return client;
     }
@@ -100,7 +100,7 @@ class ProtocolEndToEndTest {
 
     @Test
     void connectsAtTheStagePathToo() {
-        WsClient ws = WsClient.connect(gateway.stageUrl());
+        WsClient ws = WsClient.connect(GATEWAY.get().stageUrl());
         clients.add(ws);
         ws.send(JOIN, 0, "");
         ws.expect(ID, 1, "true");
@@ -310,7 +310,7 @@ class ProtocolEndToEndTest {
         Lobby lobby = create(true, false);
         Peer a = join(lobby, false);
         Peer b = join(lobby, false);
-        gateway.dropDisconnectEvents(true);
+        GATEWAY.get().dropDisconnectEvents(true);
         try {
             b.ws().abort(); // gone, and API Gateway's $disconnect never comes
             Thread.sleep(300);
@@ -320,7 +320,7 @@ class ProtocolEndToEndTest {
             a.ws().send(OFFER, 1, "still here");              // ...and the sender is untouched
             lobby.host().ws().expect(OFFER, a.id(), "still here");
         } finally {
-            gateway.dropDisconnectEvents(false);
+            GATEWAY.get().dropDisconnectEvents(false);
         }
     }
 
@@ -456,7 +456,7 @@ class ProtocolEndToEndTest {
 
     @Test
     void framesOver32KbAreClosedByTheGatewayWith1009() throws Exception {
-        try (RawWebSocket raw = RawWebSocket.open(gateway.port())) {
+        try (RawWebSocket raw = RawWebSocket.open(GATEWAY.get().port())) {
             raw.sendTextFrame("x".repeat(33 * 1024));
             assertEquals(1009, raw.readCloseCode());
         }
@@ -464,7 +464,7 @@ class ProtocolEndToEndTest {
 
     @Test
     void unknownPathsAreRefused() {
-        URI other = URI.create("ws://localhost:" + gateway.port() + "/not-the-stage");
+        URI other = URI.create("ws://localhost:" + GATEWAY.get().port() + "/not-the-stage");
         try {
             WsClient.connect(other);
             throw new AssertionError("connected to " + other);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.GodotInstance;
 import dev.godotsignal.testing.NativeGodotPeer;
@@ -214,7 +215,7 @@ class GodotEngineTest {
             for (int i = 0; i < 2; i++) {
                 WsClient filler = WsClient.connect(gateway.url());
                 fillers.add(filler);
-                filler.send(0, 0, lobby);
+                filler.send(MessageType.JOIN, 0, lobby);
                 while (filler.next().path("type").asInt() != 0) {
                     // ID and PEER_CONNECTs come before the JOIN confirmation
                 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WebPeer;
@@ -59,17 +60,17 @@ class WebClientRulesTest {
                 })()""");
         assertTrue(remote.get("candidates").size() > 0, "the remote side gathered candidates");
         try (WsClient player = WsClient.connect(gateway.url())) {
-            player.send(0, 0, web.lobby);
-            int playerId = player.expect(1).path("id").asInt();
-            player.expect(2, 1, "");
-            player.expect(0, 0, web.lobby);
+            player.send(MessageType.JOIN, 0, web.lobby);
+            int playerId = player.expect(MessageType.ID).path("id").asInt();
+            player.expect(MessageType.PEER_CONNECT, 1, "");
+            player.expect(MessageType.JOIN, 0, web.lobby);
             web.page.waitFor("tc.peerConnection(" + playerId + ")", WsClient.WAIT);
             // Candidates first, the offer after: the order API Gateway may produce.
             for (JsonNode c : remote.get("candidates")) {
-                player.send(6, 1, "\n" + c.get("mid").asText() + "\n" + c.get("index").asInt() + "\n" + c.get("candidate").asText());
+                player.send(MessageType.CANDIDATE, 1, "\n" + c.get("mid").asText() + "\n" + c.get("index").asInt() + "\n" + c.get("candidate").asText());
             }
             Thread.sleep(300);
-            player.send(4, 1, remote.get("sdp").asText());
+            player.send(MessageType.OFFER, 1, remote.get("sdp").asText());
             // The gateway may deliver the web client's own candidates around its answer: skip them.
             JsonNode frame = player.next();
             while (frame.path("type").asInt() == 6) {
@@ -89,10 +90,10 @@ class WebClientRulesTest {
     void theLargerIdOffersAndTheHostNeverDoes() throws Exception {
         WebPeer web = WebPeer.join(chromium, gateway, "", true);
         try (WsClient player = WsClient.connect(gateway.url())) {
-            player.send(0, 0, web.lobby);
-            player.expect(1);
-            player.expect(2, 1, "");
-            player.expect(0, 0, web.lobby);
+            player.send(MessageType.JOIN, 0, web.lobby);
+            player.expect(MessageType.ID);
+            player.expect(MessageType.PEER_CONNECT, 1, "");
+            player.expect(MessageType.JOIN, 0, web.lobby);
             // The web host (1) must wait for the joiner's offer, not send one.
             player.expectNothing(java.time.Duration.ofMillis(800));
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.time.Duration;
@@ -58,12 +59,12 @@ class ConcurrencyAtScaleTest {
     void fiveHundredConnectionsRaceIntoOneLobbyCappedAtSixteen() throws Exception {
         long start = System.nanoTime();
         try (WsClient host = WsClient.connect(gateway.url())) {
-            host.send(0, 0, "");
-            host.expect(1, 1, "true");
-            String lobby = host.expect(0).path("data").asText();
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
             List<WsClient> racers = connect(500);
             try {
-                racers.forEach(r -> r.send(0, 0, lobby)); // as close to simultaneous as one thread gets
+                racers.forEach(r -> r.send(MessageType.JOIN, 0, lobby)); // as close to simultaneous as one thread gets
                 Set<Integer> ids = new HashSet<>(List.of(1));
                 int refused = 0;
                 for (WsClient r : racers) {
@@ -91,24 +92,24 @@ class ConcurrencyAtScaleTest {
         List<WsClient> hosts = connect(250);
         List<String> lobbies = new ArrayList<>();
         for (WsClient host : hosts) {
-            host.send(0, 0, "");
+            host.send(MessageType.JOIN, 0, "");
         }
         for (WsClient host : hosts) {
-            host.expect(1, 1, "true");
-            lobbies.add(host.expect(0).path("data").asText());
+            host.expect(MessageType.ID, 1, "true");
+            lobbies.add(host.expect(MessageType.JOIN).path("data").asText());
         }
         List<WsClient> guests = connect(750);
         Map<WsClient, Integer> guestIds = new HashMap<>();
         for (int i = 0; i < guests.size(); i++) {
-            guests.get(i).send(0, 0, lobbies.get(i % 250));
+            guests.get(i).send(MessageType.JOIN, 0, lobbies.get(i % 250));
         }
         for (WsClient g : guests) {
-            JsonNode id = g.expect(1);
+            JsonNode id = g.expect(MessageType.ID);
             guestIds.put(g, id.path("id").asInt());
         }
         // Every guest offers to its host; every host must get exactly three offers.
         for (WsClient g : guests) {
-            g.send(4, 1, "offer from " + guestIds.get(g));
+            g.send(MessageType.OFFER, 1, "offer from " + guestIds.get(g));
         }
         for (int h = 0; h < hosts.size(); h++) {
             Set<String> offers = new HashSet<>();
@@ -134,11 +135,11 @@ class ConcurrencyAtScaleTest {
         for (int round = 0; round < 20; round++) {
             WsClient host = WsClient.connect(gateway.url());
             WsClient guest = WsClient.connect(gateway.url());
-            host.send(0, 0, "");
-            host.expect(1, 1, "true");
-            String lobby = host.expect(0).path("data").asText();
-            guest.send(0, 0, lobby);
-            guest.expect(1);
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
+            guest.send(MessageType.JOIN, 0, lobby);
+            guest.expect(MessageType.ID);
             CountDownLatch go = new CountDownLatch(1);
             Thread a = new Thread(() -> { await(go); host.abort(); });
             Thread b = new Thread(() -> { await(go); guest.abort(); });
@@ -155,12 +156,12 @@ class ConcurrencyAtScaleTest {
     void aSealRacingJoinsEitherAdmitsOrRefusesEachOneNeverHalfway() throws Exception {
         for (int round = 0; round < 10; round++) {
             try (WsClient host = WsClient.connect(gateway.url())) {
-                host.send(0, 0, "");
-                host.expect(1, 1, "true");
-                String lobby = host.expect(0).path("data").asText();
+                host.send(MessageType.JOIN, 0, "");
+                host.expect(MessageType.ID, 1, "true");
+                String lobby = host.expect(MessageType.JOIN).path("data").asText();
                 List<WsClient> joiners = connect(6);
-                joiners.forEach(j -> j.send(0, 0, lobby));
-                host.send(7, 0, "");
+                joiners.forEach(j -> j.send(MessageType.JOIN, 0, lobby));
+                host.send(MessageType.SEAL, 0, "");
                 int admitted = 0;
                 for (WsClient j : joiners) {
                     Outcome outcome = outcome(j);

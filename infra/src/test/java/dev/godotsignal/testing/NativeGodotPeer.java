@@ -2,6 +2,7 @@ package dev.godotsignal.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.godotsignal.protocol.MessageType;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
@@ -71,7 +72,7 @@ public final class NativeGodotPeer implements AutoCloseable {
         this.policy = policy;
         this.iceServers = iceServers;
         this.ws = WsClient.connectWithExtensions(url);
-        ws.send(0, mesh ? 0 : 1, lobbyToJoin);
+        ws.send(MessageType.JOIN, mesh ? 0 : 1, lobbyToJoin);
         this.reader = new Thread(this::readLoop, "native-godot-peer");
         reader.setDaemon(true);
         reader.start();
@@ -114,7 +115,7 @@ public final class NativeGodotPeer implements AutoCloseable {
     }
 
     public void seal() {
-        ws.send(7, 0, "");
+        ws.send(MessageType.SEAL, 0, "");
     }
 
     public boolean signalingClosed() {
@@ -184,7 +185,7 @@ public final class NativeGodotPeer implements AutoCloseable {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
                 // Godot native reports every candidate with mline index 0.
-                ws.send(6, other, "\n" + candidate.sdpMid + "\n0\n" + candidate.sdp);
+                ws.send(MessageType.CANDIDATE, other, "\n" + candidate.sdpMid + "\n0\n" + candidate.sdp);
             }
         });
         Link link = new Link(pc);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.protocol.MessageType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -47,6 +48,10 @@ public final class WsClient implements AutoCloseable {
 
     public void send(int type, int id, String data) {
         send(frame(type, id, data));
+    }
+
+    public void send(MessageType type, int id, String data) {
+        send(type.code(), id, data);
     }
 
     public void sendBinary(byte[] bytes) {
@@ -90,6 +95,14 @@ public final class WsClient implements AutoCloseable {
         assertEquals(id, frame.path("id").asInt(-1), "id of " + frame);
         assertEquals(data, frame.path("data").asText(null), "data of " + frame);
         return frame;
+    }
+
+    public JsonNode expect(MessageType type, int id, String data) {
+        return expect(type.code(), id, data);
+    }
+
+    public JsonNode expect(MessageType type) {
+        return expect(type.code());
     }
 
     /** Asserts the next frame has this type and returns it. */
