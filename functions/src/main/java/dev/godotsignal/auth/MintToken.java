@@ -13,8 +13,7 @@ import java.util.Optional;
  * line (which other users of the machine can see).
  */
 public final class MintToken {
-    private MintToken() {
-    }
+    private MintToken() {}
 
     public static void main(String[] args) throws Exception {
         String player = null;
@@ -33,17 +32,27 @@ public final class MintToken {
         if (player == null) {
             usage("--player is required");
         }
-        String secret = secretFile != null ? Files.readString(secretFile).strip() : System.getenv("TOKEN_SECRET");
+        String secret =
+                secretFile != null
+                        ? Files.readString(secretFile).strip()
+                        : System.getenv("TOKEN_SECRET");
         if (secret == null || secret.isEmpty()) {
-            usage("give the secret with --secret-file FILE or the TOKEN_SECRET environment variable");
+            usage(
+                    "give the secret with --secret-file FILE or the TOKEN_SECRET environment variable");
         }
         Tokens tokens = new Tokens(secret.getBytes(StandardCharsets.UTF_8));
-        System.out.println(tokens.mint(player, Duration.ofSeconds(ttl), Optional.ofNullable(lobby), Instant.now()));
+        System.out.println(
+                tokens.mint(
+                        player,
+                        Duration.ofSeconds(ttl),
+                        Optional.ofNullable(lobby),
+                        Instant.now()));
     }
 
     private static void usage(String problem) {
         System.err.println("mint-token: " + problem);
-        System.err.println("Usage: ./mint-token --player ID [--lobby NAME] [--ttl SECONDS (300)] [--secret-file FILE]");
+        System.err.println(
+                "Usage: ./mint-token --player ID [--lobby NAME] [--ttl SECONDS (300)] [--secret-file FILE]");
         System.err.println("       (or TOKEN_SECRET=... ./mint-token --player ID)");
         System.exit(2);
     }

@@ -15,25 +15,32 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Short-lived connect tokens: compact JWTs signed with HMAC-SHA256 ({@code alg: HS256}), so any
- * game backend can mint them with a standard library. Claims: {@code sub} the player id,
- * {@code exp} the expiry (unix seconds), optionally {@code lobby}, the only lobby it may join.
- * They travel in the query string ({@code ?token=…}) because web builds cannot set headers.
+ * game backend can mint them with a standard library. Claims: {@code sub} the player id, {@code
+ * exp} the expiry (unix seconds), optionally {@code lobby}, the only lobby it may join. They travel
+ * in the query string ({@code ?token=…}) because web builds cannot set headers.
  */
 public final class Tokens {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String HEADER =
+            B64.encodeToString(
+                    "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+
     /** Tokens longer than this are refused unread. */
     public static final int MAX_LENGTH = 2048;
+
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     /** A verified token's claims. */
-    public record Claims(String playerId, Instant expiresAt, Optional<String> lobby) {
-    }
+    public record Claims(String playerId, Instant expiresAt, Optional<String> lobby) {}
 
     /** Why a token was refused (for logs; the client only sees 401/403). */
-    public enum Refusal { MALFORMED, BAD_SIGNATURE, EXPIRED }
+    public enum Refusal {
+        MALFORMED,
+        BAD_SIGNATURE,
+        EXPIRED
+    }
 
     public static final class InvalidToken extends Exception {
         private final Refusal refusal;
@@ -63,7 +70,10 @@ public final class Tokens {
         claims.put("sub", playerId);
         claims.put("exp", now.plus(ttl).getEpochSecond());
         lobby.ifPresent(l -> claims.put("lobby", l));
-        String body = HEADER + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        String body =
+                HEADER
+                        + "."
+                        + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(sign(body));
     }
 
@@ -73,7 +83,8 @@ public final class Tokens {
         }
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3 || !parts[0].equals(HEADER)) {
-            throw new InvalidToken(Refusal.MALFORMED); // only HS256: no "alg: none", no key confusion
+            throw new InvalidToken(
+                    Refusal.MALFORMED); // only HS256: no "alg: none", no key confusion
         }
         byte[] signature;
         JsonNode claims;
@@ -86,7 +97,9 @@ public final class Tokens {
         if (!MessageDigest.isEqual(signature, sign(parts[0] + "." + parts[1]))) {
             throw new InvalidToken(Refusal.BAD_SIGNATURE);
         }
-        if (claims == null || !claims.path("sub").isTextual() || claims.path("sub").asText().isEmpty()
+        if (claims == null
+                || !claims.path("sub").isTextual()
+                || claims.path("sub").asText().isEmpty()
                 || !claims.path("exp").canConvertToLong()) {
             throw new InvalidToken(Refusal.MALFORMED);
         }
@@ -94,7 +107,10 @@ public final class Tokens {
         if (!expires.plus(CLOCK_SKEW).isAfter(now)) {
             throw new InvalidToken(Refusal.EXPIRED);
         }
-        Optional<String> lobby = claims.path("lobby").isTextual() ? Optional.of(claims.path("lobby").asText()) : Optional.empty();
+        Optional<String> lobby =
+                claims.path("lobby").isTextual()
+                        ? Optional.of(claims.path("lobby").asText())
+                        : Optional.empty();
         return new Claims(claims.path("sub").asText(), expires, lobby);
     }
 

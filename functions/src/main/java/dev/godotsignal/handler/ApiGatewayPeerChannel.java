@@ -8,7 +8,8 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneExcepti
 
 /** {@link PeerChannel} over API Gateway's {@code @connections} management API. */
 final class ApiGatewayPeerChannel implements PeerChannel {
-    private static final System.Logger LOG = System.getLogger(ApiGatewayPeerChannel.class.getName());
+    private static final System.Logger LOG =
+            System.getLogger(ApiGatewayPeerChannel.class.getName());
 
     private final ApiGatewayManagementApiClient client;
 
@@ -19,12 +20,17 @@ final class ApiGatewayPeerChannel implements PeerChannel {
     @Override
     public Delivery send(String connectionId, String frame) {
         try {
-            client.postToConnection(b -> b.connectionId(connectionId).data(SdkBytes.fromUtf8String(frame)));
+            client.postToConnection(
+                    b -> b.connectionId(connectionId).data(SdkBytes.fromUtf8String(frame)));
             return Delivery.DELIVERED;
         } catch (GoneException e) {
             return Delivery.GONE;
         } catch (SdkException e) {
-            LOG.log(System.Logger.Level.WARNING, "post to {0} failed: {1}", connectionId, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "post to {0} failed: {1}",
+                    connectionId,
+                    e.getMessage());
             return Delivery.FAILED;
         }
     }
@@ -46,7 +52,11 @@ final class ApiGatewayPeerChannel implements PeerChannel {
         } catch (GoneException e) {
             // Already closed: that is what we wanted.
         } catch (SdkException e) {
-            LOG.log(System.Logger.Level.WARNING, "close of {0} failed: {1}", connectionId, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "close of {0} failed: {1}",
+                    connectionId,
+                    e.getMessage());
         }
     }
 }

@@ -30,13 +30,22 @@ public final class AuthorizerHandler implements RequestStreamHandler {
 
     public AuthorizerHandler(Map<String, String> env) {
         FunctionConfig config = FunctionConfig.from(env);
-        String parameter = config.authSecretParameter()
-                .orElseThrow(() -> new IllegalStateException("AUTH_SECRET_PARAMETER is not set"));
-        this.tokens = new Tokens(new AwsClients(config, env).secureParameter(parameter).getBytes(StandardCharsets.UTF_8));
+        String parameter =
+                config.authSecretParameter()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "AUTH_SECRET_PARAMETER is not set"));
+        this.tokens =
+                new Tokens(
+                        new AwsClients(config, env)
+                                .secureParameter(parameter)
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    public void handleRequest(InputStream input, OutputStream output, Context context)
+            throws IOException {
         JsonNode event = JSON.readTree(input);
         String methodArn = event.path("methodArn").asText();
         String token = event.path("queryStringParameters").path("token").asText(null);

@@ -14,21 +14,21 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpService;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The SDK clients of one execution environment, built once and reused by every invocation. One
- * HTTP client (URLConnection, the lightest) serves both. Credentials come from the same variables
- * Lambda sets, read from the function's environment map.
+ * The SDK clients of one execution environment, built once and reused by every invocation. One HTTP
+ * client (URLConnection, the lightest) serves both. Credentials come from the same variables Lambda
+ * sets, read from the function's environment map.
  */
 final class AwsClients {
     /**
@@ -37,12 +37,18 @@ final class AwsClients {
      * for the whole environment. One call, retries included, stays within a few seconds, well
      * inside every function's timeout.
      */
-    static final RetryStrategy RETRIES = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .maxAttempts(8)
-            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(20), Duration.ofMillis(800)))
-            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(1)))
-            .circuitBreakerEnabled(false)
-            .build();
+    static final RetryStrategy RETRIES =
+            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(8)
+                    .backoffStrategy(
+                            BackoffStrategy.exponentialDelay(
+                                    Duration.ofMillis(20), Duration.ofMillis(800)))
+                    .throttlingBackoffStrategy(
+                            BackoffStrategy.exponentialDelay(
+                                    Duration.ofMillis(50), Duration.ofSeconds(1)))
+                    .circuitBreakerEnabled(false)
+                    .build();
+
     static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(6);
 
     private final FunctionConfig config;
@@ -85,8 +91,11 @@ final class AwsClients {
 
     /** The management client for this API and stage (one per endpoint, normally exactly one). */
     ApiGatewayManagementApiClient management(String apiId, String stage) {
-        return management.computeIfAbsent(config.managementEndpoint(apiId, stage), endpoint ->
-                configure(ApiGatewayManagementApiClient.builder(), Optional.of(endpoint)).build());
+        return management.computeIfAbsent(
+                config.managementEndpoint(apiId, stage),
+                endpoint ->
+                        configure(ApiGatewayManagementApiClient.builder(), Optional.of(endpoint))
+                                .build());
     }
 
     /**
@@ -100,18 +109,29 @@ final class AwsClients {
             return UrlConnectionHttpClient.builder().build();
         }
         try {
-            return ((SdkHttpService) Class.forName(service).getConstructor().newInstance()).createHttpClientBuilder().build();
+            return ((SdkHttpService) Class.forName(service).getConstructor().newInstance())
+                    .createHttpClientBuilder()
+                    .build();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property() + " names no usable HTTP client: " + service, e);
+            throw new IllegalStateException(
+                    SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property()
+                            + " names no usable HTTP client: "
+                            + service,
+                    e);
         }
     }
 
-    /** Every client alike: the one HTTP client, the region, the credentials, the retry policy, an endpoint override. */
-    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint) {
+    /**
+     * Every client alike: the one HTTP client, the region, the credentials, the retry policy, an
+     * endpoint override.
+     */
+    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
+            B builder, Optional<URI> endpoint) {
         builder.httpClient(http)
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
+                .overrideConfiguration(
+                        o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }
@@ -123,8 +143,9 @@ final class AwsClients {
             return DefaultCredentialsProvider.builder().build();
         }
         String token = env.get("AWS_SESSION_TOKEN");
-        return StaticCredentialsProvider.create(token == null
-                ? AwsBasicCredentials.create(key, secret)
-                : AwsSessionCredentials.create(key, secret, token));
+        return StaticCredentialsProvider.create(
+                token == null
+                        ? AwsBasicCredentials.create(key, secret)
+                        : AwsSessionCredentials.create(key, secret, token));
     }
 }

@@ -27,11 +27,15 @@ public final class ConnectHandler extends WebSocketHandler {
         Map<String, String> query = event.getQueryStringParameters();
         String ext = query == null ? null : query.get("ext");
         boolean extensions = "1".equals(ext) || "true".equalsIgnoreCase(ext);
-        // Set by the authorizer when tokens are on: a token bound to a lobby only lets its holder join that one.
+        // Set by the authorizer when tokens are on: a token bound to a lobby only lets its holder
+        // join that one.
         Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
-        Optional<String> lobby = authorizer == null ? Optional.empty()
-                : Optional.ofNullable(authorizer.get("lobby")).map(String::valueOf);
-        runtime.service(event.getRequestContext(), report).connect(event.getRequestContext().getConnectionId(), extensions, lobby);
+        Optional<String> lobby =
+                authorizer == null
+                        ? Optional.empty()
+                        : Optional.ofNullable(authorizer.get("lobby")).map(String::valueOf);
+        runtime.service(event.getRequestContext(), report)
+                .connect(event.getRequestContext().getConnectionId(), extensions, lobby);
         return 200;
     }
 
@@ -40,7 +44,10 @@ public final class ConnectHandler extends WebSocketHandler {
         if (headers == null) {
             return null;
         }
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }

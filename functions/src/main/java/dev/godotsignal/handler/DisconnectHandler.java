@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
-/** {@code $disconnect} (best effort, may never come): removes the connection and tells its lobby. */
+/**
+ * {@code $disconnect} (best effort, may never come): removes the connection and tells its lobby.
+ */
 public final class DisconnectHandler extends WebSocketHandler {
 
     public DisconnectHandler() {
@@ -17,7 +19,8 @@ public final class DisconnectHandler extends WebSocketHandler {
 
     @Override
     protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
-        runtime.service(event.getRequestContext(), report).disconnect(event.getRequestContext().getConnectionId());
+        runtime.service(event.getRequestContext(), report)
+                .disconnect(event.getRequestContext().getConnectionId());
         return 200;
     }
 }

@@ -39,40 +39,72 @@ public record FunctionConfig(
     public static final String LIVENESS_CHECK_SECONDS = "LIVENESS_CHECK_SECONDS";
     public static final String MESSAGES_PER_SECOND = "MESSAGES_PER_SECOND";
     public static final String MESSAGE_BURST = "MESSAGE_BURST";
+
     /** The SQS queue that carries timers (seal close, join deadline, liveness checks). */
     public static final String TIMER_QUEUE_URL = "TIMER_QUEUE_URL";
+
     /** The AWS SDK's own name for an SQS endpoint override (the local gateway's emulation). */
     public static final String SQS_ENDPOINT = "AWS_ENDPOINT_URL_SQS";
+
     /** The AWS SDK's own name for an SSM endpoint override (the local gateway's emulation). */
     public static final String SSM_ENDPOINT = "AWS_ENDPOINT_URL_SSM";
+
     public static final String STUN_URLS = "STUN_URLS";
+
     /** Comma-separated TURN URLs; when set, peers get time-limited TURN credentials after ID. */
     public static final String TURN_URLS = "TURN_URLS";
+
     /** Name of the SSM SecureString parameter holding coturn's static-auth-secret. */
     public static final String TURN_SECRET_PARAMETER = "TURN_SECRET_PARAMETER";
+
     public static final String TURN_CREDENTIAL_TTL_SECONDS = "TURN_CREDENTIAL_TTL_SECONDS";
-    /** Name of the SSM SecureString parameter holding the token secret (the authorizer reads it). */
+
+    /**
+     * Name of the SSM SecureString parameter holding the token secret (the authorizer reads it).
+     */
     public static final String AUTH_SECRET_PARAMETER = "AUTH_SECRET_PARAMETER";
-    /** Comma-separated browser origins allowed to connect; empty allows any (native clients send none). */
+
+    /**
+     * Comma-separated browser origins allowed to connect; empty allows any (native clients send
+     * none).
+     */
     public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
+
     /** "true": one structured log line per invocation in CloudWatch's embedded metric format. */
     public static final String EMIT_METRICS = "EMIT_METRICS";
-    /** Optional: where {@code @connections} lives; by default built from apiId, region and stage. */
+
+    /**
+     * Optional: where {@code @connections} lives; by default built from apiId, region and stage.
+     */
     public static final String MANAGEMENT_ENDPOINT = "MANAGEMENT_ENDPOINT";
+
     /** The AWS SDK's own name for a DynamoDB endpoint override (DynamoDB Local). */
     public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
 
     public static FunctionConfig from(Map<String, String> env) {
         Limits defaults = Limits.defaults();
-        Limits limits = new Limits(
-                intOr(env, MAX_PEERS_PER_LOBBY, defaults.maxPeersPerLobby()),
-                intOr(env, MAX_LOBBIES, defaults.maxLobbies()),
-                intOr(env, MAX_MESSAGE_BYTES, defaults.maxMessageBytes()),
-                Duration.ofSeconds(intOr(env, SEAL_CLOSE_DELAY_SECONDS, (int) defaults.sealCloseDelay().toSeconds())),
-                Duration.ofSeconds(intOr(env, JOIN_DEADLINE_SECONDS, (int) defaults.joinDeadline().toSeconds())),
-                Duration.ofSeconds(intOr(env, LIVENESS_CHECK_SECONDS, (int) defaults.livenessInterval().toSeconds())),
-                intOr(env, MESSAGES_PER_SECOND, defaults.messagesPerSecond()),
-                intOr(env, MESSAGE_BURST, defaults.messageBurst()));
+        Limits limits =
+                new Limits(
+                        intOr(env, MAX_PEERS_PER_LOBBY, defaults.maxPeersPerLobby()),
+                        intOr(env, MAX_LOBBIES, defaults.maxLobbies()),
+                        intOr(env, MAX_MESSAGE_BYTES, defaults.maxMessageBytes()),
+                        Duration.ofSeconds(
+                                intOr(
+                                        env,
+                                        SEAL_CLOSE_DELAY_SECONDS,
+                                        (int) defaults.sealCloseDelay().toSeconds())),
+                        Duration.ofSeconds(
+                                intOr(
+                                        env,
+                                        JOIN_DEADLINE_SECONDS,
+                                        (int) defaults.joinDeadline().toSeconds())),
+                        Duration.ofSeconds(
+                                intOr(
+                                        env,
+                                        LIVENESS_CHECK_SECONDS,
+                                        (int) defaults.livenessInterval().toSeconds())),
+                        intOr(env, MESSAGES_PER_SECOND, defaults.messagesPerSecond()),
+                        intOr(env, MESSAGE_BURST, defaults.messageBurst()));
         return new FunctionConfig(
                 new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE)),
                 limits,
@@ -91,10 +123,20 @@ public record FunctionConfig(
                 !"false".equalsIgnoreCase(env.getOrDefault(EMIT_METRICS, "true")));
     }
 
-    /** The {@code @connections} endpoint: configured, or {@code https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}. */
+    /**
+     * The {@code @connections} endpoint: configured, or {@code
+     * https://{apiId}.execute-api.{region}.amazonaws.com/{stage}}.
+     */
     public URI managementEndpoint(String apiId, String stage) {
-        return managementEndpoint.orElseGet(() ->
-                URI.create("https://" + apiId + ".execute-api." + region + ".amazonaws.com/" + stage));
+        return managementEndpoint.orElseGet(
+                () ->
+                        URI.create(
+                                "https://"
+                                        + apiId
+                                        + ".execute-api."
+                                        + region
+                                        + ".amazonaws.com/"
+                                        + stage));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -113,17 +155,23 @@ public record FunctionConfig(
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("environment variable " + name + " is not an integer: " + value);
+            throw new IllegalStateException(
+                    "environment variable " + name + " is not an integer: " + value);
         }
     }
 
     private static List<String> list(Map<String, String> env, String name) {
         String value = env.getOrDefault(name, "");
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return java.util.Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     private static Optional<URI> optionalUri(Map<String, String> env, String name) {
         String value = env.get(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
+        return value == null || value.isBlank()
+                ? Optional.empty()
+                : Optional.of(URI.create(value.trim()));
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * One structured log line per invocation, in CloudWatch's embedded metric format: the line is a
- * searchable log record (route, connection, lobby, peer, status, latency — never tokens or SDP)
- * and CloudWatch extracts the counts from it as metrics (namespace GodotSignaling), with errors
- * also by reason. No PutMetricData call, no extra latency.
+ * searchable log record (route, connection, lobby, peer, status, latency — never tokens or SDP) and
+ * CloudWatch extracts the counts from it as metrics (namespace GodotSignaling), with errors also by
+ * reason. No PutMetricData call, no extra latency.
  */
 final class InvocationReport implements SignalingEvents {
     static final String NAMESPACE = "GodotSignaling";
@@ -86,9 +86,24 @@ final class InvocationReport implements SignalingEvents {
     /** Writes the line (and one per error reason, so errors are counted by reason). */
     void emit(PrintStream out, int status) {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
-        ObjectNode line = metricLine(new String[][]{{"Function"}}, Map.of(
-                "Joins", joins, "LobbiesCreated", lobbiesCreated, "Relays", relays, "CandidatesHeld", candidatesHeld,
-                "GoneCleanups", goneCleanups, "Leaves", leaves, "Errors", errors.values().stream().mapToInt(i -> i).sum()));
+        ObjectNode line =
+                metricLine(
+                        new String[][] {{"Function"}},
+                        Map.of(
+                                "Joins",
+                                joins,
+                                "LobbiesCreated",
+                                lobbiesCreated,
+                                "Relays",
+                                relays,
+                                "CandidatesHeld",
+                                candidatesHeld,
+                                "GoneCleanups",
+                                goneCleanups,
+                                "Leaves",
+                                leaves,
+                                "Errors",
+                                errors.values().stream().mapToInt(i -> i).sum()));
         line.put("level", status >= 500 ? "ERROR" : "INFO");
         line.put("route", route);
         line.put("connectionId", connectionId);
@@ -98,16 +113,22 @@ final class InvocationReport implements SignalingEvents {
         }
         relaysByType.forEach((type, count) -> line.put("relayed" + type.name(), count));
         if (!errors.isEmpty()) {
-            line.put("errorReasons", String.join(",", errors.keySet().stream().map(Enum::name).toList()));
+            line.put(
+                    "errorReasons",
+                    String.join(",", errors.keySet().stream().map(Enum::name).toList()));
         }
         line.put("status", status);
         line.put("latencyMs", latencyMs);
         out.println(line);
-        errors.forEach((reason, count) -> {
-            ObjectNode byReason = metricLine(new String[][]{{"ErrorReason"}}, Map.of("ErrorsByReason", count));
-            byReason.put("ErrorReason", reason.name());
-            out.println(byReason);
-        });
+        errors.forEach(
+                (reason, count) -> {
+                    ObjectNode byReason =
+                            metricLine(
+                                    new String[][] {{"ErrorReason"}},
+                                    Map.of("ErrorsByReason", count));
+                    byReason.put("ErrorReason", reason.name());
+                    out.println(byReason);
+                });
     }
 
     private ObjectNode metricLine(String[][] dimensions, Map<String, Integer> metrics) {
@@ -124,10 +145,11 @@ final class InvocationReport implements SignalingEvents {
             }
         }
         ArrayNode metricDefs = directive.putArray("Metrics");
-        metrics.forEach((name, value) -> {
-            metricDefs.addObject().put("Name", name).put("Unit", "Count");
-            line.put(name, value);
-        });
+        metrics.forEach(
+                (name, value) -> {
+                    metricDefs.addObject().put("Name", name).put("Unit", "Count");
+                    line.put(name, value);
+                });
         line.put("Function", function);
         return line;
     }

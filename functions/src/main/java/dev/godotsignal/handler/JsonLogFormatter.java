@@ -10,7 +10,9 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** java.util.logging (behind System.Logger) as one JSON object per line, so CloudWatch can query it. */
+/**
+ * java.util.logging (behind System.Logger) as one JSON object per line, so CloudWatch can query it.
+ */
 final class JsonLogFormatter extends Formatter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile boolean installed;

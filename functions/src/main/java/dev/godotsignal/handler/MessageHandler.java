@@ -1,8 +1,8 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import dev.godotsignal.signaling.SignalingService;
 import dev.godotsignal.signaling.SignalingEvents;
+import dev.godotsignal.signaling.SignalingService;
 import java.util.Map;
 
 /** {@code $default}: every protocol frame (the Godot protocol has no field to route on). */

@@ -20,7 +20,10 @@ final class Priming implements Resource {
         this.reseed = reseed;
     }
 
-    /** Registers with the global context; the caller keeps this object (CRaC holds resources weakly). */
+    /**
+     * Registers with the global context; the caller keeps this object (CRaC holds resources
+     * weakly).
+     */
     Priming register() {
         Core.getGlobalContext().register(this);
         return this;

@@ -43,41 +43,73 @@ final class SignalingRuntime {
             throw new IllegalStateException("TURN_URLS is set but TURN_SECRET_PARAMETER is not");
         }
         // The TURN secret is read from SSM on first use, once per environment; it is never logged.
-        this.iceServers = new IceServers(config.stunUrls(), config.turnUrls(), () -> new TurnCredentials(
-                clients.secureParameter(config.turnSecretParameter().orElseThrow()).getBytes(StandardCharsets.UTF_8),
-                config.turnCredentialTtl()));
-        this.priming = new Priming(this::prime, () -> random.setSeed(new SecureRandom().generateSeed(32))).register();
+        this.iceServers =
+                new IceServers(
+                        config.stunUrls(),
+                        config.turnUrls(),
+                        () ->
+                                new TurnCredentials(
+                                        clients.secureParameter(
+                                                        config.turnSecretParameter().orElseThrow())
+                                                .getBytes(StandardCharsets.UTF_8),
+                                        config.turnCredentialTtl()));
+        this.priming =
+                new Priming(this::prime, () -> random.setSeed(new SecureRandom().generateSeed(32)))
+                        .register();
     }
 
-    /** Runs the hot paths once (SnapStart calls it before the snapshot; the cold-start benchmark too). */
+    /**
+     * Runs the hot paths once (SnapStart calls it before the snapshot; the cold-start benchmark
+     * too).
+     */
     void prime() {
-        store.connection("priming-" + random.nextInt(), java.time.Instant.now()); // a DynamoDB round trip
+        store.connection(
+                "priming-" + random.nextInt(), java.time.Instant.now()); // a DynamoDB round trip
         clients.management("priming", "priming");
         clients.sqs();
-        new dev.godotsignal.protocol.MessageCodec().encode(dev.godotsignal.protocol.Message.peerConnect(2));
+        new dev.godotsignal.protocol.MessageCodec()
+                .encode(dev.godotsignal.protocol.Message.peerConnect(2));
         try {
             new com.fasterxml.jackson.databind.ObjectMapper()
-                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                    .readValue("{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
+                    .configure(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_UNKNOWN_PROPERTIES,
+                            false)
+                    .readValue(
+                            "{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
                             APIGatewayV2WebSocketEvent.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    /** No Origin (native clients) is always allowed; a browser's must be on the list when there is one. */
+    /**
+     * No Origin (native clients) is always allowed; a browser's must be on the list when there is
+     * one.
+     */
     boolean originAllowed(String origin) {
-        return origin == null || config.allowedOrigins().isEmpty() || config.allowedOrigins().contains(origin);
+        return origin == null
+                || config.allowedOrigins().isEmpty()
+                || config.allowedOrigins().contains(origin);
     }
 
-    SignalingService service(APIGatewayV2WebSocketEvent.RequestContext context, SignalingEvents events) {
+    SignalingService service(
+            APIGatewayV2WebSocketEvent.RequestContext context, SignalingEvents events) {
         return service(context.getApiId(), context.getStage(), events);
     }
 
     SignalingService service(String apiId, String stage, SignalingEvents events) {
         PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
         SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
-        return new SignalingService(store, channel, timers, config.limits(), names, peerIds, iceServers, events,
+        return new SignalingService(
+                store,
+                channel,
+                timers,
+                config.limits(),
+                names,
+                peerIds,
+                iceServers,
+                events,
                 Clock.systemUTC());
     }
 

@@ -37,8 +37,7 @@ final class SqsTimers implements Timers {
     }
 
     /** A timer message as the timer function receives it. */
-    record Scheduled(Timer timer, String apiId, String stage) {
-    }
+    record Scheduled(Timer timer, String apiId, String stage) {}
 
     static String encode(Timer timer, String apiId, String stage) {
         ObjectNode node = JSON.createObjectNode();
@@ -54,13 +53,20 @@ final class SqsTimers implements Timers {
     static Optional<Scheduled> decode(String body) {
         try {
             JsonNode node = JSON.readTree(body);
-            Timer timer = switch (node.path("timer").asText()) {
-                case "seal-close" -> new Timer.SealClose(node.path("lobby").asText());
-                case "connection-check" -> new Timer.ConnectionCheck(node.path("connectionId").asText());
-                default -> null;
-            };
-            return timer == null ? Optional.empty()
-                    : Optional.of(new Scheduled(timer, node.path("apiId").asText(), node.path("stage").asText()));
+            Timer timer =
+                    switch (node.path("timer").asText()) {
+                        case "seal-close" -> new Timer.SealClose(node.path("lobby").asText());
+                        case "connection-check" ->
+                                new Timer.ConnectionCheck(node.path("connectionId").asText());
+                        default -> null;
+                    };
+            return timer == null
+                    ? Optional.empty()
+                    : Optional.of(
+                            new Scheduled(
+                                    timer,
+                                    node.path("apiId").asText(),
+                                    node.path("stage").asText()));
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The timer function: consumes the timer queue (an SQS event source) and fires each timer. A
- * timer that fails is reported as a batch item failure, so SQS redelivers only that one.
+ * The timer function: consumes the timer queue (an SQS event source) and fires each timer. A timer
+ * that fails is reported as a batch item failure, so SQS redelivers only that one.
  */
 public final class TimerHandler implements RequestStreamHandler {
     private static final System.Logger LOG = System.getLogger(TimerHandler.class.getName());
@@ -31,23 +31,33 @@ public final class TimerHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    public void handleRequest(InputStream input, OutputStream output, Context context)
+            throws IOException {
         JsonNode event = JSON.readTree(input);
         ObjectNode response = JSON.createObjectNode();
         ArrayNode failures = response.putArray("batchItemFailures");
         for (JsonNode record : event.path("Records")) {
             String messageId = record.path("messageId").asText();
-            Optional<SqsTimers.Scheduled> scheduled = SqsTimers.decode(record.path("body").asText());
+            Optional<SqsTimers.Scheduled> scheduled =
+                    SqsTimers.decode(record.path("body").asText());
             if (scheduled.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "dropping an unreadable timer message " + messageId);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "dropping an unreadable timer message " + messageId);
                 continue;
             }
-            InvocationReport report = runtime.report("timer:" + scheduled.get().timer().getClass().getSimpleName(), null);
+            InvocationReport report =
+                    runtime.report(
+                            "timer:" + scheduled.get().timer().getClass().getSimpleName(), null);
             int status = 200;
             try {
-                runtime.service(scheduled.get().apiId(), scheduled.get().stage(), report).fire(scheduled.get().timer());
+                runtime.service(scheduled.get().apiId(), scheduled.get().stage(), report)
+                        .fire(scheduled.get().timer());
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "timer " + messageId + " failed; SQS will redeliver it", e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "timer " + messageId + " failed; SQS will redeliver it",
+                        e);
                 failures.addObject().put("itemIdentifier", messageId);
                 status = 500;
             }

@@ -6,11 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.godotsignal.signaling.SignalingEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
 /**
@@ -19,8 +18,8 @@ import java.util.Map;
  */
 abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     private static final System.Logger LOG = System.getLogger(WebSocketHandler.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     protected final SignalingRuntime runtime;
 
@@ -29,19 +28,27 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     }
 
     @Override
-    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    public final void handleRequest(InputStream input, OutputStream output, Context context)
+            throws IOException {
         APIGatewayV2WebSocketEvent event = JSON.readValue(input, APIGatewayV2WebSocketEvent.class);
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
-        InvocationReport report = runtime.report(event.getRequestContext().getRouteKey(),
-                event.getRequestContext().getConnectionId());
+        InvocationReport report =
+                runtime.report(
+                        event.getRequestContext().getRouteKey(),
+                        event.getRequestContext().getConnectionId());
         int status;
         try {
             status = handle(event, report);
         } catch (RuntimeException e) {
             // Logged for the operator; the client never sees it (a thrown error would make API
             // Gateway send it {"message":"Internal server error"}, a frame Godot clients reject).
-            LOG.log(System.Logger.Level.ERROR, "route " + event.getRequestContext().getRouteKey()
-                    + " failed for " + event.getRequestContext().getConnectionId(), e);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "route "
+                            + event.getRequestContext().getRouteKey()
+                            + " failed for "
+                            + event.getRequestContext().getConnectionId(),
+                    e);
             status = 500;
         }
         response.setStatusCode(status);
@@ -54,6 +61,9 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
         runtime.prime();
     }
 
-    /** Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the handshake). */
+    /**
+     * Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the
+     * handshake).
+     */
     protected abstract int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report);
 }

@@ -1,17 +1,18 @@
 package dev.godotsignal.lobby;
 
-import dev.godotsignal.lobby.LobbyMode;
 import java.util.Optional;
 
 /**
- * A live WebSocket connection. {@code membership} is empty until its JOIN succeeds.
- * {@code extensions}: the client opted in to extension frames ({@code ?ext=1}).
- * {@code allowedLobby}: set when its connect token was bound to one lobby.
+ * A live WebSocket connection. {@code membership} is empty until its JOIN succeeds. {@code
+ * extensions}: the client opted in to extension frames ({@code ?ext=1}). {@code allowedLobby}: set
+ * when its connect token was bound to one lobby.
  */
-public record Connection(String connectionId, boolean extensions, Optional<String> allowedLobby,
-                         Optional<Membership> membership) {
+public record Connection(
+        String connectionId,
+        boolean extensions,
+        Optional<String> allowedLobby,
+        Optional<Membership> membership) {
 
     /** Where a joined connection sits: its lobby, its id there, and the lobby's mode. */
-    public record Membership(String lobby, int peerId, LobbyMode mode) {
-    }
+    public record Membership(String lobby, int peerId, LobbyMode mode) {}
 }

@@ -1,6 +1,8 @@
 package dev.godotsignal.lobby;
 
-/** Why the store refused a peer a place in a lobby; the service tells the client in its own words. */
+/**
+ * Why the store refused a peer a place in a lobby; the service tells the client in its own words.
+ */
 public enum JoinRefusal {
     LOBBY_NOT_FOUND,
     LOBBY_SEALED,

@@ -5,19 +5,27 @@ import java.time.Duration;
 /**
  * The configurable limits and deadlines (template parameters), validated once at start-up.
  *
- * @param joinDeadline     a connection that has not joined a lobby by then is closed
+ * @param joinDeadline a connection that has not joined a lobby by then is closed
  * @param livenessInterval how often a joined connection is checked for a lost {@code $disconnect}
  * @param messagesPerSecond per-connection token bucket refill rate; 0 turns the limiter off
- * @param messageBurst      the bucket's size: a mesh joiner trickles many candidates at once
+ * @param messageBurst the bucket's size: a mesh joiner trickles many candidates at once
  */
-public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, Duration sealCloseDelay,
-                     Duration joinDeadline, Duration livenessInterval, int messagesPerSecond, int messageBurst) {
+public record Limits(
+        int maxPeersPerLobby,
+        int maxLobbies,
+        int maxMessageBytes,
+        Duration sealCloseDelay,
+        Duration joinDeadline,
+        Duration livenessInterval,
+        int messagesPerSecond,
+        int messageBurst) {
 
     /** SQS's longest message delay, which carries every timer. */
     public static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(15);
 
     /** API Gateway's own limits: a frame, and a message (frames joined); ours stay below them. */
     public static final int API_GATEWAY_MAX_FRAME_BYTES = 32 * 1024;
+
     public static final int API_GATEWAY_MAX_MESSAGE_BYTES = 128 * 1024;
 
     /** The values a limit accepts; {@code max} {@link Long#MAX_VALUE} means no upper bound. */
@@ -58,18 +66,21 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
         LIVENESS_SECONDS.check("livenessInterval (s)", livenessInterval.toSeconds());
         MESSAGES_PER_SECOND.check("messagesPerSecond", messagesPerSecond);
         MESSAGE_BURST.check("messageBurst", messageBurst);
-        if (sealCloseDelay.isNegative() || joinDeadline.isNegative() || livenessInterval.isNegative()) {
+        if (sealCloseDelay.isNegative()
+                || joinDeadline.isNegative()
+                || livenessInterval.isNegative()) {
             throw new IllegalArgumentException("durations cannot be negative");
         }
         if (messageBurst < messagesPerSecond) {
-            throw new IllegalArgumentException("messageBurst must be at least messagesPerSecond (0 = no limit)");
+            throw new IllegalArgumentException(
+                    "messageBurst must be at least messagesPerSecond (0 = no limit)");
         }
     }
 
     /**
-     * The flood limit as fixed windows that never contend with themselves: windows of
-     * {@code burst / perSecond} seconds (at least one) admit {@code burst} messages each, the token
-     * bucket's burst and long-run rate. {@code budget} 0 means no limit.
+     * The flood limit as fixed windows that never contend with themselves: windows of {@code burst
+     * / perSecond} seconds (at least one) admit {@code burst} messages each, the token bucket's
+     * burst and long-run rate. {@code budget} 0 means no limit.
      */
     public record RateWindow(long index, int budget) {
         public static final RateWindow UNLIMITED = new RateWindow(0, 0);
@@ -84,11 +95,20 @@ public record Limits(int maxPeersPerLobby, int maxLobbies, int maxMessageBytes, 
         if (messagesPerSecond <= 0) {
             return RateWindow.UNLIMITED;
         }
-        long windowMillis = Math.max(1000, (long) ((double) messageBurst / messagesPerSecond * 1000));
+        long windowMillis =
+                Math.max(1000, (long) ((double) messageBurst / messagesPerSecond * 1000));
         return new RateWindow(now.toEpochMilli() / windowMillis, messageBurst);
     }
 
     public static Limits defaults() {
-        return new Limits(32, 1024, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400);
+        return new Limits(
+                32,
+                1024,
+                16 * 1024,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(5),
+                50,
+                400);
     }
 }

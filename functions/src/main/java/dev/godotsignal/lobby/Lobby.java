@@ -1,6 +1,5 @@
 package dev.godotsignal.lobby;
 
-import dev.godotsignal.lobby.LobbyMode;
 import java.util.List;
 
 /** A live lobby and its present members, in join order. */

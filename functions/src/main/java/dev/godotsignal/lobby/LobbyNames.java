@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
  */
 public final class LobbyNames {
     public static final int LENGTH = 20;
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    /** What a client may ask to join; anything else cannot exist, so it is "Lobby does not exists". */
+    private static final String ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    /**
+     * What a client may ask to join; anything else cannot exist, so it is "Lobby does not exists".
+     */
     private static final Pattern JOINABLE = Pattern.compile("[A-Za-z0-9]{1,64}");
 
     private final SecureRandom random;

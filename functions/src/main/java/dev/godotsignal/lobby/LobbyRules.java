@@ -5,10 +5,12 @@ package dev.godotsignal.lobby;
  * lobby clients only ever connect to the host, so only host-client pairs are announced and relayed.
  */
 public final class LobbyRules {
-    private LobbyRules() {
-    }
+    private LobbyRules() {}
 
-    /** Whether peers {@code a} and {@code b} learn about each other (PEER_CONNECT / PEER_DISCONNECT). */
+    /**
+     * Whether peers {@code a} and {@code b} learn about each other (PEER_CONNECT /
+     * PEER_DISCONNECT).
+     */
     public static boolean linked(LobbyMode mode, int a, int b) {
         if (a == b) {
             return false;

@@ -3,8 +3,8 @@ package dev.godotsignal.lobby;
 import java.security.SecureRandom;
 
 /**
- * Peer ids: the creator is always {@link #HOST}; everyone else gets a random id in
- * 2..2^31-1. Uniqueness within the lobby is enforced by the store's conditional write, not hoped for.
+ * Peer ids: the creator is always {@link #HOST}; everyone else gets a random id in 2..2^31-1.
+ * Uniqueness within the lobby is enforced by the store's conditional write, not hoped for.
  */
 public final class PeerIds {
     public static final int HOST = 1;

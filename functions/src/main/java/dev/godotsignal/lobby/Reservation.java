@@ -4,9 +4,7 @@ package dev.godotsignal.lobby;
 public sealed interface Reservation {
 
     /** An id reserved in a lobby, not yet admitted. */
-    record Reserved(String lobby, int peerId, LobbyMode mode) implements Reservation {
-    }
+    record Reserved(String lobby, int peerId, LobbyMode mode) implements Reservation {}
 
-    record Refused(JoinRefusal refusal) implements Reservation {
-    }
+    record Refused(JoinRefusal refusal) implements Reservation {}
 }

@@ -2,8 +2,8 @@ package dev.godotsignal.protocol;
 
 /**
  * Why a connection is refused or dropped. The texts are the close reasons of Godot's demo server,
- * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE}, {@link #LOBBY_NOT_ALLOWED} and
- * {@link #RATE_LIMITED} are ours (the demo has no limits and no tokens).
+ * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE}, {@link #LOBBY_NOT_ALLOWED}
+ * and {@link #RATE_LIMITED} are ours (the demo has no limits and no tokens).
  */
 public enum ErrorReason {
     NOT_IN_LOBBY("Have not joined lobby yet"),

@@ -21,14 +21,15 @@ import java.io.UncheckedIOException;
  */
 public final class MessageCodec {
 
-    /** Thread-safe and costly to build: one for the JVM, not one per codec (a codec is made per event). */
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /**
+     * Thread-safe and costly to build: one for the JVM, not one per codec (a codec is made per
+     * event).
+     */
+    private static final JsonFactory JSON =
+            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** A message as a client sent it: {@code type} may be any integer, known or not. */
-    public record Inbound(int type, int id, String data) {
-    }
+    public record Inbound(int type, int id, String data) {}
 
     public Inbound decode(String text) throws ProtocolException {
         try (JsonParser parser = JSON.createParser(text)) {
@@ -39,7 +40,9 @@ public final class MessageCodec {
             Integer id = null;
             String data = null;
             boolean sawData = false;
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            for (JsonToken token = parser.nextToken();
+                    token != JsonToken.END_OBJECT;
+                    token = parser.nextToken()) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
@@ -84,7 +87,8 @@ public final class MessageCodec {
         return out.toString();
     }
 
-    private static Integer integral(JsonParser parser, JsonToken value) throws IOException, ProtocolException {
+    private static Integer integral(JsonParser parser, JsonToken value)
+            throws IOException, ProtocolException {
         if (value == JsonToken.VALUE_NUMBER_INT) {
             long v = parser.getLongValue();
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {

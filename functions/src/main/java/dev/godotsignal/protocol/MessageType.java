@@ -13,9 +13,9 @@ public enum MessageType {
     CANDIDATE(6),
     SEAL(7),
     /**
-     * Extension (server to client): {@code id} is 4000, {@code data} the demo server's close reason.
-     * Sent only to connections that opted in with {@code ?ext=1}; Godot's demo client would log an
-     * unknown type as a parse error, so it never gets one.
+     * Extension (server to client): {@code id} is 4000, {@code data} the demo server's close
+     * reason. Sent only to connections that opted in with {@code ?ext=1}; Godot's demo client would
+     * log an unknown type as a parse error, so it never gets one.
      */
     ERROR(100),
     /**

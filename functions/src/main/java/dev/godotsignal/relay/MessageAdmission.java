@@ -6,14 +6,11 @@ import dev.godotsignal.lobby.Connection;
 public sealed interface MessageAdmission {
 
     /** Admitted; {@code gate} is what the pair's ordering gate said at that instant. */
-    record Admitted(Connection connection, OrderingGate gate) implements MessageAdmission {
-    }
+    record Admitted(Connection connection, OrderingGate gate) implements MessageAdmission {}
 
     /** Over the limit: a flood. */
-    record RateLimited(Connection connection) implements MessageAdmission {
-    }
+    record RateLimited(Connection connection) implements MessageAdmission {}
 
     /** No live connection record (never connected, closed meanwhile, or expired). */
-    record UnknownConnection() implements MessageAdmission {
-    }
+    record UnknownConnection() implements MessageAdmission {}
 }

@@ -8,18 +8,18 @@ package dev.godotsignal.relay;
 public sealed interface OrderingGate {
 
     /** The frame is not a description or a candidate. */
-    record NotRelayed() implements OrderingGate {
-    }
+    record NotRelayed() implements OrderingGate {}
 
-    /** A description opened generation {@code generation}; deliver it, then release what it held. */
-    record Opened(long generation) implements OrderingGate {
-    }
+    /**
+     * A description opened generation {@code generation}; deliver it, then release what it held.
+     */
+    record Opened(long generation) implements OrderingGate {}
 
     /** A candidate: the pair's latest description is delivered, so it goes at once. */
-    record Clear() implements OrderingGate {
-    }
+    record Clear() implements OrderingGate {}
 
-    /** A candidate: no description delivered yet for the pair's latest generation, so it is held. */
-    record Closed() implements OrderingGate {
-    }
+    /**
+     * A candidate: no description delivered yet for the pair's latest generation, so it is held.
+     */
+    record Closed() implements OrderingGate {}
 }

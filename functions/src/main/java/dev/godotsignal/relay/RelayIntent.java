@@ -7,14 +7,11 @@ package dev.godotsignal.relay;
 public sealed interface RelayIntent {
 
     /** Not a description or a candidate (JOIN, SEAL, an invalid frame). */
-    record None() implements RelayIntent {
-    }
+    record None() implements RelayIntent {}
 
     /** An OFFER or ANSWER to peer {@code to}: opens a new generation of the pair's gate. */
-    record Description(int to) implements RelayIntent {
-    }
+    record Description(int to) implements RelayIntent {}
 
     /** A CANDIDATE to peer {@code to}: asks whether the pair's latest description is delivered. */
-    record Candidate(int to) implements RelayIntent {
-    }
+    record Candidate(int to) implements RelayIntent {}
 }

@@ -25,33 +25,27 @@ public interface SignalingEvents {
 
     void left(String lobby, int peerId, boolean host);
 
-    SignalingEvents NONE = new SignalingEvents() {
-        @Override
-        public void lobbyCreated(String lobby) {
-        }
+    SignalingEvents NONE =
+            new SignalingEvents() {
+                @Override
+                public void lobbyCreated(String lobby) {}
 
-        @Override
-        public void joined(String lobby, int peerId) {
-        }
+                @Override
+                public void joined(String lobby, int peerId) {}
 
-        @Override
-        public void relayed(MessageType type) {
-        }
+                @Override
+                public void relayed(MessageType type) {}
 
-        @Override
-        public void candidateHeld() {
-        }
+                @Override
+                public void candidateHeld() {}
 
-        @Override
-        public void rejected(ErrorReason reason) {
-        }
+                @Override
+                public void rejected(ErrorReason reason) {}
 
-        @Override
-        public void goneCleanedUp() {
-        }
+                @Override
+                public void goneCleanedUp() {}
 
-        @Override
-        public void left(String lobby, int peerId, boolean host) {
-        }
-    };
+                @Override
+                public void left(String lobby, int peerId, boolean host) {}
+            };
 }

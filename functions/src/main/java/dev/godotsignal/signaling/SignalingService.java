@@ -47,8 +47,16 @@ public final class SignalingService {
     private final SignalingEvents events;
     private final MessageCodec codec = new MessageCodec();
 
-    public SignalingService(SignalingStore store, PeerChannel channel, Timers timers, Limits limits,
-                            LobbyNames names, PeerIds peerIds, IceServers iceServers, SignalingEvents events, Clock clock) {
+    public SignalingService(
+            SignalingStore store,
+            PeerChannel channel,
+            Timers timers,
+            Limits limits,
+            LobbyNames names,
+            PeerIds peerIds,
+            IceServers iceServers,
+            SignalingEvents events,
+            Clock clock) {
         this.store = store;
         this.channel = channel;
         this.timers = timers;
@@ -71,7 +79,8 @@ public final class SignalingService {
     public void fire(Timer timer) {
         if (timer instanceof Timer.SealClose sealClose) {
             store.lobby(sealClose.lobby(), clock.instant())
-                    .ifPresent(lobby -> lobby.members().forEach(m -> channel.close(m.connectionId())));
+                    .ifPresent(
+                            lobby -> lobby.members().forEach(m -> channel.close(m.connectionId())));
         } else if (timer instanceof Timer.ConnectionCheck check) {
             checkConnection(check.connectionId());
         }
@@ -100,7 +109,9 @@ public final class SignalingService {
     /** A binary frame: the protocol is text only. */
     public void binary(String connectionId) {
         store.connection(connectionId, clock.instant())
-                .ifPresentOrElse(c -> reject(c, ErrorReason.BINARY_FRAME), () -> channel.close(connectionId));
+                .ifPresentOrElse(
+                        c -> reject(c, ErrorReason.BINARY_FRAME),
+                        () -> channel.close(connectionId));
     }
 
     public void text(String connectionId, String body) {
@@ -117,8 +128,12 @@ public final class SignalingService {
                 invalid = e.reason();
             }
         }
-        MessageAdmission admission = store.admitMessage(connectionId, limits.rateWindow(clock.instant()),
-                message == null ? new RelayIntent.None() : intentOf(message), clock.instant());
+        MessageAdmission admission =
+                store.admitMessage(
+                        connectionId,
+                        limits.rateWindow(clock.instant()),
+                        message == null ? new RelayIntent.None() : intentOf(message),
+                        clock.instant());
         if (admission instanceof MessageAdmission.RateLimited limited) {
             reject(limited.connection(), ErrorReason.RATE_LIMITED);
             return;
@@ -143,22 +158,27 @@ public final class SignalingService {
         if (message.type() == MessageType.CANDIDATE.code()) {
             return new RelayIntent.Candidate(message.id());
         }
-        if (message.type() == MessageType.OFFER.code() || message.type() == MessageType.ANSWER.code()) {
+        if (message.type() == MessageType.OFFER.code()
+                || message.type() == MessageType.ANSWER.code()) {
             return new RelayIntent.Description(message.id());
         }
         return new RelayIntent.None();
     }
 
-    private void dispatch(Connection sender, MessageCodec.Inbound message, OrderingGate gate) throws ProtocolException {
-        // Same order of checks as the demo server: JOIN first, then "not in a lobby", then the command.
+    private void dispatch(Connection sender, MessageCodec.Inbound message, OrderingGate gate)
+            throws ProtocolException {
+        // Same order of checks as the demo server: JOIN first, then "not in a lobby", then the
+        // command.
         if (message.type() == MessageType.JOIN.code()) {
             join(sender, message);
             return;
         }
-        Connection.Membership membership = sender.membership()
-                .orElseThrow(() -> new ProtocolException(ErrorReason.NOT_IN_LOBBY));
-        MessageType type = MessageType.fromCode(message.type())
-                .orElseThrow(() -> new ProtocolException(ErrorReason.INVALID_COMMAND));
+        Connection.Membership membership =
+                sender.membership()
+                        .orElseThrow(() -> new ProtocolException(ErrorReason.NOT_IN_LOBBY));
+        MessageType type =
+                MessageType.fromCode(message.type())
+                        .orElseThrow(() -> new ProtocolException(ErrorReason.INVALID_COMMAND));
         if (type == MessageType.SEAL) {
             seal(membership);
         } else if (type.isRelayed()) {
@@ -187,10 +207,12 @@ public final class SignalingService {
 
     /** An empty lobby name: a new lobby with the joiner as its host, told ID, then JOIN. */
     private void createLobby(Connection host, LobbyMode mode) throws ProtocolException {
-        JoinOutcome outcome = store.createLobby(host, mode, names::next, limits.maxLobbies(), clock.instant());
+        JoinOutcome outcome =
+                store.createLobby(host, mode, names::next, limits.maxLobbies(), clock.instant());
         if (outcome instanceof JoinOutcome.Joined joined) {
             Outbox outbox = outbox();
-            if (outbox.send(host.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()))) {
+            if (outbox.send(
+                    host.connectionId(), Message.id(joined.peerId(), joined.mode().isMesh()))) {
                 announce(host, joined, outbox);
             }
             finish(outbox);
@@ -200,19 +222,32 @@ public final class SignalingService {
     }
 
     /**
-     * Joining a named lobby, in two steps: an id is reserved and sent as ID before the join
-     * commits — once it commits, later joiners may announce themselves to this peer at any moment,
-     * and a Godot client needs its ID before that — then the peer is admitted and announced.
+     * Joining a named lobby, in two steps: an id is reserved and sent as ID before the join commits
+     * — once it commits, later joiners may announce themselves to this peer at any moment, and a
+     * Godot client needs its ID before that — then the peer is admitted and announced.
      */
     private void joinLobby(Connection joiner, String lobby) throws ProtocolException {
-        Reservation reservation = store.reservePeerId(joiner, lobby, peerIds::nextGuest, limits.maxPeersPerLobby(), clock.instant());
+        Reservation reservation =
+                store.reservePeerId(
+                        joiner,
+                        lobby,
+                        peerIds::nextGuest,
+                        limits.maxPeersPerLobby(),
+                        clock.instant());
         if (reservation instanceof Reservation.Refused refused) {
             throw new ProtocolException(reasonFor(refused.refusal()));
         }
         Reservation.Reserved reserved = (Reservation.Reserved) reservation;
         Outbox outbox = outbox();
-        if (outbox.send(joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()))) {
-            JoinOutcome outcome = store.admit(joiner, lobby, reserved.peerId(), limits.maxPeersPerLobby(), clock.instant());
+        if (outbox.send(
+                joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()))) {
+            JoinOutcome outcome =
+                    store.admit(
+                            joiner,
+                            lobby,
+                            reserved.peerId(),
+                            limits.maxPeersPerLobby(),
+                            clock.instant());
             if (outcome instanceof JoinOutcome.Joined joined) {
                 announce(joiner, joined, outbox);
             } else {
@@ -244,8 +279,8 @@ public final class SignalingService {
     }
 
     /**
-     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, then JOIN;
-     * to each of those: PEER_CONNECT(joiner).
+     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, then
+     * JOIN; to each of those: PEER_CONNECT(joiner).
      */
     private void announce(Connection joiner, JoinOutcome.Joined joined, Outbox outbox) {
         if (joined.peerId() == PeerIds.HOST) {
@@ -255,7 +290,9 @@ public final class SignalingService {
         if (joiner.extensions() && iceServers.configured()) {
             // Before any PEER_CONNECT, so the client creates its peer connections with them.
             String user = joined.lobby() + "-" + joined.peerId();
-            outbox.send(joiner.connectionId(), Message.iceServers(iceServers.forPeer(user, clock.instant())));
+            outbox.send(
+                    joiner.connectionId(),
+                    Message.iceServers(iceServers.forPeer(user, clock.instant())));
         }
         for (Member other : joined.earlier()) {
             if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {
@@ -283,8 +320,14 @@ public final class SignalingService {
         timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
     }
 
-    private void relay(String connectionId, Connection.Membership sender, MessageType type, int destination,
-                       String data, OrderingGate gate) throws ProtocolException {
+    private void relay(
+            String connectionId,
+            Connection.Membership sender,
+            MessageType type,
+            int destination,
+            String data,
+            OrderingGate gate)
+            throws ProtocolException {
         if (!LobbyRules.mayRelay(sender.mode(), sender.peerId(), destination)) {
             throw new ProtocolException(ErrorReason.INVALID_DESTINATION);
         }
@@ -309,17 +352,27 @@ public final class SignalingService {
      * pair; it is sent and then releases the candidates held for it. A candidate goes at once when
      * the pair's latest description is delivered, and is held otherwise.
      */
-    private void deliver(String senderConnectionId, int from, Member destination, MessageType type, String data,
-                         OrderingGate gate) {
+    private void deliver(
+            String senderConnectionId,
+            int from,
+            Member destination,
+            MessageType type,
+            String data,
+            OrderingGate gate) {
         Outbox outbox = outbox();
         events.relayed(type);
         if (gate instanceof OrderingGate.Opened opened) {
-            // Sent or not, the description is done with: held candidates would otherwise wait forever.
+            // Sent or not, the description is done with: held candidates would otherwise wait
+            // forever.
             outbox.send(destination.connectionId(), new Message(type, from, data));
-            for (String held : store.descriptionDelivered(senderConnectionId, destination.peerId(), opened.generation())) {
-                outbox.send(destination.connectionId(), new Message(MessageType.CANDIDATE, from, held));
+            for (String held :
+                    store.descriptionDelivered(
+                            senderConnectionId, destination.peerId(), opened.generation())) {
+                outbox.send(
+                        destination.connectionId(), new Message(MessageType.CANDIDATE, from, held));
             }
-        } else if (gate instanceof OrderingGate.Closed && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
+        } else if (gate instanceof OrderingGate.Closed
+                && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
             events.candidateHeld();
         } else {
             outbox.send(destination.connectionId(), new Message(type, from, data));
@@ -327,7 +380,9 @@ public final class SignalingService {
         finish(outbox);
     }
 
-    /** The offender alone: an ERROR frame if it understands extensions, then close and remove it. */
+    /**
+     * The offender alone: an ERROR frame if it understands extensions, then close and remove it.
+     */
     private void reject(Connection offender, ErrorReason reason) {
         events.rejected(reason);
         if (offender.extensions()) {
@@ -354,8 +409,8 @@ public final class SignalingService {
 
     /**
      * Removes a gone connection and tells its lobby; telling may find more gone connections (410),
-     * which the outbox hands back here in turn. The store's removal is idempotent, so each departure is
-     * announced once however many paths discover it.
+     * which the outbox hands back here in turn. The store's removal is idempotent, so each
+     * departure is announced once however many paths discover it.
      */
     private void removeAndTell(String connectionId, Outbox outbox) {
         LeaveOutcome outcome = store.removeConnection(connectionId, clock.instant());
@@ -366,12 +421,15 @@ public final class SignalingService {
         if (left.peerId() == PeerIds.HOST) {
             for (Member member : left.remaining()) {
                 if (!left.sealed() && member.extensions()) {
-                    channel.send(member.connectionId(), codec.encode(Message.error(ErrorReason.HOST_DISCONNECTED)));
+                    channel.send(
+                            member.connectionId(),
+                            codec.encode(Message.error(ErrorReason.HOST_DISCONNECTED)));
                 }
                 channel.close(member.connectionId());
             }
         } else if (!left.sealed()) {
-            // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear one down.
+            // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear
+            // one down.
             for (Member member : left.remaining()) {
                 if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
                     outbox.send(member.connectionId(), Message.peerDisconnect(left.peerId()));

@@ -3,8 +3,8 @@ package dev.godotsignal.signaling;
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.LeaveOutcome;
-import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.Reservation;
@@ -22,29 +22,37 @@ import java.util.function.Supplier;
  */
 public interface SignalingStore {
 
-    void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now);
-
+    void putConnection(
+            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now);
 
     Optional<Connection> connection(String connectionId, Instant now);
 
     /**
-     * Counts one message against the connection's budget in {@code window} (see
-     * {@link Limits#rateWindow}; an unlimited window counts without limiting), atomically across
+     * Counts one message against the connection's budget in {@code window} (see {@link
+     * Limits#rateWindow}; an unlimited window counts without limiting), atomically across
      * concurrent invocations, and returns the connection as the same write left it — so the message
-     * path needs no separate read of its connection. The same write opens a description's generation
-     * or reads a candidate's gate ({@code relay}), so the ordering gate costs no call of its own.
+     * path needs no separate read of its connection. The same write opens a description's
+     * generation or reads a candidate's gate ({@code relay}), so the ordering gate costs no call of
+     * its own.
      */
-    MessageAdmission admitMessage(String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now);
+    MessageAdmission admitMessage(
+            String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now);
 
     /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
-    JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now);
+    JoinOutcome createLobby(
+            Connection creator,
+            LobbyMode mode,
+            Supplier<String> names,
+            int maxLobbies,
+            Instant now);
 
     /**
-     * First step of a join: checks the lobby (live, unsealed, not full) and reserves a fresh id from
-     * {@code peerIds} for the joiner. The joiner is told its id before it is admitted, so no other
-     * peer can announce itself to it before its ID arrives.
+     * First step of a join: checks the lobby (live, unsealed, not full) and reserves a fresh id
+     * from {@code peerIds} for the joiner. The joiner is told its id before it is admitted, so no
+     * other peer can announce itself to it before its ID arrives.
      */
-    Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+    Reservation reservePeerId(
+            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
 
     /** Second step: admits the reserved id (caps and seal checked again, atomically). */
     JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now);
@@ -57,9 +65,9 @@ public interface SignalingStore {
     // until the pair's latest generation is delivered.
 
     /**
-     * The description of {@code generation} was delivered (or dropped): from now on candidates pass.
-     * Returns the candidates held for it, in arrival order, to be delivered now (none if a newer
-     * description has opened since: its own delivery releases them).
+     * The description of {@code generation} was delivered (or dropped): from now on candidates
+     * pass. Returns the candidates held for it, in arrival order, to be delivered now (none if a
+     * newer description has opened since: its own delivery releases them).
      */
     List<String> descriptionDelivered(String connectionId, int to, long generation);
 
@@ -75,6 +83,8 @@ public interface SignalingStore {
     /** Marks the lobby sealed; returns it as sealed, or empty when it no longer exists. */
     Optional<Lobby> seal(String lobby, Instant now);
 
-    /** Removes the connection and its membership; a host's leaving destroys the lobby. Idempotent. */
+    /**
+     * Removes the connection and its membership; a host's leaving destroys the lobby. Idempotent.
+     */
     LeaveOutcome removeConnection(String connectionId, Instant now);
 }

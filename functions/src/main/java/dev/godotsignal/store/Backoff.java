@@ -2,10 +2,12 @@ package dev.godotsignal.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The one retry pause of the store: full jitter, so racing writers spread out instead of colliding in lockstep. */
+/**
+ * The one retry pause of the store: full jitter, so racing writers spread out instead of colliding
+ * in lockstep.
+ */
 final class Backoff {
-    private Backoff() {
-    }
+    private Backoff() {}
 
     static void pause(int attempt) {
         long cap = Math.min(200, 5L << Math.min(attempt, 6));

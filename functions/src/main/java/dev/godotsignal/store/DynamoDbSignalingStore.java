@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The store on DynamoDB: the {@link ConnectionTable} (records, frame admission, ordering gates)
- * and the {@link LobbyTable} (lobbies and their members); the schema is {@link Items}. Leaving is
- * the one operation that spans both: the connection record goes first, then its membership.
+ * The store on DynamoDB: the {@link ConnectionTable} (records, frame admission, ordering gates) and
+ * the {@link LobbyTable} (lobbies and their members); the schema is {@link Items}. Leaving is the
+ * one operation that spans both: the connection record goes first, then its membership.
  */
 public final class DynamoDbSignalingStore implements SignalingStore {
     private final TableNames tables;
@@ -51,7 +51,8 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     @Override
-    public void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
+    public void putConnection(
+            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
         connections.put(connectionId, extensions, allowedLobby, now);
     }
 
@@ -61,22 +62,30 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     }
 
     @Override
-    public MessageAdmission admitMessage(String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
+    public MessageAdmission admitMessage(
+            String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
         return connections.admit(connectionId, window, relay, now);
     }
 
     @Override
-    public JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now) {
+    public JoinOutcome createLobby(
+            Connection creator,
+            LobbyMode mode,
+            Supplier<String> names,
+            int maxLobbies,
+            Instant now) {
         return lobbies.create(creator, mode, names, maxLobbies, now);
     }
 
     @Override
-    public Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+    public Reservation reservePeerId(
+            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
         return lobbies.reserve(joiner, lobby, peerIds, maxPeers, now);
     }
 
     @Override
-    public JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+    public JoinOutcome admit(
+            Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
         return lobbies.admit(joiner, lobby, peerId, maxPeers, now);
     }
 

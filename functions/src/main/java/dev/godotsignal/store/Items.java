@@ -9,19 +9,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The DynamoDB schema in one place: attribute names, keys, value codecs and expiry. Two tables:
+ *
  * <ul>
  *   <li>connections: {@value #CONNECTION_ID} → {@value #EXT}, and once joined {@value #LOBBY},
- *       {@value #PEER_ID}, {@value #MESH}; the rate window and the ordering gates of its pairs;</li>
- *   <li>lobbies: {@value #LOBBY} + {@value #PEER_ID}; peer id {@value #LOBBY_ITEM} is the lobby's own
- *       item (mode, sealed, peer count, join sequence), every other id a member (connection, ext,
- *       seq). The live-lobby counter sits at lobby {@value #LIVE_COUNTER}, a name no client can ask for.</li>
+ *       {@value #PEER_ID}, {@value #MESH}; the rate window and the ordering gates of its pairs;
+ *   <li>lobbies: {@value #LOBBY} + {@value #PEER_ID}; peer id {@value #LOBBY_ITEM} is the lobby's
+ *       own item (mode, sealed, peer count, join sequence), every other id a member (connection,
+ *       ext, seq). The live-lobby counter sits at lobby {@value #LIVE_COUNTER}, a name no client
+ *       can ask for.
  * </ul>
- * Every item has {@value #EXPIRES_AT} (the tables' TTL attribute) and is treated as absent once past it.
- * Tests that look into the tables use these names too.
+ *
+ * Every item has {@value #EXPIRES_AT} (the tables' TTL attribute) and is treated as absent once
+ * past it. Tests that look into the tables use these names too.
  */
 public final class Items {
-    private Items() {
-    }
+    private Items() {}
 
     // Both tables
     public static final String EXPIRES_AT = "expiresAt";
@@ -46,10 +48,13 @@ public final class Items {
     // Lobbies table: a member
     public static final String SEQ = "seq";
     public static final String JOINED_AT = "joinedAt";
+
     /** A reserved id, not yet admitted. */
     public static final String PENDING = "pending";
+
     /** A departed member's tombstone. */
     public static final String LEFT_AT = "leftAt";
+
     // Lobbies table: the live-lobby counter
     public static final String LIVE_COUNTER = "#live";
     public static final String LIVE_LOBBIES = "liveLobbies";
@@ -109,7 +114,9 @@ public final class Items {
 
     /** Whether the item exists and is not past its expiry (DynamoDB's TTL deletes late). */
     public static boolean live(Map<String, AttributeValue> item, Instant now) {
-        return item != null && !item.isEmpty() && item.containsKey(EXPIRES_AT)
+        return item != null
+                && !item.isEmpty()
+                && item.containsKey(EXPIRES_AT)
                 && longOf(item, EXPIRES_AT) > now.getEpochSecond();
     }
 
@@ -119,6 +126,10 @@ public final class Items {
     }
 
     public static Member member(Map<String, AttributeValue> item) {
-        return new Member(intOf(item, PEER_ID), item.get(CONNECTION_ID).s(), item.get(EXT).bool(), longOf(item, SEQ));
+        return new Member(
+                intOf(item, PEER_ID),
+                item.get(CONNECTION_ID).s(),
+                item.get(EXT).bool(),
+                longOf(item, SEQ));
     }
 }

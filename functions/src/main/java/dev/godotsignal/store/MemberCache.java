@@ -10,24 +10,24 @@ import java.util.Optional;
 /**
  * Present members, remembered for a short while by one execution environment: a member never
  * changes while it stays, so the relay path can skip its read. A member that left meanwhile costs
- * at most a frame sent to a closed connection, which answers 410 and is cleaned up idempotently,
- * as a stale read would; the entry is dropped as soon as this environment sees the departure.
+ * at most a frame sent to a closed connection, which answers 410 and is cleaned up idempotently, as
+ * a stale read would; the entry is dropped as soon as this environment sees the departure.
  */
 final class MemberCache {
-    private record Entry(Member member, Instant expires) {
-    }
+    private record Entry(Member member, Instant expires) {}
 
     private final Duration lifetime;
     private final Map<String, Entry> entries;
 
     MemberCache(int capacity, Duration lifetime) {
         this.lifetime = lifetime;
-        this.entries = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.entries =
+                new LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                        return size() > capacity;
+                    }
+                };
     }
 
     synchronized Optional<Member> get(String lobby, int peerId, Instant now) {

@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * One TransactWriteItems call whose writes are named by an enum of slots, so a cancellation is
- * read by name ("the membership write failed its condition"), not by list position.
+ * One TransactWriteItems call whose writes are named by an enum of slots, so a cancellation is read
+ * by name ("the membership write failed its condition"), not by list position.
  *
  * @param <S> the slots of this kind of transaction, in the order of their writes
  */
@@ -54,7 +54,9 @@ final class Transaction<S extends Enum<S>> {
         /** Whether the write in {@code slot} failed its condition. */
         boolean failed(S slot) {
             int index = slots.indexOf(slot);
-            return index >= 0 && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+            return index >= 0
+                    && reasons.size() > index
+                    && "ConditionalCheckFailed".equals(reasons.get(index).code());
         }
 
         /** The item the failed write in {@code slot} saw, when it asked for it. */

@@ -21,18 +21,22 @@ public final class IceServers {
 
     /**
      * @param credentials read on first use (the TURN secret is fetched only by the functions that
-     *                    hand out credentials, once per execution environment)
+     *     hand out credentials, once per execution environment)
      */
-    public IceServers(List<String> stunUrls, List<String> turnUrls, Supplier<TurnCredentials> credentials) {
+    public IceServers(
+            List<String> stunUrls, List<String> turnUrls, Supplier<TurnCredentials> credentials) {
         this.stunUrls = List.copyOf(stunUrls);
         this.turnUrls = List.copyOf(turnUrls);
         this.credentials = credentials;
     }
 
     public static IceServers none() {
-        return new IceServers(List.of(), List.of(), () -> {
-            throw new IllegalStateException("no TURN configured");
-        });
+        return new IceServers(
+                List.of(),
+                List.of(),
+                () -> {
+                    throw new IllegalStateException("no TURN configured");
+                });
     }
 
     private TurnCredentials credentials() {
@@ -53,7 +57,10 @@ public final class IceServers {
         return !turnUrls.isEmpty();
     }
 
-    /** {@code {"iceServers":[{"urls":[stun…]},{"urls":[turn…],"username":…,"credential":…}]}} for one peer. */
+    /**
+     * {@code {"iceServers":[{"urls":[stun…]},{"urls":[turn…],"username":…,"credential":…}]}} for
+     * one peer.
+     */
     public String forPeer(String user, Instant now) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode servers = root.putArray("iceServers");

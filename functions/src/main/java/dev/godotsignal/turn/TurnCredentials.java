@@ -44,7 +44,8 @@ public final class TurnCredentials {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(key);
-            return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is unavailable", e);
         }

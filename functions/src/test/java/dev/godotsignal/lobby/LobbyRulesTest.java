@@ -75,12 +75,78 @@ class LobbyRulesTest {
 
     @Test
     void limitsRefuseNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new Limits(1, 10, 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(8, 0, 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(8, 10, 128 * 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(8, 10, 1024, Duration.ofSeconds(-1), Duration.ofSeconds(5), Duration.ofMinutes(5), 50, 400));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(8, 10, 1024, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5), 50, 400));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(8, 10, 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(16), 50, 400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                1,
+                                10,
+                                1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5),
+                                50,
+                                400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                8,
+                                0,
+                                1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5),
+                                50,
+                                400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                8,
+                                10,
+                                128 * 1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5),
+                                50,
+                                400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                8,
+                                10,
+                                1024,
+                                Duration.ofSeconds(-1),
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5),
+                                50,
+                                400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                8,
+                                10,
+                                1024,
+                                Duration.ZERO,
+                                Duration.ZERO,
+                                Duration.ofMinutes(5),
+                                50,
+                                400));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new Limits(
+                                8,
+                                10,
+                                1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(16),
+                                50,
+                                400));
     }
 
     /** A SecureRandom whose nextInt(bound) always answers the same value. */
@@ -96,5 +162,4 @@ class LobbyRulesTest {
             return value;
         }
     }
-
 }

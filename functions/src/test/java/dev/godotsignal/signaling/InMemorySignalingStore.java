@@ -74,7 +74,8 @@ public final class InMemorySignalingStore implements SignalingStore {
     }
 
     @Override
-    public synchronized void putConnection(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
+    public synchronized void putConnection(
+            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
         connections.put(connectionId, new ConnectionRecord(connectionId, extensions, allowedLobby));
     }
 
@@ -84,7 +85,8 @@ public final class InMemorySignalingStore implements SignalingStore {
     }
 
     @Override
-    public synchronized MessageAdmission admitMessage(String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
+    public synchronized MessageAdmission admitMessage(
+            String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
         ConnectionRecord record = connections.get(connectionId);
         if (record == null) {
             return new MessageAdmission.UnknownConnection();
@@ -105,8 +107,10 @@ public final class InMemorySignalingStore implements SignalingStore {
             gate = new OrderingGate.Opened(generation);
         } else if (relay instanceof RelayIntent.Candidate candidate) {
             Long opened = record.opened.get(candidate.to());
-            gate = opened != null && opened.equals(record.delivered.get(candidate.to()))
-                    ? new OrderingGate.Clear() : new OrderingGate.Closed();
+            gate =
+                    opened != null && opened.equals(record.delivered.get(candidate.to()))
+                            ? new OrderingGate.Clear()
+                            : new OrderingGate.Closed();
         } else {
             gate = new OrderingGate.NotRelayed();
         }
@@ -114,7 +118,12 @@ public final class InMemorySignalingStore implements SignalingStore {
     }
 
     @Override
-    public synchronized JoinOutcome createLobby(Connection creator, LobbyMode mode, Supplier<String> names, int maxLobbies, Instant now) {
+    public synchronized JoinOutcome createLobby(
+            Connection creator,
+            LobbyMode mode,
+            Supplier<String> names,
+            int maxLobbies,
+            Instant now) {
         ConnectionRecord record = connections.get(creator.connectionId());
         if (record == null) {
             return new JoinOutcome.NotConnected();
@@ -130,21 +139,26 @@ public final class InMemorySignalingStore implements SignalingStore {
             name = names.get();
         }
         LobbyRecord lobby = new LobbyRecord(mode);
-        lobby.members.put(PeerIds.HOST, new Member(PeerIds.HOST, creator.connectionId(), creator.extensions(), 1));
+        lobby.members.put(
+                PeerIds.HOST,
+                new Member(PeerIds.HOST, creator.connectionId(), creator.extensions(), 1));
         lobbies.put(name, lobby);
         record.membership = new Connection.Membership(name, PeerIds.HOST, mode);
         return new JoinOutcome.Joined(name, PeerIds.HOST, mode, List.of());
     }
 
     @Override
-    public synchronized Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+    public synchronized Reservation reservePeerId(
+            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
         LobbyRecord record = lobbies.get(lobby);
         Optional<JoinRefusal> refusal = refusal(record, maxPeers);
         if (refusal.isPresent()) {
             return new Reservation.Refused(refusal.get());
         }
         int peerId = peerIds.getAsInt();
-        while (record.members.containsKey(peerId) || record.reserved.containsKey(peerId) || record.left.containsKey(peerId)) {
+        while (record.members.containsKey(peerId)
+                || record.reserved.containsKey(peerId)
+                || record.left.containsKey(peerId)) {
             peerId = peerIds.getAsInt();
         }
         record.reserved.put(peerId, joiner.connectionId());
@@ -152,7 +166,8 @@ public final class InMemorySignalingStore implements SignalingStore {
     }
 
     @Override
-    public synchronized JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+    public synchronized JoinOutcome admit(
+            Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
         LobbyRecord record = lobbies.get(lobby);
         ConnectionRecord connection = connections.get(joiner.connectionId());
         Optional<JoinRefusal> refusal = refusal(record, maxPeers);
@@ -175,7 +190,8 @@ public final class InMemorySignalingStore implements SignalingStore {
         }
         List<Member> earlier = record.present();
         long seq = ++record.joinSeq;
-        record.members.put(peerId, new Member(peerId, joiner.connectionId(), joiner.extensions(), seq));
+        record.members.put(
+                peerId, new Member(peerId, joiner.connectionId(), joiner.extensions(), seq));
         connection.membership = new Connection.Membership(lobby, peerId, record.mode);
         return new JoinOutcome.Joined(lobby, peerId, record.mode, earlier);
     }
@@ -203,11 +219,14 @@ public final class InMemorySignalingStore implements SignalingStore {
         if (member != null) {
             return new MemberLookup.Present(member);
         }
-        return record.left.containsKey(peerId) ? new MemberLookup.RecentlyLeft() : new MemberLookup.Unknown();
+        return record.left.containsKey(peerId)
+                ? new MemberLookup.RecentlyLeft()
+                : new MemberLookup.Unknown();
     }
 
     @Override
-    public synchronized List<String> descriptionDelivered(String connectionId, int to, long generation) {
+    public synchronized List<String> descriptionDelivered(
+            String connectionId, int to, long generation) {
         ConnectionRecord record = connections.get(connectionId);
         if (record == null || !Long.valueOf(generation).equals(record.opened.get(to))) {
             return List.of();
@@ -220,7 +239,9 @@ public final class InMemorySignalingStore implements SignalingStore {
     @Override
     public synchronized boolean holdCandidate(String connectionId, int to, String data) {
         ConnectionRecord record = connections.get(connectionId);
-        if (record == null || (record.delivered.containsKey(to) && record.delivered.get(to).equals(record.opened.get(to)))) {
+        if (record == null
+                || (record.delivered.containsKey(to)
+                        && record.delivered.get(to).equals(record.opened.get(to)))) {
             return false;
         }
         record.held.computeIfAbsent(to, k -> new ArrayList<>()).add(data);
@@ -229,7 +250,8 @@ public final class InMemorySignalingStore implements SignalingStore {
 
     @Override
     public synchronized Optional<Lobby> lobby(String lobby, Instant now) {
-        return Optional.ofNullable(lobbies.get(lobby)).map(r -> new Lobby(lobby, r.mode, r.sealed, r.present()));
+        return Optional.ofNullable(lobbies.get(lobby))
+                .map(r -> new Lobby(lobby, r.mode, r.sealed, r.present()));
     }
 
     @Override
@@ -252,18 +274,43 @@ public final class InMemorySignalingStore implements SignalingStore {
         LobbyRecord lobby = lobbies.get(membership.lobby());
         if (membership.peerId() == PeerIds.HOST) {
             if (lobby == null) {
-                return new LeaveOutcome.Left(membership.lobby(), PeerIds.HOST, membership.mode(), false, true, List.of());
+                return new LeaveOutcome.Left(
+                        membership.lobby(),
+                        PeerIds.HOST,
+                        membership.mode(),
+                        false,
+                        true,
+                        List.of());
             }
             lobbies.remove(membership.lobby());
-            List<Member> remaining = lobby.present().stream().filter(m -> m.peerId() != PeerIds.HOST).toList();
-            return new LeaveOutcome.Left(membership.lobby(), PeerIds.HOST, membership.mode(), lobby.sealed, true, remaining);
+            List<Member> remaining =
+                    lobby.present().stream().filter(m -> m.peerId() != PeerIds.HOST).toList();
+            return new LeaveOutcome.Left(
+                    membership.lobby(),
+                    PeerIds.HOST,
+                    membership.mode(),
+                    lobby.sealed,
+                    true,
+                    remaining);
         }
         if (lobby == null) {
-            return new LeaveOutcome.Left(membership.lobby(), membership.peerId(), membership.mode(), false, true, List.of());
+            return new LeaveOutcome.Left(
+                    membership.lobby(),
+                    membership.peerId(),
+                    membership.mode(),
+                    false,
+                    true,
+                    List.of());
         }
         lobby.members.remove(membership.peerId());
         lobby.left.put(membership.peerId(), connectionId);
-        return new LeaveOutcome.Left(membership.lobby(), membership.peerId(), membership.mode(), lobby.sealed, false, lobby.present());
+        return new LeaveOutcome.Left(
+                membership.lobby(),
+                membership.peerId(),
+                membership.mode(),
+                lobby.sealed,
+                false,
+                lobby.present());
     }
 
     /** Test access: how many lobbies exist (a destroyed lobby must be gone). */

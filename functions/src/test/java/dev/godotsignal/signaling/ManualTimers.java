@@ -7,8 +7,7 @@ import java.util.List;
 /** Timers that fire only when a test says so; what was scheduled, with its delay, can be read. */
 public final class ManualTimers implements Timers {
     /** One scheduled timer. */
-    public record Scheduled(Timer timer, Duration delay) {
-    }
+    public record Scheduled(Timer timer, Duration delay) {}
 
     private final List<Scheduled> scheduled = new ArrayList<>();
 

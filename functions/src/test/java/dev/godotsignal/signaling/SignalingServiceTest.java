@@ -29,8 +29,16 @@ import org.junit.jupiter.api.Test;
  */
 class SignalingServiceTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Limits LIMITS = new Limits(4, 10, 16 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(5),
-            Duration.ofMinutes(5), 50, 400);
+    static final Limits LIMITS =
+            new Limits(
+                    4,
+                    10,
+                    16 * 1024,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(5),
+                    50,
+                    400);
 
     final InMemorySignalingStore store = new InMemorySignalingStore();
     final RecordingPeerChannel channel = new RecordingPeerChannel();
@@ -40,13 +48,20 @@ class SignalingServiceTest {
     int connections;
 
     SignalingService service(Limits limits) {
-        return new SignalingService(store, channel, timers, limits, new LobbyNames(new SecureRandom()),
-                new PeerIds(new SecureRandom()), IceServers.none(), SignalingEvents.NONE, clock);
+        return new SignalingService(
+                store,
+                channel,
+                timers,
+                limits,
+                new LobbyNames(new SecureRandom()),
+                new PeerIds(new SecureRandom()),
+                IceServers.none(),
+                SignalingEvents.NONE,
+                clock);
     }
 
     /** A connected client; {@code ext}: it opted in to extension frames. */
-    record Client(String id, boolean ext) {
-    }
+    record Client(String id, boolean ext) {}
 
     /** A client in a lobby. */
     record Peer(Client client, int peerId, String lobby) {
@@ -78,7 +93,11 @@ class SignalingServiceTest {
     }
 
     static String show(JsonNode frame) {
-        return frame.get("type").asInt() + "/" + frame.get("id").asInt() + "/" + frame.get("data").asText();
+        return frame.get("type").asInt()
+                + "/"
+                + frame.get("id").asInt()
+                + "/"
+                + frame.get("data").asText();
     }
 
     List<String> shown(String connectionId) throws Exception {
@@ -90,16 +109,21 @@ class SignalingServiceTest {
         send(client.id(), MessageType.JOIN, mesh ? 0 : 1, "");
         List<JsonNode> frames = frames(client.id());
         assertEquals(2, frames.size(), frames.toString());
-        return new Peer(client, frames.get(0).get("id").asInt(), frames.get(1).get("data").asText());
+        return new Peer(
+                client, frames.get(0).get("id").asInt(), frames.get(1).get("data").asText());
     }
 
     Peer join(String lobby, boolean ext) throws Exception {
         Client client = connect(ext);
         send(client.id(), MessageType.JOIN, 0, lobby);
-        List<JsonNode> frames = channel.take(client.id()).stream().map(SignalingServiceTest::parse).toList();
+        List<JsonNode> frames =
+                channel.take(client.id()).stream().map(SignalingServiceTest::parse).toList();
         JsonNode id = frames.get(0);
         assertEquals(MessageType.ID.code(), id.get("type").asInt(), frames.toString());
-        assertEquals(MessageType.JOIN.code(), frames.get(frames.size() - 1).get("type").asInt(), frames.toString());
+        assertEquals(
+                MessageType.JOIN.code(),
+                frames.get(frames.size() - 1).get("type").asInt(),
+                frames.toString());
         return new Peer(client, id.get("id").asInt(), lobby);
     }
 
@@ -135,7 +159,13 @@ class SignalingServiceTest {
         send(second.id(), MessageType.JOIN, 0, host.lobby());
         List<String> frames = shown(second.id());
         int secondId = Integer.parseInt(frames.get(0).split("/")[1]);
-        assertEquals(List.of("1/" + secondId + "/true", "2/1/", "2/" + first.peerId() + "/", "0/0/" + host.lobby()), frames);
+        assertEquals(
+                List.of(
+                        "1/" + secondId + "/true",
+                        "2/1/",
+                        "2/" + first.peerId() + "/",
+                        "0/0/" + host.lobby()),
+                frames);
         assertEquals(List.of("2/" + secondId + "/"), shown(host.id()));
         assertEquals(List.of("2/" + secondId + "/"), shown(first.id()));
     }
@@ -155,7 +185,8 @@ class SignalingServiceTest {
         send(first.id(), MessageType.OFFER, secondId, "sdp");
         assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(first.id()));
         assertTrue(channel.isClosed(first.id()));
-        assertEquals(List.of("3/" + first.peerId() + "/"), shown(host.id()), "its host is told it left");
+        assertEquals(
+                List.of("3/" + first.peerId() + "/"), shown(host.id()), "its host is told it left");
         assertEquals(List.of(), shown(second.id()), "the other client never knew it");
     }
 
@@ -191,9 +222,16 @@ class SignalingServiceTest {
         send(guest.id(), MessageType.CANDIDATE, 1, "\n0\n0\ncandidate:1");
         assertEquals(List.of(), shown(host.id()), "held: its description has not been delivered");
         send(guest.id(), MessageType.OFFER, 1, "sdp");
-        assertEquals(List.of("4/" + guest.peerId() + "/sdp", "6/" + guest.peerId() + "/\n0\n0\ncandidate:1"), shown(host.id()));
+        assertEquals(
+                List.of(
+                        "4/" + guest.peerId() + "/sdp",
+                        "6/" + guest.peerId() + "/\n0\n0\ncandidate:1"),
+                shown(host.id()));
         send(guest.id(), MessageType.CANDIDATE, 1, "\n0\n0\ncandidate:2");
-        assertEquals(List.of("6/" + guest.peerId() + "/\n0\n0\ncandidate:2"), shown(host.id()), "after it, at once");
+        assertEquals(
+                List.of("6/" + guest.peerId() + "/\n0\n0\ncandidate:2"),
+                shown(host.id()),
+                "after it, at once");
     }
 
     @Test
@@ -206,7 +244,11 @@ class SignalingServiceTest {
         assertEquals(List.of("7/0/"), shown(host.id()));
         assertEquals(List.of("7/0/"), shown(guest.id()));
         List<ManualTimers.Scheduled> scheduled = timers.take();
-        assertEquals(List.of(new ManualTimers.Scheduled(new Timer.SealClose(host.lobby()), LIMITS.sealCloseDelay())), scheduled);
+        assertEquals(
+                List.of(
+                        new ManualTimers.Scheduled(
+                                new Timer.SealClose(host.lobby()), LIMITS.sealCloseDelay())),
+                scheduled);
 
         Client late = connect(true);
         send(late.id(), MessageType.JOIN, 0, host.lobby());
@@ -269,7 +311,10 @@ class SignalingServiceTest {
         send(host.id(), MessageType.SEAL, 0, "");
         shown(host.id());
         service.disconnect(guest.id());
-        assertEquals(List.of(), shown(host.id()), "a PEER_DISCONNECT would make Godot drop a live WebRTC link");
+        assertEquals(
+                List.of(),
+                shown(host.id()),
+                "a PEER_DISCONNECT would make Godot drop a live WebRTC link");
     }
 
     @Test
@@ -283,13 +328,23 @@ class SignalingServiceTest {
         List<String> toJoiner = shown(joiner.id());
         int joinerId = Integer.parseInt(toJoiner.get(0).split("/")[1]);
         // Introduced to the vanished peer before it was found gone, then told it left.
-        assertEquals(List.of("1/" + joinerId + "/true", "2/1/", "2/" + vanished.peerId() + "/", "0/0/" + host.lobby(),
-                "3/" + vanished.peerId() + "/"), toJoiner);
-        assertEquals(List.of("2/" + joinerId + "/", "3/" + vanished.peerId() + "/"), shown(host.id()));
+        assertEquals(
+                List.of(
+                        "1/" + joinerId + "/true",
+                        "2/1/",
+                        "2/" + vanished.peerId() + "/",
+                        "0/0/" + host.lobby(),
+                        "3/" + vanished.peerId() + "/"),
+                toJoiner);
+        assertEquals(
+                List.of("2/" + joinerId + "/", "3/" + vanished.peerId() + "/"), shown(host.id()));
         service.disconnect(vanished.id()); // its $disconnect, late: nothing is announced twice
         assertEquals(List.of(), shown(host.id()));
         send(joiner.id(), MessageType.OFFER, vanished.peerId(), "sdp");
-        assertEquals(List.of(), shown(joiner.id()), "a late relay to a peer that just left is dropped, not an error");
+        assertEquals(
+                List.of(),
+                shown(joiner.id()),
+                "a late relay to a peer that just left is dropped, not an error");
         assertFalse(channel.isClosed(joiner.id()));
     }
 
@@ -297,7 +352,11 @@ class SignalingServiceTest {
     void aConnectionThatNeverJoinsIsClosedAtTheJoinDeadline() throws Exception {
         Client idle = connect(true);
         List<ManualTimers.Scheduled> scheduled = timers.take();
-        assertEquals(List.of(new ManualTimers.Scheduled(new Timer.ConnectionCheck(idle.id()), LIMITS.joinDeadline())), scheduled);
+        assertEquals(
+                List.of(
+                        new ManualTimers.Scheduled(
+                                new Timer.ConnectionCheck(idle.id()), LIMITS.joinDeadline())),
+                scheduled);
         service.fire(scheduled.get(0).timer());
         assertEquals(List.of(error(ErrorReason.NOT_IN_LOBBY)), shown(idle.id()));
         assertTrue(channel.isClosed(idle.id()));
@@ -306,7 +365,17 @@ class SignalingServiceTest {
 
     @Test
     void aFloodIsCutOffAtTheBurstOfItsWindow() throws Exception {
-        service = service(new Limits(4, 10, 16 * 1024, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), 1, 3));
+        service =
+                service(
+                        new Limits(
+                                4,
+                                10,
+                                16 * 1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5),
+                                1,
+                                3));
         Peer host = host(true); // its JOIN is the first message of the window
         send(host.id(), MessageType.OFFER, 7, "sdp"); // 2: an unknown peer, refused...
         assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(host.id()));
@@ -316,7 +385,10 @@ class SignalingServiceTest {
         }
         assertEquals(List.of("7/0/", "7/0/"), shown(other.id()));
         send(other.id(), MessageType.SEAL, 0, "");
-        assertEquals(List.of(error(ErrorReason.RATE_LIMITED)), shown(other.id()), "the 4th message of a 3-message window");
+        assertEquals(
+                List.of(error(ErrorReason.RATE_LIMITED)),
+                shown(other.id()),
+                "the 4th message of a 3-message window");
         assertTrue(channel.isClosed(other.id()));
     }
 

@@ -37,7 +37,10 @@ class MemberCacheTest {
         assertEquals(Optional.of(member(3)), cache.get("AB", 3, T0));
         cache.forgetLobby("AB");
         assertEquals(Optional.empty(), cache.get("AB", 3, T0));
-        assertEquals(Optional.of(member(2)), cache.get("ABC", 2, T0), "a lobby whose name starts alike is kept");
+        assertEquals(
+                Optional.of(member(2)),
+                cache.get("ABC", 2, T0),
+                "a lobby whose name starts alike is kept");
     }
 
     @Test

@@ -6,10 +6,21 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** What to drive: L lobbies of K peers, the message mix, the pace. */
-public record BenchOptions(URI url, int lobbies, int peers, boolean mesh, int candidates, int sdpBytes,
-                           int ratePerPeer, Duration duration, boolean seal, Optional<Path> json, boolean progress) {
+public record BenchOptions(
+        URI url,
+        int lobbies,
+        int peers,
+        boolean mesh,
+        int candidates,
+        int sdpBytes,
+        int ratePerPeer,
+        Duration duration,
+        boolean seal,
+        Optional<Path> json,
+        boolean progress) {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: ./bench --url ws://localhost:9080 [options]
               --url URL          any server of Godot's signaling demo protocol (ws:// or wss://)
               --lobbies L        lobbies at once (default 10)
@@ -59,6 +70,17 @@ public record BenchOptions(URI url, int lobbies, int peers, boolean mesh, int ca
         if (peers < 2 || lobbies < 1) {
             throw new IllegalArgumentException("at least 1 lobby of 2 peers");
         }
-        return new BenchOptions(url, lobbies, peers, mesh, candidates, sdpBytes, rate, duration, seal, json, progress);
+        return new BenchOptions(
+                url,
+                lobbies,
+                peers,
+                mesh,
+                candidates,
+                sdpBytes,
+                rate,
+                duration,
+                seal,
+                json,
+                progress);
     }
 }

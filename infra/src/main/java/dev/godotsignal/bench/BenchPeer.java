@@ -10,9 +10,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated Godot peer speaking only the demo protocol: joins, offers to smaller ids (the larger
- * id offers), answers, trickles candidates, and time-stamps what it relays so the receiver can
- * measure latency and spot lost or duplicated messages.
+ * One simulated Godot peer speaking only the demo protocol: joins, offers to smaller ids (the
+ * larger id offers), answers, trickles candidates, and time-stamps what it relays so the receiver
+ * can measure latency and spot lost or duplicated messages.
  */
 final class BenchPeer implements WebSocket.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,19 +32,28 @@ final class BenchPeer implements WebSocket.Listener {
 
     void connect(HttpClient http, URI url, String lobbyToJoin) {
         joinStarted = System.nanoTime();
-        http.newWebSocketBuilder().buildAsync(url, this).whenComplete((ws, error) -> {
-            if (error != null) {
-                joined.completeExceptionally(error);
-                return;
-            }
-            socket = ws;
-            send(0, session.mesh() ? 0 : 1, lobbyToJoin);
-        });
+        http.newWebSocketBuilder()
+                .buildAsync(url, this)
+                .whenComplete(
+                        (ws, error) -> {
+                            if (error != null) {
+                                joined.completeExceptionally(error);
+                                return;
+                            }
+                            socket = ws;
+                            send(0, session.mesh() ? 0 : 1, lobbyToJoin);
+                        });
     }
 
     synchronized void send(int type, int to, String data) {
         try {
-            socket.sendText(JSON.createObjectNode().put("type", type).put("id", to).put("data", data).toString(), true)
+            socket.sendText(
+                            JSON.createObjectNode()
+                                    .put("type", type)
+                                    .put("id", to)
+                                    .put("data", data)
+                                    .toString(),
+                            true)
                     .get(30, TimeUnit.SECONDS);
             session.stats().sent();
         } catch (Exception e) {
@@ -85,7 +94,7 @@ final class BenchPeer implements WebSocket.Listener {
                 session.stats().error("server error: " + data);
                 joined.completeExceptionally(new IllegalStateException(data));
             }
-            default -> { }
+            default -> {}
         }
     }
 

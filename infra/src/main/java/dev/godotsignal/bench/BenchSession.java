@@ -17,7 +17,10 @@ final class BenchSession {
     private static final String[] TYPES = {"", "", "", "", "OFFER", "ANSWER", "CANDIDATE"};
 
     private final int number = IDS.incrementAndGet();
-    /** How long no relayed frame may arrive, in the whole run, before a missing one counts as lost. */
+
+    /**
+     * How long no relayed frame may arrive, in the whole run, before a missing one counts as lost.
+     */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final BenchOptions options;
@@ -32,7 +35,8 @@ final class BenchSession {
         this.options = options;
         this.stats = stats;
         this.senders = senders;
-        this.sdpPadding = "a=x-padding:" + "x".repeat(Math.max(0, options.sdpBytes() - 200)) + "\r\n";
+        this.sdpPadding =
+                "a=x-padding:" + "x".repeat(Math.max(0, options.sdpBytes() - 200)) + "\r\n";
     }
 
     boolean mesh() {
@@ -45,7 +49,8 @@ final class BenchSession {
 
     /** Runs the whole session; true when every relayed message arrived exactly once. */
     boolean run(HttpClient http, URI url) {
-        int pairs = options.mesh() ? options.peers() * (options.peers() - 1) / 2 : options.peers() - 1;
+        int pairs =
+                options.mesh() ? options.peers() * (options.peers() - 1) / 2 : options.peers() - 1;
         expected.set(pairs * (2 + 2 * options.candidates()));
         try {
             BenchPeer host = new BenchPeer(this);
@@ -59,7 +64,8 @@ final class BenchSession {
                 peer.connect(http, url, host.lobby);
                 joins.add(peer.joined);
             }
-            CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
             // Lost means never arriving, not arriving late: a saturated server keeps delivering, so
             // the session waits as long as any relayed frame still arrives anywhere in the run.
             long lastReceived = stats.received.get();
@@ -88,11 +94,12 @@ final class BenchSession {
     /** PEER_CONNECT: the larger id offers, then trickles its candidates. */
     void peerConnected(BenchPeer self, int other) {
         if (self.id > other) {
-            senders.execute(() -> {
-                pace();
-                self.send(4, other, sdp("offer", self.id, other));
-                trickle(self, other);
-            });
+            senders.execute(
+                    () -> {
+                        pace();
+                        self.send(4, other, sdp("offer", self.id, other));
+                        trickle(self, other);
+                    });
         }
     }
 
@@ -113,11 +120,12 @@ final class BenchSession {
         }
         stats.relayLatency(TYPES[type], now - sentAt);
         if (type == 4) {
-            senders.execute(() -> {
-                pace();
-                self.send(5, from, sdp("answer", self.id, from));
-                trickle(self, from);
-            });
+            senders.execute(
+                    () -> {
+                        pace();
+                        self.send(5, from, sdp("answer", self.id, from));
+                        trickle(self, from);
+                    });
         }
     }
 
@@ -125,8 +133,19 @@ final class BenchSession {
         for (int i = 0; i < options.candidates(); i++) {
             pace();
             String key = number + "/" + self.id + ">" + to + "/c" + i;
-            self.send(6, to, "\n0\n0\ncandidate:" + i + " 1 udp 2122260223 192.0.2." + (i + 1) + " " + (50000 + i)
-                    + " typ host generation 0 ufrag bnch network-id 1 x-bench " + key + " " + System.nanoTime());
+            self.send(
+                    6,
+                    to,
+                    "\n0\n0\ncandidate:"
+                            + i
+                            + " 1 udp 2122260223 192.0.2."
+                            + (i + 1)
+                            + " "
+                            + (50000 + i)
+                            + " typ host generation 0 ufrag bnch network-id 1 x-bench "
+                            + key
+                            + " "
+                            + System.nanoTime());
         }
     }
 
@@ -135,7 +154,12 @@ final class BenchSession {
         return "v=0\r\no=- 46117314 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
                 + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n"
                 + "a=ice-ufrag:bnch\r\na=ice-pwd:benchbenchbenchbenchbe\r\na=setup:actpass\r\na=mid:0\r\n"
-                + sdpPadding + "a=x-bench " + key + " " + System.nanoTime() + "\r\n";
+                + sdpPadding
+                + "a=x-bench "
+                + key
+                + " "
+                + System.nanoTime()
+                + "\r\n";
     }
 
     private void pace() {

@@ -27,7 +27,8 @@ final class BenchStats {
     }
 
     void relayLatency(String type, long nanos) {
-        relays.computeIfAbsent(type, k -> Collections.synchronizedList(new ArrayList<>())).add(nanos);
+        relays.computeIfAbsent(type, k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(nanos);
     }
 
     void sent() {
@@ -35,7 +36,9 @@ final class BenchStats {
     }
 
     void error(String what) {
-        errors.computeIfAbsent(what.length() > 80 ? what.substring(0, 80) : what, k -> new AtomicLong()).incrementAndGet();
+        errors.computeIfAbsent(
+                        what.length() > 80 ? what.substring(0, 80) : what, k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     static double percentile(List<Long> values, double p) {

@@ -12,8 +12,7 @@ import java.util.Map;
  * Prints one JSON line of phase timings in milliseconds.
  */
 public final class ColdStartProbe {
-    private ColdStartProbe() {
-    }
+    private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         long mainAt = System.currentTimeMillis();
@@ -34,14 +33,22 @@ public final class ColdStartProbe {
         long t3 = System.nanoTime();
         invoke(handler, event);
         long t4 = System.nanoTime();
-        System.out.printf("{\"jvmToMain\":%d,\"init\":%.1f,\"priming\":%.1f,\"firstEvent\":%.1f,\"secondEvent\":%.1f}%n",
-                mainAt - jvmStart, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+        System.out.printf(
+                "{\"jvmToMain\":%d,\"init\":%.1f,\"priming\":%.1f,\"firstEvent\":%.1f,\"secondEvent\":%.1f}%n",
+                mainAt - jvmStart,
+                (t1 - t0) / 1e6,
+                (t2 - t1) / 1e6,
+                (t3 - t2) / 1e6,
+                (t4 - t3) / 1e6);
         System.exit(0);
     }
 
     private static void invoke(Object handler, String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ((com.amazonaws.services.lambda.runtime.RequestStreamHandler) handler)
-                .handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+                .handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                        out,
+                        null);
     }
 }

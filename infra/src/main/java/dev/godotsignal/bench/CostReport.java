@@ -34,27 +34,42 @@ public final class CostReport {
     static final int CANDIDATES = 8;
     static final int SESSIONS = 10;
 
-    record Row(int peers, double framesIn, double framesOut, double invocations, double handlerSeconds, double readUnits,
-               double writeUnits, double connectionsCalls, double sqsMessages, ObjectNode bench) {
+    record Row(
+            int peers,
+            double framesIn,
+            double framesOut,
+            double invocations,
+            double handlerSeconds,
+            double readUnits,
+            double writeUnits,
+            double connectionsCalls,
+            double sqsMessages,
+            ObjectNode bench) {
         double usdPerThousand() {
-            double api = (framesIn + framesOut) * API_MESSAGE + peers * MINUTES_PER_PEER * CONNECTION_MINUTE;
-            double lambda = invocations * LAMBDA_REQUEST + handlerSeconds * MEMORY_GB * LAMBDA_GB_SECOND_ARM;
+            double api =
+                    (framesIn + framesOut) * API_MESSAGE
+                            + peers * MINUTES_PER_PEER * CONNECTION_MINUTE;
+            double lambda =
+                    invocations * LAMBDA_REQUEST
+                            + handlerSeconds * MEMORY_GB * LAMBDA_GB_SECOND_ARM;
             double dynamo = readUnits * READ_UNIT + writeUnits * WRITE_UNIT;
             double sqs = sqsMessages * 3 * SQS_REQUEST; // send, receive, delete
             return 1000 * (api + lambda + dynamo + sqs);
         }
     }
 
-    private CostReport() {
-    }
+    private CostReport() {}
 
     public static void main(String[] args) throws Exception {
         Path output = Path.of(args.length > 0 ? args[0] : "docs/COSTS.md");
-        GatewayOptions options = GatewayOptions.defaults().withPort(0).quiet()
-                .withParameters(Map.of("SealCloseDelaySeconds", "1"));
+        GatewayOptions options =
+                GatewayOptions.defaults()
+                        .withPort(0)
+                        .quiet()
+                        .withParameters(Map.of("SealCloseDelaySeconds", "1"));
         List<Row> rows = new ArrayList<>();
         try (LocalGateway gateway = LocalGateway.start(options)) {
-            for (int peers : new int[]{2, 4, 8}) {
+            for (int peers : new int[] {2, 4, 8}) {
                 rows.add(measure(gateway, peers));
             }
         }
@@ -71,8 +86,10 @@ public final class CostReport {
         GatewayMeter meter = gateway.meter();
         meter.reset();
         CapacityMeter.start();
-        // Two rounds of 5 concurrent sessions, peers trickling at 20 messages/s: the local gateway on
-        // a small machine would time sessions out under an 8-peer burst, and the work per session is
+        // Two rounds of 5 concurrent sessions, peers trickling at 20 messages/s: the local gateway
+        // on
+        // a small machine would time sessions out under an 8-peer burst, and the work per session
+        // is
         // the same whatever the pace.
         ObjectNode bench = null;
         double n = 0;
@@ -80,7 +97,8 @@ public final class CostReport {
             bench = SignalingBench.run(bench(gateway, peers, SESSIONS / 2), System.err);
             n += bench.get("sessions").asDouble();
             if (bench.get("failedSessions").asLong() > 0 || bench.get("lost").asLong() > 0) {
-                throw new IllegalStateException("the measured sessions did not all complete: " + bench);
+                throw new IllegalStateException(
+                        "the measured sessions did not all complete: " + bench);
             }
         }
         Thread.sleep(4000); // seal close timers, $disconnects, their announcements
@@ -89,51 +107,106 @@ public final class CostReport {
         long invocations = reading.invocations().values().stream().mapToLong(Long::longValue).sum();
         long millis = reading.handlerMillis().values().stream().mapToLong(Long::longValue).sum();
         long apiCalls = reading.connectionsApi().values().stream().mapToLong(Long::longValue).sum();
-        return new Row(peers, reading.framesIn() / n, reading.framesOut() / n, invocations / n, millis / 1000.0 / n,
-                capacity.readUnits() / n, capacity.writeUnits() / n, apiCalls / n, reading.sqsSent() / n, bench);
+        return new Row(
+                peers,
+                reading.framesIn() / n,
+                reading.framesOut() / n,
+                invocations / n,
+                millis / 1000.0 / n,
+                capacity.readUnits() / n,
+                capacity.writeUnits() / n,
+                apiCalls / n,
+                reading.sqsSent() / n,
+                bench);
     }
 
     static BenchOptions bench(LocalGateway gateway, int peers, int lobbies) {
-        return new BenchOptions(gateway.url(), lobbies, peers, true, CANDIDATES, 2500, 20, Duration.ZERO, true,
-                Optional.empty(), false);
+        return new BenchOptions(
+                gateway.url(),
+                lobbies,
+                peers,
+                true,
+                CANDIDATES,
+                2500,
+                20,
+                Duration.ZERO,
+                true,
+                Optional.empty(),
+                false);
     }
 
     static String render(List<Row> rows) {
         StringBuilder md = new StringBuilder();
         md.append("# What a session costs\n\n");
-        md.append("Generated by `./cost-report` on ").append(LocalDate.now()).append(" — measured, not estimated: ")
-                .append(SESSIONS).append(" mesh sessions per size ran through the local gateway (the same handlers, real ")
-                .append("DynamoDB Local with `ReturnConsumedCapacity: TOTAL` on every call), each pair exchanging an offer, an answer and ")
-                .append(CANDIDATES).append(" candidates each way, then SEAL. Do not edit by hand; run `./cost-report`.\n\n");
+        md.append("Generated by `./cost-report` on ")
+                .append(LocalDate.now())
+                .append(" — measured, not estimated: ")
+                .append(SESSIONS)
+                .append(
+                        " mesh sessions per size ran through the local gateway (the same handlers, real ")
+                .append(
+                        "DynamoDB Local with `ReturnConsumedCapacity: TOTAL` on every call), each pair exchanging an offer, an answer and ")
+                .append(CANDIDATES)
+                .append(
+                        " candidates each way, then SEAL. Do not edit by hand; run `./cost-report`.\n\n");
         md.append("## Work per session\n\n");
-        md.append("| peers | API GW messages in | out | Lambda invocations | in-handler time (s, local) | DynamoDB RRU | WRU | @connections calls | SQS timer messages |\n");
+        md.append(
+                "| peers | API GW messages in | out | Lambda invocations | in-handler time (s, local) | DynamoDB RRU | WRU | @connections calls | SQS timer messages |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            md.append(String.format("| %d | %.0f | %.0f | %.0f | %.2f | %.1f | %.1f | %.0f | %.1f |%n", r.peers(), r.framesIn(),
-                    r.framesOut(), r.invocations(), r.handlerSeconds(), r.readUnits(), r.writeUnits(), r.connectionsCalls(),
-                    r.sqsMessages()));
+            md.append(
+                    String.format(
+                            "| %d | %.0f | %.0f | %.0f | %.2f | %.1f | %.1f | %.0f | %.1f |%n",
+                            r.peers(),
+                            r.framesIn(),
+                            r.framesOut(),
+                            r.invocations(),
+                            r.handlerSeconds(),
+                            r.readUnits(),
+                            r.writeUnits(),
+                            r.connectionsCalls(),
+                            r.sqsMessages()));
         }
         md.append("\n## USD per 1,000 sessions (us-east-1, arm64, 512 MB)\n\n");
-        md.append("| peers | API Gateway | Lambda | DynamoDB | SQS | **total** |\n|---|---|---|---|---|---|\n");
+        md.append(
+                "| peers | API Gateway | Lambda | DynamoDB | SQS | **total** |\n|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            double api = 1000 * ((r.framesIn() + r.framesOut()) * API_MESSAGE + r.peers() * MINUTES_PER_PEER * CONNECTION_MINUTE);
-            double lambda = 1000 * (r.invocations() * LAMBDA_REQUEST + r.handlerSeconds() * MEMORY_GB * LAMBDA_GB_SECOND_ARM);
+            double api =
+                    1000
+                            * ((r.framesIn() + r.framesOut()) * API_MESSAGE
+                                    + r.peers() * MINUTES_PER_PEER * CONNECTION_MINUTE);
+            double lambda =
+                    1000
+                            * (r.invocations() * LAMBDA_REQUEST
+                                    + r.handlerSeconds() * MEMORY_GB * LAMBDA_GB_SECOND_ARM);
             double dynamo = 1000 * (r.readUnits() * READ_UNIT + r.writeUnits() * WRITE_UNIT);
             double sqs = 1000 * r.sqsMessages() * 3 * SQS_REQUEST;
-            md.append(String.format("| %d | $%.4f | $%.4f | $%.4f | $%.4f | **$%.4f** |%n", r.peers(), api, lambda, dynamo, sqs,
-                    r.usdPerThousand()));
+            md.append(
+                    String.format(
+                            "| %d | $%.4f | $%.4f | $%.4f | $%.4f | **$%.4f** |%n",
+                            r.peers(), api, lambda, dynamo, sqs, r.usdPerThousand()));
         }
-        md.append("\nPrices: API Gateway $1.00 per million messages (in and out) and $0.25 per million connection-minutes ")
-                .append("(").append(MINUTES_PER_PEER).append(" minute per peer assumed); Lambda $0.20 per million requests and ")
-                .append("$0.0000133334 per GB-s on arm64; DynamoDB on-demand $0.125 per million read units and $0.625 per million ")
-                .append("write units; SQS $0.40 per million requests (send, receive and delete per timer).\n\n");
-        md.append("What the figures leave out or overstate: in-handler time is measured on a 2-core machine running the ")
-                .append("gateway, DynamoDB Local and the clients at once, and Lambda bills INIT for cold starts on top; failed ")
-                .append("conditional writes are counted as 1 write unit per item (2 in a transaction); every client frame pays ")
-                .append("one write (the rate-limit count, which also carries the ordering gate); an OFFER/ANSWER adds one write ")
-                .append("(its delivery mark), a CANDIDATE adds one only when it arrives while its description is in flight; ")
-                .append("the destination's read is skipped when the execution environment already knows it (30 s).\n");
+        md.append(
+                        "\nPrices: API Gateway $1.00 per million messages (in and out) and $0.25 per million connection-minutes ")
+                .append("(")
+                .append(MINUTES_PER_PEER)
+                .append(" minute per peer assumed); Lambda $0.20 per million requests and ")
+                .append(
+                        "$0.0000133334 per GB-s on arm64; DynamoDB on-demand $0.125 per million read units and $0.625 per million ")
+                .append(
+                        "write units; SQS $0.40 per million requests (send, receive and delete per timer).\n\n");
+        md.append(
+                        "What the figures leave out or overstate: in-handler time is measured on a 2-core machine running the ")
+                .append(
+                        "gateway, DynamoDB Local and the clients at once, and Lambda bills INIT for cold starts on top; failed ")
+                .append(
+                        "conditional writes are counted as 1 write unit per item (2 in a transaction); every client frame pays ")
+                .append(
+                        "one write (the rate-limit count, which also carries the ordering gate); an OFFER/ANSWER adds one write ")
+                .append(
+                        "(its delivery mark), a CANDIDATE adds one only when it arrives while its description is in flight; ")
+                .append(
+                        "the destination's read is skipped when the execution environment already knows it (30 s).\n");
         return md.toString();
     }
-
 }

@@ -18,8 +18,7 @@ import java.util.concurrent.Future;
  * percentiles, sessions/s, messages/s, lost and duplicated messages — as a table and as JSON.
  */
 public final class SignalingBench {
-    private SignalingBench() {
-    }
+    private SignalingBench() {}
 
     public static void main(String[] args) throws Exception {
         BenchOptions options;
@@ -34,46 +33,57 @@ public final class SignalingBench {
         ObjectNode result = run(options, System.err);
         printTable(result, System.out);
         if (options.json().isPresent()) {
-            Files.writeString(options.json().get(), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            Files.writeString(
+                    options.json().get(),
+                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
             System.out.println("JSON: " + options.json().get().toAbsolutePath());
         }
-        System.exit(result.get("lost").asLong() == 0 && result.get("duplicated").asLong() == 0 ? 0 : 1);
+        System.exit(
+                result.get("lost").asLong() == 0 && result.get("duplicated").asLong() == 0 ? 0 : 1);
     }
 
     /** Runs the benchmark; progress goes to {@code progress} (if enabled). */
     public static ObjectNode run(BenchOptions options, PrintStream progress) throws Exception {
         BenchStats stats = new BenchStats();
         HttpClient http = HttpClient.newHttpClient();
-        ExecutorService senders = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bench-sender");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService senders =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t = new Thread(r, "bench-sender");
+                            t.setDaemon(true);
+                            return t;
+                        });
         ExecutorService lobbies = Executors.newFixedThreadPool(options.lobbies());
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
         List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < options.lobbies(); i++) {
-            running.add(lobbies.submit(() -> {
-                do {
-                    boolean ok = new BenchSession(options, stats, senders).run(http, options.url());
-                    (ok ? stats.sessions : stats.failedSessions).incrementAndGet();
-                } while (System.nanoTime() < end);
-                return null;
-            }));
+            running.add(
+                    lobbies.submit(
+                            () -> {
+                                do {
+                                    boolean ok =
+                                            new BenchSession(options, stats, senders)
+                                                    .run(http, options.url());
+                                    (ok ? stats.sessions : stats.failedSessions).incrementAndGet();
+                                } while (System.nanoTime() < end);
+                                return null;
+                            }));
         }
-        Thread bar = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                if (options.progress()) {
-                    drawProgress(progress, options, stats, start, end);
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        Thread bar =
+                new Thread(
+                        () -> {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                if (options.progress()) {
+                                    drawProgress(progress, options, stats, start, end);
+                                }
+                                try {
+                                    Thread.sleep(200);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
         bar.setDaemon(true);
         bar.start();
         for (Future<?> f : running) {
@@ -90,40 +100,67 @@ public final class SignalingBench {
         return stats.toJson(options, seconds);
     }
 
-    private static void drawProgress(PrintStream out, BenchOptions options, BenchStats stats, long start, long end) {
+    private static void drawProgress(
+            PrintStream out, BenchOptions options, BenchStats stats, long start, long end) {
         long done = stats.sessions.get() + stats.failedSessions.get();
-        double fraction = end > start
-                ? Math.min(1, (System.nanoTime() - start) / (double) (end - start))
-                : Math.min(1, done / (double) options.lobbies());
+        double fraction =
+                end > start
+                        ? Math.min(1, (System.nanoTime() - start) / (double) (end - start))
+                        : Math.min(1, done / (double) options.lobbies());
         int width = 30;
         int filled = (int) (fraction * width);
-        out.printf("\r[%s%s] %3d%%  sessions %d  messages %d  lost %d  dup %d ",
-                "#".repeat(filled), ".".repeat(width - filled), (int) (fraction * 100), done,
-                stats.sent.get(), stats.lost.get(), stats.duplicated.get());
+        out.printf(
+                "\r[%s%s] %3d%%  sessions %d  messages %d  lost %d  dup %d ",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                (int) (fraction * 100),
+                done,
+                stats.sent.get(),
+                stats.lost.get(),
+                stats.duplicated.get());
         out.flush();
     }
 
     public static void printTable(JsonNode r, PrintStream out) {
-        out.printf("%n%s — %d lobbies x %d peers (%s), %d candidates/pair, %d-byte SDP, %.1f s%n",
-                r.get("url").asText(), r.get("lobbies").asInt(), r.get("peersPerLobby").asInt(), r.get("mode").asText(),
-                r.get("candidatesPerPair").asInt(), r.get("sdpBytes").asInt(), r.get("seconds").asDouble());
+        out.printf(
+                "%n%s — %d lobbies x %d peers (%s), %d candidates/pair, %d-byte SDP, %.1f s%n",
+                r.get("url").asText(),
+                r.get("lobbies").asInt(),
+                r.get("peersPerLobby").asInt(),
+                r.get("mode").asText(),
+                r.get("candidatesPerPair").asInt(),
+                r.get("sdpBytes").asInt(),
+                r.get("seconds").asDouble());
         out.println("┌────────────────────┬──────────┬──────────┬──────────┬──────────┐");
         out.println("│ latency (ms)       │    count │      p50 │      p95 │      p99 │");
         out.println("├────────────────────┼──────────┼──────────┼──────────┼──────────┤");
         row(out, "connect + join", r.get("connectJoinMs"));
-        r.get("relayMs").fields().forEachRemaining(e -> row(out, "relay " + e.getKey(), e.getValue()));
+        r.get("relayMs")
+                .fields()
+                .forEachRemaining(e -> row(out, "relay " + e.getKey(), e.getValue()));
         out.println("└────────────────────┴──────────┴──────────┴──────────┴──────────┘");
-        out.printf("sessions %d (%.1f/s), failed %d · messages sent %d (%.0f/s) · relayed received %d · lost %d · duplicated %d%n",
-                r.get("sessions").asLong(), r.get("sessionsPerSecond").asDouble(), r.get("failedSessions").asLong(),
-                r.get("messagesSent").asLong(), r.get("messagesPerSecond").asDouble(), r.get("relayedReceived").asLong(),
-                r.get("lost").asLong(), r.get("duplicated").asLong());
+        out.printf(
+                "sessions %d (%.1f/s), failed %d · messages sent %d (%.0f/s) · relayed received %d · lost %d · duplicated %d%n",
+                r.get("sessions").asLong(),
+                r.get("sessionsPerSecond").asDouble(),
+                r.get("failedSessions").asLong(),
+                r.get("messagesSent").asLong(),
+                r.get("messagesPerSecond").asDouble(),
+                r.get("relayedReceived").asLong(),
+                r.get("lost").asLong(),
+                r.get("duplicated").asLong());
         if (r.get("errors").size() > 0) {
             out.println("errors: " + r.get("errors"));
         }
     }
 
     private static void row(PrintStream out, String name, JsonNode l) {
-        out.printf("│ %-18s │ %8d │ %8.2f │ %8.2f │ %8.2f │%n", name, l.get("count").asInt(),
-                l.get("p50").asDouble(), l.get("p95").asDouble(), l.get("p99").asDouble());
+        out.printf(
+                "│ %-18s │ %8d │ %8.2f │ %8.2f │ %8.2f │%n",
+                name,
+                l.get("count").asInt(),
+                l.get("p50").asDouble(),
+                l.get("p95").asDouble(),
+                l.get("p99").asDouble());
     }
 }

@@ -36,8 +36,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
     private static final DoubleAdder WRITE = new DoubleAdder();
     private static final LongAdder CALLS = new LongAdder();
 
-    public record Reading(double readUnits, double writeUnits, long calls) {
-    }
+    public record Reading(double readUnits, double writeUnits, long calls) {}
 
     public static void start() {
         READ.reset();
@@ -99,7 +98,8 @@ public final class CapacityMeter implements ExecutionInterceptor {
     }
 
     @Override
-    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    public void onExecutionFailure(
+            Context.FailedExecution context, ExecutionAttributes attributes) {
         if (!on) {
             return;
         }
@@ -126,5 +126,4 @@ public final class CapacityMeter implements ExecutionInterceptor {
             (readOperation ? READ : WRITE).add(capacity.capacityUnits());
         }
     }
-
 }

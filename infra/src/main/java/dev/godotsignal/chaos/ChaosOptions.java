@@ -6,18 +6,23 @@ import java.time.Duration;
  * Faults the local gateway injects on purpose, from a fixed seed so a failing run can be replayed
  * (the decisions repeat; thread timing still varies).
  *
- * @param maxDelay           each frame waits a random 0..maxDelay before its invocation, so the
- *                           frames of one connection run out of order, as API Gateway allows
- * @param goneRate           share of {@code @connections} POSTs whose connection dies on the spot
- *                           (dropped without a close handshake) and answers 410
- * @param throttleRate       share of the handlers' DynamoDB calls refused with
- *                           ProvisionedThroughputExceededException before they run
+ * @param maxDelay each frame waits a random 0..maxDelay before its invocation, so the frames of one
+ *     connection run out of order, as API Gateway allows
+ * @param goneRate share of {@code @connections} POSTs whose connection dies on the spot (dropped
+ *     without a close handshake) and answers 410
+ * @param throttleRate share of the handlers' DynamoDB calls refused with
+ *     ProvisionedThroughputExceededException before they run
  * @param dropDisconnectRate share of closes whose {@code $disconnect} never comes
- * @param crashRate          share of invocations after which the execution environment dies, so
- *                           the next event gets a fresh one (cold start, no state carried over)
+ * @param crashRate share of invocations after which the execution environment dies, so the next
+ *     event gets a fresh one (cold start, no state carried over)
  */
-public record ChaosOptions(long seed, Duration maxDelay, double goneRate, double throttleRate,
-                           double dropDisconnectRate, double crashRate) {
+public record ChaosOptions(
+        long seed,
+        Duration maxDelay,
+        double goneRate,
+        double throttleRate,
+        double dropDisconnectRate,
+        double crashRate) {
 
     public static ChaosOptions none() {
         return new ChaosOptions(0, Duration.ZERO, 0, 0, 0, 0);
@@ -29,13 +34,27 @@ public record ChaosOptions(long seed, Duration maxDelay, double goneRate, double
     }
 
     public boolean active() {
-        return !maxDelay.isZero() && !maxDelay.isNegative() || goneRate > 0 || throttleRate > 0 || dropDisconnectRate > 0 || crashRate > 0;
+        return !maxDelay.isZero() && !maxDelay.isNegative()
+                || goneRate > 0
+                || throttleRate > 0
+                || dropDisconnectRate > 0
+                || crashRate > 0;
     }
 
     @Override
     public String toString() {
-        return "seed " + seed + ", delay ≤" + maxDelay.toMillis() + " ms, 410 " + pct(goneRate) + ", throttle "
-                + pct(throttleRate) + ", lost $disconnect " + pct(dropDisconnectRate) + ", crashes " + pct(crashRate);
+        return "seed "
+                + seed
+                + ", delay ≤"
+                + maxDelay.toMillis()
+                + " ms, 410 "
+                + pct(goneRate)
+                + ", throttle "
+                + pct(throttleRate)
+                + ", lost $disconnect "
+                + pct(dropDisconnectRate)
+                + ", crashes "
+                + pct(crashRate);
     }
 
     private static String pct(double rate) {

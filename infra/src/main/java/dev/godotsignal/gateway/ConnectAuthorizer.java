@@ -18,12 +18,10 @@ final class ConnectAuthorizer {
     /** What the authorizer decided for one handshake. */
     sealed interface Decision {
         /** Allowed; the context the {@code $connect} event carries, when an authorizer ran. */
-        record Allowed(Optional<ObjectNode> context) implements Decision {
-        }
+        record Allowed(Optional<ObjectNode> context) implements Decision {}
 
         /** Refused with this HTTP status. */
-        record Refused(int status, String message) implements Decision {
-        }
+        record Refused(int status, String message) implements Decision {}
     }
 
     private final Optional<LocalFunction> authorizer;
@@ -38,33 +36,59 @@ final class ConnectAuthorizer {
         this.log = log;
     }
 
-    Decision authorize(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    Decision authorize(
+            GatewayConnection connection,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> query) {
         if (authorizer.isEmpty()) {
             return new Decision.Allowed(Optional.empty());
         }
         for (String source : identitySources) {
             if (!identitySourcePresent(source, headers, query)) {
-                log.accept("$connect    " + connection.id + " refused: no " + source + " (401, authorizer not invoked)");
+                log.accept(
+                        "$connect    "
+                                + connection.id
+                                + " refused: no "
+                                + source
+                                + " (401, authorizer not invoked)");
                 return new Decision.Refused(401, "Unauthorized");
             }
         }
         LocalFunction function = authorizer.get();
-        LocalFunction.Result result = function.invoke(events.authorizer(connection, headers, query));
-        boolean allowed = result.ok() && result.response().path("policyDocument").path("Statement").findValuesAsText("Effect")
-                .stream().anyMatch("Allow"::equals);
-        log.accept("authorizer  " + connection.id + " -> " + function.name() + (allowed ? " Allow" : " Deny")
-                + " (" + result.millis() + " ms)");
+        LocalFunction.Result result =
+                function.invoke(events.authorizer(connection, headers, query));
+        boolean allowed =
+                result.ok()
+                        && result
+                                .response()
+                                .path("policyDocument")
+                                .path("Statement")
+                                .findValuesAsText("Effect")
+                                .stream()
+                                .anyMatch("Allow"::equals);
+        log.accept(
+                "authorizer  "
+                        + connection.id
+                        + " -> "
+                        + function.name()
+                        + (allowed ? " Allow" : " Deny")
+                        + " ("
+                        + result.millis()
+                        + " ms)");
         if (!allowed) {
             return new Decision.Refused(result.ok() ? 403 : 500, "Forbidden");
         }
-        ObjectNode context = result.response().path("context").isObject()
-                ? ((ObjectNode) result.response().get("context")).deepCopy() : JSON.createObjectNode();
+        ObjectNode context =
+                result.response().path("context").isObject()
+                        ? ((ObjectNode) result.response().get("context")).deepCopy()
+                        : JSON.createObjectNode();
         context.put("principalId", result.response().path("principalId").asText());
         return new Decision.Allowed(Optional.of(context));
     }
 
     /** An identity source such as route.request.querystring.token or route.request.header.Auth. */
-    static boolean identitySourcePresent(String source, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    static boolean identitySourcePresent(
+            String source, Map<String, List<String>> headers, Map<String, List<String>> query) {
         String queryPrefix = "route.request.querystring.";
         String headerPrefix = "route.request.header.";
         if (source.startsWith(queryPrefix)) {

@@ -25,6 +25,7 @@ final class GatewayConnection {
     private volatile Session session;
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private final Object sendLock = new Object();
+
     /** A client that reads nothing for this long is treated as gone (API Gateway does likewise). */
     private static final int SEND_TIMEOUT_SECONDS = 10;
 
@@ -57,7 +58,9 @@ final class GatewayConnection {
      * Sends one frame (text when the payload is UTF-8, binary otherwise) and waits until it is
      * written, as API Gateway's POST does.
      */
-    /** Writes one frame and waits until it is written; throws, with the reason, when it cannot be. */
+    /**
+     * Writes one frame and waits until it is written; throws, with the reason, when it cannot be.
+     */
     void send(byte[] payload) throws IOException {
         Session s = session;
         if (s == null || !s.isOpen()) {
@@ -87,9 +90,12 @@ final class GatewayConnection {
 
     private static Optional<String> utf8(byte[] payload) {
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload)).toString());
+            return Optional.of(
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(payload))
+                            .toString());
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
@@ -102,7 +108,9 @@ final class GatewayConnection {
         }
     }
 
-    /** Drops the connection without a close handshake, as a crashed client or a lost network would. */
+    /**
+     * Drops the connection without a close handshake, as a crashed client or a lost network would.
+     */
     void abort() {
         Session s = session;
         if (s != null) {

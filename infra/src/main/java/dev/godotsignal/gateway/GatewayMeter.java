@@ -5,7 +5,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the gateway did, counted the way AWS bills it: messages, invocations and their time, API calls. */
+/**
+ * What the gateway did, counted the way AWS bills it: messages, invocations and their time, API
+ * calls.
+ */
 public final class GatewayMeter {
     final LongAdder framesIn = new LongAdder();
     final LongAdder framesOut = new LongAdder();
@@ -16,9 +19,14 @@ public final class GatewayMeter {
     final Map<String, LongAdder> handlerMillis = new ConcurrentHashMap<>();
 
     /** A snapshot, function names sorted. */
-    public record Reading(long framesIn, long framesOut, Map<String, Long> connectionsApi, long sqsSent, long sqsDelivered,
-                          Map<String, Long> invocations, Map<String, Long> handlerMillis) {
-    }
+    public record Reading(
+            long framesIn,
+            long framesOut,
+            Map<String, Long> connectionsApi,
+            long sqsSent,
+            long sqsDelivered,
+            Map<String, Long> invocations,
+            Map<String, Long> handlerMillis) {}
 
     void invoked(String function, long millis) {
         invocations.computeIfAbsent(function, k -> new LongAdder()).increment();
@@ -30,8 +38,14 @@ public final class GatewayMeter {
     }
 
     public Reading read() {
-        return new Reading(framesIn.sum(), framesOut.sum(), sum(connectionsApi), sqsSent.sum(), sqsDelivered.sum(),
-                sum(invocations), sum(handlerMillis));
+        return new Reading(
+                framesIn.sum(),
+                framesOut.sum(),
+                sum(connectionsApi),
+                sqsSent.sum(),
+                sqsDelivered.sum(),
+                sum(invocations),
+                sum(handlerMillis));
     }
 
     public void reset() {

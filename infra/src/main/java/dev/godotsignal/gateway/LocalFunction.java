@@ -26,7 +26,10 @@ import java.util.function.Consumer;
 final class LocalFunction {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What an invocation returned: the handler's response (and its statusCode, if any), or an error. */
+    /**
+     * What an invocation returned: the handler's response (and its statusCode, if any), or an
+     * error.
+     */
     record Result(int statusCode, JsonNode response, String error, long millis) {
         boolean ok() {
             return error == null;
@@ -42,8 +45,12 @@ final class LocalFunction {
     /** {@code crash}: asked after each invocation; true means that environment dies (chaos). */
     private final GatewayMeter meter;
 
-    LocalFunction(SamTemplate.FunctionSpec spec, Map<String, String> environment, Consumer<String> log,
-                  java.util.function.BooleanSupplier crash, GatewayMeter meter) {
+    LocalFunction(
+            SamTemplate.FunctionSpec spec,
+            Map<String, String> environment,
+            Consumer<String> log,
+            java.util.function.BooleanSupplier crash,
+            GatewayMeter meter) {
         this.meter = meter;
         this.spec = spec;
         this.environment = Map.copyOf(environment);
@@ -70,15 +77,23 @@ final class LocalFunction {
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
+            handler.handleRequest(
+                    new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
+                    out,
                     new LocalContext(start));
             long millis = elapsed(start);
             meter.invoked(spec.logicalId(), millis);
             if (millis > spec.timeoutSeconds() * 1000L) {
-                log.accept(spec.logicalId() + " took " + millis + " ms, over its " + spec.timeoutSeconds()
-                        + " s timeout: Lambda would have stopped it");
+                log.accept(
+                        spec.logicalId()
+                                + " took "
+                                + millis
+                                + " ms, over its "
+                                + spec.timeoutSeconds()
+                                + " s timeout: Lambda would have stopped it");
             }
-            JsonNode response = out.size() == 0 ? JSON.nullNode() : JSON.readTree(out.toByteArray());
+            JsonNode response =
+                    out.size() == 0 ? JSON.nullNode() : JSON.readTree(out.toByteArray());
             int status = response.path("statusCode").asInt(200);
             return new Result(status, response, null, millis);
         } catch (IOException | RuntimeException e) {
@@ -86,7 +101,9 @@ final class LocalFunction {
             return new Result(502, JSON.nullNode(), e.toString(), elapsed(start));
         } finally {
             if (crash.getAsBoolean()) {
-                log.accept(spec.logicalId() + " environment crashed (chaos): the next event starts a new one");
+                log.accept(
+                        spec.logicalId()
+                                + " environment crashed (chaos): the next event starts a new one");
             } else {
                 idle.push(handler);
             }
@@ -96,7 +113,8 @@ final class LocalFunction {
     private RequestStreamHandler newEnvironment() throws ReflectiveOperationException {
         Class<?> type = Class.forName(spec.handlerClass());
         try {
-            // Our handlers take their environment as a map, so each function sees only its own variables.
+            // Our handlers take their environment as a map, so each function sees only its own
+            // variables.
             Constructor<?> withEnv = type.getConstructor(Map.class);
             return (RequestStreamHandler) withEnv.newInstance(environment);
         } catch (NoSuchMethodException e) {
@@ -143,7 +161,13 @@ final class LocalFunction {
 
         @Override
         public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:" + SamTemplate.REGION + ":" + SamTemplate.ACCOUNT + ":function:" + spec.logicalId() + ":live";
+            return "arn:aws:lambda:"
+                    + SamTemplate.REGION
+                    + ":"
+                    + SamTemplate.ACCOUNT
+                    + ":function:"
+                    + spec.logicalId()
+                    + ":live";
         }
 
         @Override

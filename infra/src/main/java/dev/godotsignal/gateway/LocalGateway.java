@@ -3,8 +3,8 @@ package dev.godotsignal.gateway;
 import dev.godotsignal.chaos.Chaos;
 import dev.godotsignal.chaos.ThrottlingInjector;
 import dev.godotsignal.handler.FunctionConfig;
-import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.template.SamTemplate;
 import java.io.IOException;
 import java.net.URI;
@@ -39,12 +39,13 @@ import software.amazon.awssdk.http.apache.ApacheSdkHttpService;
  * handlers call back through their real SDK clients. DynamoDB Local runs in the same process.
  *
  * <p>Like API Gateway: frames of one connection are handed to Lambda concurrently (no ordering),
- * frames over 32 KB and messages over 128 KB close the connection with 1009, idle connections
- * close after 10 minutes and every connection after 2 hours, a non-2xx {@code $connect} refuses the
+ * frames over 32 KB and messages over 128 KB close the connection with 1009, idle connections close
+ * after 10 minutes and every connection after 2 hours, a non-2xx {@code $connect} refuses the
  * handshake, and {@code $disconnect} follows every close.
  */
 public final class LocalGateway implements AutoCloseable {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
     /**
      * Lambda runs as many environments as there are concurrent events, up to the account's
      * concurrency; on one small machine that many threads only thrash, so invocations beyond this
@@ -57,11 +58,16 @@ public final class LocalGateway implements AutoCloseable {
     private final DynamoDbLocal dynamo;
     private final Server server;
     private final Map<String, GatewayConnection> connections = new ConcurrentHashMap<>();
-    private final ExecutorService invocations = Executors.newFixedThreadPool(MAX_CONCURRENT_INVOCATIONS, daemon("lambda"));
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
+    private final ExecutorService invocations =
+            Executors.newFixedThreadPool(MAX_CONCURRENT_INVOCATIONS, daemon("lambda"));
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
     private final Consumer<String> log;
+
     /** What a developer must see even with --quiet: frames the gateway could not deliver. */
-    private final Consumer<String> warn = line -> System.err.println(CLOCK.format(LocalTime.now()) + "  " + line);
+    private final Consumer<String> warn =
+            line -> System.err.println(CLOCK.format(LocalTime.now()) + "  " + line);
+
     private final Chaos chaos;
     private final LocalQueues queues;
     private final Set<String> doomed = ConcurrentHashMap.newKeySet();
@@ -70,14 +76,16 @@ public final class LocalGateway implements AutoCloseable {
     private volatile boolean dropDisconnectEvents;
     private RouteTable routes;
 
-    private LocalGateway(GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
+    private LocalGateway(
+            GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
         this.options = options;
         this.template = template;
         this.dynamo = dynamo;
         this.server = server;
-        this.log = options.verbose()
-                ? line -> System.out.println(CLOCK.format(LocalTime.now()) + "  " + line)
-                : line -> { };
+        this.log =
+                options.verbose()
+                        ? line -> System.out.println(CLOCK.format(LocalTime.now()) + "  " + line)
+                        : line -> {};
         this.chaos = new Chaos(options.chaos());
         this.queues = new LocalQueues(timers, invocations, log, meter);
         if (options.chaos().throttleRate() > 0) {
@@ -127,52 +135,109 @@ public final class LocalGateway implements AutoCloseable {
                 }
                 throw e;
             }
-            port = connector.getLocalPort(); // with --port 0, every address shares the first free port
+            port = connector.getLocalPort(); // with --port 0, every address shares the first free
+            // port
         }
         wireRoutes(port);
-        WebSocketFrontDoor door = new WebSocketFrontDoor(template.stageName(), routes,
-                new RouteEvents(SamTemplate.LOCAL_API_ID, template.stageName(), "localhost"), connections, invocations,
-                timers, chaos, meter, log, warn, options.maxConnectionDuration(), () -> dropDisconnectEvents);
-        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
-            container.setMaxFrameSize(Limits.API_GATEWAY_MAX_FRAME_BYTES);
-            container.setAutoFragment(false); // else Jetty splits big frames instead of refusing them
-            container.setMaxTextMessageSize(Limits.API_GATEWAY_MAX_MESSAGE_BYTES);
-            container.setMaxBinaryMessageSize(Limits.API_GATEWAY_MAX_MESSAGE_BYTES);
-            container.setIdleTimeout(options.idleTimeout());
-            container.addMapping("/*", door::upgrade);
-        });
-        ManagementApi management = new ManagementApi(connections, log, warn, id -> doomed.remove(id) || chaos.gone(), meter);
-        upgrade.setHandler(new HttpRoutes(new LocalParameters(options.secrets()), queues, management, options.webRoot(),
-                () -> "Godot WebRTC signaling (local gateway)\n" + "WebSocket: " + url() + "  or  " + stageUrl() + "\n"
-                        + "Open connections: " + openConnections() + "\n"));
+        WebSocketFrontDoor door =
+                new WebSocketFrontDoor(
+                        template.stageName(),
+                        routes,
+                        new RouteEvents(
+                                SamTemplate.LOCAL_API_ID, template.stageName(), "localhost"),
+                        connections,
+                        invocations,
+                        timers,
+                        chaos,
+                        meter,
+                        log,
+                        warn,
+                        options.maxConnectionDuration(),
+                        () -> dropDisconnectEvents);
+        WebSocketUpgradeHandler upgrade =
+                WebSocketUpgradeHandler.from(
+                        server,
+                        container -> {
+                            container.setMaxFrameSize(Limits.API_GATEWAY_MAX_FRAME_BYTES);
+                            container.setAutoFragment(
+                                    false); // else Jetty splits big frames instead of refusing them
+                            container.setMaxTextMessageSize(Limits.API_GATEWAY_MAX_MESSAGE_BYTES);
+                            container.setMaxBinaryMessageSize(Limits.API_GATEWAY_MAX_MESSAGE_BYTES);
+                            container.setIdleTimeout(options.idleTimeout());
+                            container.addMapping("/*", door::upgrade);
+                        });
+        ManagementApi management =
+                new ManagementApi(
+                        connections, log, warn, id -> doomed.remove(id) || chaos.gone(), meter);
+        upgrade.setHandler(
+                new HttpRoutes(
+                        new LocalParameters(options.secrets()),
+                        queues,
+                        management,
+                        options.webRoot(),
+                        () ->
+                                "Godot WebRTC signaling (local gateway)\n"
+                                        + "WebSocket: "
+                                        + url()
+                                        + "  or  "
+                                        + stageUrl()
+                                        + "\n"
+                                        + "Open connections: "
+                                        + openConnections()
+                                        + "\n"));
         server.setHandler(upgrade);
         server.start();
         log.accept("routes: " + routes.describe());
     }
 
-    /** Each route's (and queue's) function gets the template's variables plus what points its SDK clients here. */
+    /**
+     * Each route's (and queue's) function gets the template's variables plus what points its SDK
+     * clients here.
+     */
     private void wireRoutes(int port) {
         Map<String, LocalFunction> byFunction = new LinkedHashMap<>();
-        Function<String, LocalFunction> function = functionId -> byFunction.computeIfAbsent(functionId, id -> {
-            SamTemplate.FunctionSpec spec = template.functions().get(id);
-            Map<String, String> env = new LinkedHashMap<>(spec.environment());
-            env.put("AWS_REGION", SamTemplate.REGION);
-            env.put("AWS_ACCESS_KEY_ID", DynamoDbLocal.ACCESS_KEY);
-            env.put("AWS_SECRET_ACCESS_KEY", DynamoDbLocal.SECRET_KEY);
-            env.put("AWS_LAMBDA_FUNCTION_NAME", id);
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
-            env.put(FunctionConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
-            env.put(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + port + "/" + template.stageName());
-            env.put(FunctionConfig.SQS_ENDPOINT, "http://127.0.0.1:" + port + LocalQueues.PATH);
-            env.put(FunctionConfig.SSM_ENDPOINT, "http://127.0.0.1:" + port + LocalParameters.PATH);
-            if (!options.metrics()) {
-                env.put(FunctionConfig.EMIT_METRICS, "false"); // the gateway's own log says enough locally
-            }
-            functionEnvironments.put(id, Map.copyOf(env));
-            return new LocalFunction(spec, env, log, chaos::crash, meter);
-        });
+        Function<String, LocalFunction> function =
+                functionId ->
+                        byFunction.computeIfAbsent(
+                                functionId,
+                                id -> {
+                                    SamTemplate.FunctionSpec spec = template.functions().get(id);
+                                    Map<String, String> env =
+                                            new LinkedHashMap<>(spec.environment());
+                                    env.put("AWS_REGION", SamTemplate.REGION);
+                                    env.put("AWS_ACCESS_KEY_ID", DynamoDbLocal.ACCESS_KEY);
+                                    env.put("AWS_SECRET_ACCESS_KEY", DynamoDbLocal.SECRET_KEY);
+                                    env.put("AWS_LAMBDA_FUNCTION_NAME", id);
+                                    env.put(
+                                            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+                                            Integer.toString(spec.memoryMb()));
+                                    env.put(
+                                            FunctionConfig.DYNAMODB_ENDPOINT,
+                                            dynamo.endpoint().toString());
+                                    env.put(
+                                            FunctionConfig.MANAGEMENT_ENDPOINT,
+                                            "http://127.0.0.1:"
+                                                    + port
+                                                    + "/"
+                                                    + template.stageName());
+                                    env.put(
+                                            FunctionConfig.SQS_ENDPOINT,
+                                            "http://127.0.0.1:" + port + LocalQueues.PATH);
+                                    env.put(
+                                            FunctionConfig.SSM_ENDPOINT,
+                                            "http://127.0.0.1:" + port + LocalParameters.PATH);
+                                    if (!options.metrics()) {
+                                        env.put(
+                                                FunctionConfig.EMIT_METRICS,
+                                                "false"); // the gateway's own log says enough
+                                        // locally
+                                    }
+                                    functionEnvironments.put(id, Map.copyOf(env));
+                                    return new LocalFunction(spec, env, log, chaos::crash, meter);
+                                });
         routes = new RouteTable(template, function);
-        template.queueSubscriptions().forEach(s -> queues.subscribe(s, function.apply(s.functionId())));
+        template.queueSubscriptions()
+                .forEach(s -> queues.subscribe(s, function.apply(s.functionId())));
     }
 
     public int port() {
@@ -197,8 +262,9 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
-     * Injected fault: closes no longer trigger {@code $disconnect}, as when API Gateway's best-effort
-     * event is lost. The service must then find gone peers through 410 answers and TTLs.
+     * Injected fault: closes no longer trigger {@code $disconnect}, as when API Gateway's
+     * best-effort event is lost. The service must then find gone peers through 410 answers and
+     * TTLs.
      */
     public void dropDisconnectEvents(boolean drop) {
         this.dropDisconnectEvents = drop;
@@ -209,15 +275,20 @@ public final class LocalGateway implements AutoCloseable {
         return functionEnvironments.get(functionId);
     }
 
-    /** What the gateway has done so far (messages, invocations, API calls), for cost measurements. */
+    /**
+     * What the gateway has done so far (messages, invocations, API calls), for cost measurements.
+     */
     public GatewayMeter meter() {
         return meter;
     }
 
     /** Ids of the open connections, oldest first. */
     public List<String> connectionIds() {
-        return connections.values().stream().filter(GatewayConnection::isOpen)
-                .sorted(Comparator.comparing(c -> c.connectedAt)).map(c -> c.id).toList();
+        return connections.values().stream()
+                .filter(GatewayConnection::isOpen)
+                .sorted(Comparator.comparing(c -> c.connectedAt))
+                .map(c -> c.id)
+                .toList();
     }
 
     /**
@@ -230,7 +301,10 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Whether {@code /godot/} can run the Godot example (the engine package is installed). */
     public boolean godotEngineInstalled() {
-        return HttpRoutes.godotProject(options.webRoot()).map(GodotWebFiles::new).map(GodotWebFiles::engineInstalled).orElse(false);
+        return HttpRoutes.godotProject(options.webRoot())
+                .map(GodotWebFiles::new)
+                .map(GodotWebFiles::engineInstalled)
+                .orElse(false);
     }
 
     /** Connections currently open (for tests and the status page). */

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * SSM Parameter Store's GetParameter, emulated for the functions' real SSM client: the values
- * come from {@code --secret /Name=Value} (they stay in memory and are never logged).
+ * SSM Parameter Store's GetParameter, emulated for the functions' real SSM client: the values come
+ * from {@code --secret /Name=Value} (they stay in memory and are never logged).
  */
 final class LocalParameters {
     static final String PATH = "/_local/ssm";
@@ -32,7 +32,9 @@ final class LocalParameters {
         }
         String value = values.get(name);
         if (value == null) {
-            return error("ParameterNotFound", "no parameter " + name + " (start ./run-local with --secret " + name + "=...)");
+            return error(
+                    "ParameterNotFound",
+                    "no parameter " + name + " (start ./run-local with --secret " + name + "=...)");
         }
         ObjectNode response = JSON.createObjectNode();
         ObjectNode parameter = response.putObject("Parameter");

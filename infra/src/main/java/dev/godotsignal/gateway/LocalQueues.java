@@ -25,7 +25,8 @@ final class LocalQueues {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RECEIVES = 5;
 
-    private final Map<String, LocalFunction> consumers = new ConcurrentHashMap<>(); // queue URL -> function
+    private final Map<String, LocalFunction> consumers =
+            new ConcurrentHashMap<>(); // queue URL -> function
     private final Map<String, String> arns = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final ExecutorService invocations;
@@ -33,7 +34,11 @@ final class LocalQueues {
 
     private final GatewayMeter meter;
 
-    LocalQueues(ScheduledExecutorService timers, ExecutorService invocations, Consumer<String> log, GatewayMeter meter) {
+    LocalQueues(
+            ScheduledExecutorService timers,
+            ExecutorService invocations,
+            Consumer<String> log,
+            GatewayMeter meter) {
         this.meter = meter;
         this.timers = timers;
         this.invocations = invocations;
@@ -42,14 +47,20 @@ final class LocalQueues {
 
     void subscribe(SamTemplate.QueueSubscription subscription, LocalFunction function) {
         consumers.put(subscription.queueUrl(), function);
-        String name = subscription.queueUrl().substring(subscription.queueUrl().lastIndexOf('/') + 1);
-        arns.put(subscription.queueUrl(), "arn:aws:sqs:" + SamTemplate.REGION + ":" + SamTemplate.ACCOUNT + ":" + name);
+        String name =
+                subscription.queueUrl().substring(subscription.queueUrl().lastIndexOf('/') + 1);
+        arns.put(
+                subscription.queueUrl(),
+                "arn:aws:sqs:" + SamTemplate.REGION + ":" + SamTemplate.ACCOUNT + ":" + name);
     }
 
     /** Answers one SQS API call; returns the status and JSON body. */
     JsonAnswer handle(String target, String body) {
         if (!"AmazonSQS.SendMessage".equals(target)) {
-            return error(400, "UnsupportedOperation", "the local gateway emulates SendMessage only, not " + target);
+            return error(
+                    400,
+                    "UnsupportedOperation",
+                    "the local gateway emulates SendMessage only, not " + target);
         }
         JsonNode request;
         try {
@@ -60,26 +71,47 @@ final class LocalQueues {
         String queueUrl = request.path("QueueUrl").asText();
         LocalFunction consumer = consumers.get(queueUrl);
         if (consumer == null) {
-            return error(400, "AWS.SimpleQueueService.NonExistentQueue", "no such queue: " + queueUrl);
+            return error(
+                    400, "AWS.SimpleQueueService.NonExistentQueue", "no such queue: " + queueUrl);
         }
         String messageBody = request.path("MessageBody").asText();
         int delay = request.path("DelaySeconds").asInt(0);
         String messageId = UUID.randomUUID().toString();
         meter.sqsSent.increment();
-        deliverLater(queueUrl, consumer, messageId, messageBody, delay, 1, System.currentTimeMillis());
+        deliverLater(
+                queueUrl, consumer, messageId, messageBody, delay, 1, System.currentTimeMillis());
         ObjectNode response = JSON.createObjectNode();
         response.put("MessageId", messageId);
         response.put("MD5OfMessageBody", md5(messageBody));
         return new JsonAnswer(200, response.toString());
     }
 
-    private void deliverLater(String queueUrl, LocalFunction consumer, String messageId, String body, long delaySeconds,
-                              int receive, long sentAt) {
-        timers.schedule(() -> invocations.execute(() -> deliver(queueUrl, consumer, messageId, body, receive, sentAt)),
-                delaySeconds * 1000, TimeUnit.MILLISECONDS);
+    private void deliverLater(
+            String queueUrl,
+            LocalFunction consumer,
+            String messageId,
+            String body,
+            long delaySeconds,
+            int receive,
+            long sentAt) {
+        timers.schedule(
+                () ->
+                        invocations.execute(
+                                () ->
+                                        deliver(
+                                                queueUrl, consumer, messageId, body, receive,
+                                                sentAt)),
+                delaySeconds * 1000,
+                TimeUnit.MILLISECONDS);
     }
 
-    private void deliver(String queueUrl, LocalFunction consumer, String messageId, String body, int receive, long sentAt) {
+    private void deliver(
+            String queueUrl,
+            LocalFunction consumer,
+            String messageId,
+            String body,
+            int receive,
+            long sentAt) {
         ObjectNode event = JSON.createObjectNode();
         ObjectNode record = event.putArray("Records").addObject();
         record.put("messageId", messageId);
@@ -88,7 +120,8 @@ final class LocalQueues {
         ObjectNode attributes = record.putObject("attributes");
         attributes.put("ApproximateReceiveCount", Integer.toString(receive));
         attributes.put("SentTimestamp", Long.toString(sentAt));
-        attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(System.currentTimeMillis()));
+        attributes.put(
+                "ApproximateFirstReceiveTimestamp", Long.toString(System.currentTimeMillis()));
         record.putObject("messageAttributes");
         record.put("md5OfBody", md5(body));
         record.put("eventSource", "aws:sqs");
@@ -96,12 +129,28 @@ final class LocalQueues {
         record.put("awsRegion", SamTemplate.REGION);
         meter.sqsDelivered.increment();
         LocalFunction.Result result = consumer.invoke(event);
-        boolean failed = !result.ok() || result.response().path("batchItemFailures").findValuesAsText("itemIdentifier").contains(messageId);
-        log.accept(String.format("%-11s %s -> %s %s (%d ms)", "sqs", messageId.substring(0, 8), consumer.name(),
-                failed ? "failed" : "ok", result.millis()));
+        boolean failed =
+                !result.ok()
+                        || result.response()
+                                .path("batchItemFailures")
+                                .findValuesAsText("itemIdentifier")
+                                .contains(messageId);
+        log.accept(
+                String.format(
+                        "%-11s %s -> %s %s (%d ms)",
+                        "sqs",
+                        messageId.substring(0, 8),
+                        consumer.name(),
+                        failed ? "failed" : "ok",
+                        result.millis()));
         if (failed) {
             if (receive >= MAX_RECEIVES) {
-                log.accept("sqs message " + messageId + " failed " + receive + " times: moved to the dead-letter queue");
+                log.accept(
+                        "sqs message "
+                                + messageId
+                                + " failed "
+                                + receive
+                                + " times: moved to the dead-letter queue");
             } else {
                 deliverLater(queueUrl, consumer, messageId, body, 1, receive + 1, sentAt);
             }
@@ -117,7 +166,10 @@ final class LocalQueues {
 
     static String md5(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("MD5")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

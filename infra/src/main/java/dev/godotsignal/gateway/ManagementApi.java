@@ -15,9 +15,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * API Gateway's {@code @connections} management API over plain HTTP, at
- * {@code /<stage>/@connections/<id>}: POST sends, GET describes, DELETE closes; 410 GoneException for
- * a connection that is not open. Requests must be SigV4-signed like the real one (the signature
+ * API Gateway's {@code @connections} management API over plain HTTP, at {@code
+ * /<stage>/@connections/<id>}: POST sends, GET describes, DELETE closes; 410 GoneException for a
+ * connection that is not open. Requests must be SigV4-signed like the real one (the signature
  * itself is not checked), so the SDK path is the one used against AWS.
  */
 final class ManagementApi {
@@ -30,12 +30,18 @@ final class ManagementApi {
     private final Consumer<String> warn;
     private final java.util.function.Predicate<String> killOnPost;
 
-    /** {@code killOnPost}: injected faults, asked for each POST whether its connection dies right there. */
+    /**
+     * {@code killOnPost}: injected faults, asked for each POST whether its connection dies right
+     * there.
+     */
     private final GatewayMeter meter;
 
-    ManagementApi(Map<String, GatewayConnection> connections, Consumer<String> log, Consumer<String> warn,
-                  java.util.function.Predicate<String> killOnPost,
-                  GatewayMeter meter) {
+    ManagementApi(
+            Map<String, GatewayConnection> connections,
+            Consumer<String> log,
+            Consumer<String> warn,
+            java.util.function.Predicate<String> killOnPost,
+            GatewayMeter meter) {
         this.meter = meter;
         this.connections = connections;
         this.log = log;
@@ -43,13 +49,16 @@ final class ManagementApi {
         this.killOnPost = killOnPost;
     }
 
-    void handle(Request request, Response response, Callback callback, String path) throws Exception {
+    void handle(Request request, Response response, Callback callback, String path)
+            throws Exception {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256")) {
             error(response, callback, 403, "ForbiddenException", "Missing Authentication Token");
             return;
         }
-        String id = URLDecoder.decode(path.substring(path.indexOf(PATH) + PATH.length()), StandardCharsets.UTF_8);
+        String id =
+                URLDecoder.decode(
+                        path.substring(path.indexOf(PATH) + PATH.length()), StandardCharsets.UTF_8);
         meter.connectionsCall(request.getMethod());
         GatewayConnection connection = connections.get(id);
         if (connection == null || !connection.isOpen()) {
@@ -75,8 +84,10 @@ final class ManagementApi {
                 try {
                     connection.send(payload);
                 } catch (java.io.IOException e) {
-                    // Always told: a 410 makes the handlers remove the peer, which a developer must be able to trace.
-                    warn.accept("@connections POST " + id + ": " + e.getMessage() + ", answered 410");
+                    // Always told: a 410 makes the handlers remove the peer, which a developer must
+                    // be able to trace.
+                    warn.accept(
+                            "@connections POST " + id + ": " + e.getMessage() + ", answered 410");
                     error(response, callback, 410, "GoneException", null);
                     return;
                 }
@@ -101,11 +112,18 @@ final class ManagementApi {
                 response.setStatus(204);
                 callback.succeeded();
             }
-            default -> error(response, callback, 405, "MethodNotAllowedException", "Method not allowed");
+            default ->
+                    error(
+                            response,
+                            callback,
+                            405,
+                            "MethodNotAllowedException",
+                            "Method not allowed");
         }
     }
 
-    private static void error(Response response, Callback callback, int status, String type, String message) {
+    private static void error(
+            Response response, Callback callback, int status, String type, String message) {
         response.getHeaders().put("x-amzn-ErrorType", type);
         ObjectNode body = JSON.createObjectNode();
         body.put("message", message);

@@ -14,7 +14,8 @@ import java.util.UUID;
 final class RouteEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
+                    .withZone(ZoneOffset.UTC);
 
     private final String apiId;
     private final String stage;
@@ -26,8 +27,11 @@ final class RouteEvents {
         this.domainName = domainName;
     }
 
-    ObjectNode connect(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query,
-                       java.util.Optional<ObjectNode> authorizerContext) {
+    ObjectNode connect(
+            GatewayConnection connection,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> query,
+            java.util.Optional<ObjectNode> authorizerContext) {
         ObjectNode event = request(headers, query);
         ObjectNode context = context(event, connection, "$connect", "CONNECT");
         authorizerContext.ifPresent(a -> context.set("authorizer", a));
@@ -35,12 +39,26 @@ final class RouteEvents {
         return event;
     }
 
-    /** The REQUEST authorizer event: the handshake's headers and query, and the route's method ARN. */
-    ObjectNode authorizer(GatewayConnection connection, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    /**
+     * The REQUEST authorizer event: the handshake's headers and query, and the route's method ARN.
+     */
+    ObjectNode authorizer(
+            GatewayConnection connection,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> query) {
         ObjectNode event = request(headers, query);
         event.put("type", "REQUEST");
-        event.put("methodArn", "arn:aws:execute-api:" + dev.godotsignal.template.SamTemplate.REGION + ":"
-                + dev.godotsignal.template.SamTemplate.ACCOUNT + ":" + apiId + "/" + stage + "/$connect");
+        event.put(
+                "methodArn",
+                "arn:aws:execute-api:"
+                        + dev.godotsignal.template.SamTemplate.REGION
+                        + ":"
+                        + dev.godotsignal.template.SamTemplate.ACCOUNT
+                        + ":"
+                        + apiId
+                        + "/"
+                        + stage
+                        + "/$connect");
         event.putObject("stageVariables");
         context(event, connection, "$connect", "CONNECT");
         return event;
@@ -50,17 +68,19 @@ final class RouteEvents {
         ObjectNode event = JSON.createObjectNode();
         ObjectNode single = event.putObject("headers");
         ObjectNode multi = event.putObject("multiValueHeaders");
-        headers.forEach((name, values) -> {
-            single.put(name, values.get(values.size() - 1));
-            multi.set(name, JSON.valueToTree(values));
-        });
+        headers.forEach(
+                (name, values) -> {
+                    single.put(name, values.get(values.size() - 1));
+                    multi.set(name, JSON.valueToTree(values));
+                });
         if (!query.isEmpty()) {
             ObjectNode singleQuery = event.putObject("queryStringParameters");
             ObjectNode multiQuery = event.putObject("multiValueQueryStringParameters");
-            query.forEach((name, values) -> {
-                singleQuery.put(name, values.get(values.size() - 1));
-                multiQuery.set(name, JSON.valueToTree(values));
-            });
+            query.forEach(
+                    (name, values) -> {
+                        singleQuery.put(name, values.get(values.size() - 1));
+                        multiQuery.set(name, JSON.valueToTree(values));
+                    });
         }
         return event;
     }
@@ -84,7 +104,8 @@ final class RouteEvents {
         return event;
     }
 
-    private ObjectNode context(ObjectNode event, GatewayConnection connection, String routeKey, String eventType) {
+    private ObjectNode context(
+            ObjectNode event, GatewayConnection connection, String routeKey, String eventType) {
         Instant now = Instant.now();
         String requestId = UUID.randomUUID().toString();
         ObjectNode context = event.putObject("requestContext");

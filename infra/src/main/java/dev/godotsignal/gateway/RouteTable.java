@@ -19,28 +19,41 @@ final class RouteTable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, LocalFunction> routes = new LinkedHashMap<>();
+
     /** Routes answered by API Gateway itself (MOCK integrations): no function runs. */
     private final Set<String> mockRoutes = new HashSet<>();
+
     private Optional<LocalFunction> authorizer = Optional.empty();
     private List<String> authorizerSources = List.of();
+
     /** The field of the body named by the route selection expression, or null if it names none. */
     private final String selectionField;
 
-    /** @param function the local function of a template function id, created once per id */
+    /**
+     * @param function the local function of a template function id, created once per id
+     */
     RouteTable(SamTemplate template, Function<String, LocalFunction> function) {
         String expression = template.routeSelectionExpression();
-        this.selectionField = expression.startsWith("$request.body.") ? expression.substring("$request.body.".length()) : null;
-        template.routes().forEach((key, route) -> {
-            if (key.equals("$connect") && route.authorizer().isPresent()) {
-                authorizer = Optional.of(function.apply(route.authorizer().get().functionId()));
-                authorizerSources = route.authorizer().get().identitySources();
-            }
-            if (route.functionId().isEmpty()) {
-                mockRoutes.add(key);
-            } else {
-                routes.put(key, function.apply(route.functionId().get()));
-            }
-        });
+        this.selectionField =
+                expression.startsWith("$request.body.")
+                        ? expression.substring("$request.body.".length())
+                        : null;
+        template.routes()
+                .forEach(
+                        (key, route) -> {
+                            if (key.equals("$connect") && route.authorizer().isPresent()) {
+                                authorizer =
+                                        Optional.of(
+                                                function.apply(
+                                                        route.authorizer().get().functionId()));
+                                authorizerSources = route.authorizer().get().identitySources();
+                            }
+                            if (route.functionId().isEmpty()) {
+                                mockRoutes.add(key);
+                            } else {
+                                routes.put(key, function.apply(route.functionId().get()));
+                            }
+                        });
     }
 
     Optional<LocalFunction> function(String routeKey) {
@@ -59,7 +72,10 @@ final class RouteTable {
         return authorizerSources;
     }
 
-    /** Picks the route as API Gateway does: the selection expression's value if a route has it, else $default. */
+    /**
+     * Picks the route as API Gateway does: the selection expression's value if a route has it, else
+     * $default.
+     */
     String select(String body, boolean base64) {
         if (base64 || selectionField == null) {
             return "$default";
@@ -69,7 +85,9 @@ final class RouteTable {
             for (String part : selectionField.split("\\.")) {
                 node = node == null ? null : node.get(part);
             }
-            if (node != null && node.isTextual() && !node.asText().startsWith("$")
+            if (node != null
+                    && node.isTextual()
+                    && !node.asText().startsWith("$")
                     && (routes.containsKey(node.asText()) || mockRoutes.contains(node.asText()))) {
                 return node.asText();
             }
@@ -82,7 +100,12 @@ final class RouteTable {
     /** For the start-up log: each route and what answers it. */
     String describe() {
         StringBuilder line = new StringBuilder();
-        routes.forEach((key, function) -> line.append(line.length() == 0 ? "" : ", ").append(key).append(" -> ").append(function.name()));
+        routes.forEach(
+                (key, function) ->
+                        line.append(line.length() == 0 ? "" : ", ")
+                                .append(key)
+                                .append(" -> ")
+                                .append(function.name()));
         mockRoutes.forEach(key -> line.append(", ").append(key).append(" -> MOCK"));
         return line.toString();
     }

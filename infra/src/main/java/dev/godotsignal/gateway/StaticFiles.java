@@ -16,18 +16,19 @@ import org.eclipse.jetty.util.Callback;
  * connections).
  */
 final class StaticFiles {
-    private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html; charset=utf-8"),
-            Map.entry("js", "text/javascript; charset=utf-8"),
-            Map.entry("mjs", "text/javascript; charset=utf-8"),
-            Map.entry("css", "text/css; charset=utf-8"),
-            Map.entry("svg", "image/svg+xml"),
-            Map.entry("png", "image/png"),
-            Map.entry("json", "application/json"),
-            Map.entry("ico", "image/x-icon"),
-            Map.entry("md", "text/markdown; charset=utf-8"),
-            // Streaming compilation of the Godot engine needs this exact type.
-            Map.entry("wasm", "application/wasm"));
+    private static final Map<String, String> TYPES =
+            Map.ofEntries(
+                    Map.entry("html", "text/html; charset=utf-8"),
+                    Map.entry("js", "text/javascript; charset=utf-8"),
+                    Map.entry("mjs", "text/javascript; charset=utf-8"),
+                    Map.entry("css", "text/css; charset=utf-8"),
+                    Map.entry("svg", "image/svg+xml"),
+                    Map.entry("png", "image/png"),
+                    Map.entry("json", "application/json"),
+                    Map.entry("ico", "image/x-icon"),
+                    Map.entry("md", "text/markdown; charset=utf-8"),
+                    // Streaming compilation of the Godot engine needs this exact type.
+                    Map.entry("wasm", "application/wasm"));
 
     private final Path root;
 
@@ -41,8 +42,10 @@ final class StaticFiles {
 
     /** The file for a request path ("/" is index.html), if it is a regular file inside the root. */
     Optional<Path> resolve(String requestPath) {
-        String relative = requestPath.isEmpty() || requestPath.equals("/") ? "index.html"
-                : requestPath.startsWith("/") ? requestPath.substring(1) : requestPath;
+        String relative =
+                requestPath.isEmpty() || requestPath.equals("/")
+                        ? "index.html"
+                        : requestPath.startsWith("/") ? requestPath.substring(1) : requestPath;
         Path file = root.resolve(relative).normalize();
         if (!file.startsWith(root) || !Files.isRegularFile(file)) {
             return Optional.empty();
@@ -53,7 +56,11 @@ final class StaticFiles {
     static void serve(Path file, Response response, Callback callback) throws IOException {
         String name = file.getFileName().toString();
         String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-        send(Files.readAllBytes(file), TYPES.getOrDefault(extension, "application/octet-stream"), response, callback);
+        send(
+                Files.readAllBytes(file),
+                TYPES.getOrDefault(extension, "application/octet-stream"),
+                response,
+                callback);
     }
 
     static void send(byte[] body, String contentType, Response response, Callback callback) {

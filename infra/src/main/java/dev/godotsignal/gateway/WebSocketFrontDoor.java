@@ -34,8 +34,8 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 /**
  * The WebSocket side of the gateway, as API Gateway behaves: the handshake runs the authorizer and
  * {@code $connect} (a non-2xx refuses it), each frame is handed to its route's function with no
- * per-connection ordering, every close is followed by {@code $disconnect}, and a failing or
- * missing route answers with API Gateway's own error frame.
+ * per-connection ordering, every close is followed by {@code $disconnect}, and a failing or missing
+ * route answers with API Gateway's own error frame.
  */
 public final class WebSocketFrontDoor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,14 +52,25 @@ public final class WebSocketFrontDoor {
     private final Consumer<String> log;
     private final Consumer<String> warn;
     private final Duration maxConnectionDuration;
+
     /** Injected fault: closes trigger no {@code $disconnect} while this says so. */
     private final BooleanSupplier dropDisconnectEvents;
+
     private final SecureRandom random = new SecureRandom();
 
-    WebSocketFrontDoor(String stageName, RouteTable routes, RouteEvents events, Map<String, GatewayConnection> connections,
-                       ExecutorService invocations, ScheduledExecutorService timers, Chaos chaos, GatewayMeter meter,
-                       Consumer<String> log, Consumer<String> warn, Duration maxConnectionDuration,
-                       BooleanSupplier dropDisconnectEvents) {
+    WebSocketFrontDoor(
+            String stageName,
+            RouteTable routes,
+            RouteEvents events,
+            Map<String, GatewayConnection> connections,
+            ExecutorService invocations,
+            ScheduledExecutorService timers,
+            Chaos chaos,
+            GatewayMeter meter,
+            Consumer<String> log,
+            Consumer<String> warn,
+            Duration maxConnectionDuration,
+            BooleanSupplier dropDisconnectEvents) {
         this.stageName = stageName;
         this.routes = routes;
         this.authorizer = new ConnectAuthorizer(routes, events, log);
@@ -75,8 +86,11 @@ public final class WebSocketFrontDoor {
         this.dropDisconnectEvents = dropDisconnectEvents;
     }
 
-    /** The handshake: an endpoint for an accepted connection, or null once the refusal is written. */
-    Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    /**
+     * The handshake: an endpoint for an accepted connection, or null once the refusal is written.
+     */
+    Object upgrade(
+            ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         String path = request.getHttpURI().getPath();
         String stagePath = "/" + stageName;
         if (!(path.equals("/") || path.equals(stagePath) || path.equals(stagePath + "/"))) {
@@ -85,7 +99,8 @@ public final class WebSocketFrontDoor {
         }
         String sourceIp = Request.getRemoteAddr(request);
         String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
-        GatewayConnection connection = new GatewayConnection(newConnectionId(), Instant.now(), sourceIp, userAgent);
+        GatewayConnection connection =
+                new GatewayConnection(newConnectionId(), Instant.now(), sourceIp, userAgent);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
             headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
@@ -99,18 +114,33 @@ public final class WebSocketFrontDoor {
         Optional<ObjectNode> context = ((ConnectAuthorizer.Decision.Allowed) decision).context();
         Optional<LocalFunction> connect = routes.function("$connect");
         if (connect.isPresent()) {
-            LocalFunction.Result result = connect.get().invoke(events.connect(connection, headers, query, context));
-            log.accept("$connect    " + connection.id + " -> " + connect.get().name() + " " + result.statusCode()
-                    + " (" + result.millis() + " ms)");
+            LocalFunction.Result result =
+                    connect.get().invoke(events.connect(connection, headers, query, context));
+            log.accept(
+                    "$connect    "
+                            + connection.id
+                            + " -> "
+                            + connect.get().name()
+                            + " "
+                            + result.statusCode()
+                            + " ("
+                            + result.millis()
+                            + " ms)");
             if (!result.ok() || result.statusCode() < 200 || result.statusCode() > 299) {
-                int status = result.ok() && result.statusCode() >= 400 && result.statusCode() <= 599 ? result.statusCode() : 500;
-                Response.writeError(request, response, callback, status, "connection refused by $connect");
+                int status =
+                        result.ok() && result.statusCode() >= 400 && result.statusCode() <= 599
+                                ? result.statusCode()
+                                : 500;
+                Response.writeError(
+                        request, response, callback, status, "connection refused by $connect");
                 return null;
             }
         }
         connections.put(connection.id, connection);
-        timers.schedule(() -> connection.close(StatusCode.SHUTDOWN, "Connection duration exceeded"),
-                maxConnectionDuration.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(
+                () -> connection.close(StatusCode.SHUTDOWN, "Connection duration exceeded"),
+                maxConnectionDuration.toMillis(),
+                TimeUnit.MILLISECONDS);
         return new Endpoint(this, connection);
     }
 
@@ -137,12 +167,16 @@ public final class WebSocketFrontDoor {
         }
 
         @Override
-        public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+        public void onWebSocketBinary(
+                ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             connection.touched();
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             callback.succeed();
-            door.invokeLater(() -> door.dispatch(connection, Base64.getEncoder().encodeToString(bytes), true));
+            door.invokeLater(
+                    () ->
+                            door.dispatch(
+                                    connection, Base64.getEncoder().encodeToString(bytes), true));
         }
 
         @Override
@@ -156,7 +190,9 @@ public final class WebSocketFrontDoor {
         }
     }
 
-    /** Hands a frame to Lambda: at once, or after a chaos delay that reorders a connection's frames. */
+    /**
+     * Hands a frame to Lambda: at once, or after a chaos delay that reorders a connection's frames.
+     */
     private void invokeLater(Runnable invocation) {
         long delay = chaos.delayMillis();
         if (delay == 0) {
@@ -169,16 +205,24 @@ public final class WebSocketFrontDoor {
     private void dispatch(GatewayConnection connection, String body, boolean base64) {
         String routeKey = routes.select(body, base64);
         if (routes.isMock(routeKey)) {
-            return; // answered by the MOCK integration; no route response is configured, so nothing is sent
+            return; // answered by the MOCK integration; no route response is configured, so nothing
+            // is sent
         }
         Optional<LocalFunction> function = routes.function(routeKey);
         if (function.isEmpty()) {
             sendGatewayError("Forbidden", connection);
             return;
         }
-        LocalFunction.Result result = function.get().invoke(events.message(connection, routeKey, body, base64));
-        log.accept(String.format("%-11s %s -> %s %d (%d ms)", routeKey, connection.id, function.get().name(),
-                result.statusCode(), result.millis()));
+        LocalFunction.Result result =
+                function.get().invoke(events.message(connection, routeKey, body, base64));
+        log.accept(
+                String.format(
+                        "%-11s %s -> %s %d (%d ms)",
+                        routeKey,
+                        connection.id,
+                        function.get().name(),
+                        result.statusCode(),
+                        result.millis()));
         if (!result.ok()) {
             sendGatewayError("Internal server error", connection);
         }
@@ -193,11 +237,25 @@ public final class WebSocketFrontDoor {
         if (disconnect.isEmpty() || dropDisconnectEvents.getAsBoolean() || chaos.dropDisconnect()) {
             return;
         }
-        invocations.execute(() -> {
-            LocalFunction.Result result = disconnect.get().invoke(events.disconnect(connection, statusCode, reason));
-            log.accept("$disconnect " + connection.id + " -> " + disconnect.get().name() + " " + result.statusCode()
-                    + " (" + result.millis() + " ms, close " + statusCode + ")");
-        });
+        invocations.execute(
+                () -> {
+                    LocalFunction.Result result =
+                            disconnect
+                                    .get()
+                                    .invoke(events.disconnect(connection, statusCode, reason));
+                    log.accept(
+                            "$disconnect "
+                                    + connection.id
+                                    + " -> "
+                                    + disconnect.get().name()
+                                    + " "
+                                    + result.statusCode()
+                                    + " ("
+                                    + result.millis()
+                                    + " ms, close "
+                                    + statusCode
+                                    + ")");
+                });
     }
 
     private void sendGatewayError(String message, GatewayConnection connection) {
@@ -208,11 +266,15 @@ public final class WebSocketFrontDoor {
         try {
             connection.send(body.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            warn.accept("could not tell " + connection.id + " '" + message + "': " + e.getMessage());
+            warn.accept(
+                    "could not tell " + connection.id + " '" + message + "': " + e.getMessage());
         }
     }
 
-    /** Ids shaped like API Gateway's: 16 characters ending in '=' (so SDK URL-encoding is exercised). */
+    /**
+     * Ids shaped like API Gateway's: 16 characters ending in '=' (so SDK URL-encoding is
+     * exercised).
+     */
     private String newConnectionId() {
         byte[] bytes = new byte[11];
         random.nextBytes(bytes);
@@ -229,8 +291,11 @@ public final class WebSocketFrontDoor {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name =
+                    URLDecoder.decode(
+                            eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value =
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return query;

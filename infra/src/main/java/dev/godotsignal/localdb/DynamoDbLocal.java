@@ -1,7 +1,5 @@
 package dev.godotsignal.localdb;
 
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import dev.godotsignal.template.SamTemplate;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
  * DynamoDB Local, in this process, behind its HTTP endpoint, so code reaches it through the real
@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 public final class DynamoDbLocal implements AutoCloseable {
     /** DynamoDB Local accepts any credentials; these only have to be well-formed. */
     public static final String ACCESS_KEY = "local";
+
     public static final String SECRET_KEY = "local";
 
     private final DynamoDBProxyServer server;
@@ -42,18 +43,23 @@ public final class DynamoDbLocal implements AutoCloseable {
     private DynamoDbLocal(DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
-        this.client = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .region(Region.of(SamTemplate.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .endpointOverride(endpoint)
-                .build();
+        this.client =
+                DynamoDbClient.builder()
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .region(Region.of(SamTemplate.REGION))
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                        .endpointOverride(endpoint)
+                        .build();
     }
 
     /** Starts on a free loopback port; {@code dataDir} empty means in memory. */
     public static DynamoDbLocal start(Optional<Path> dataDir) {
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-sharedDb", "-disableTelemetry"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of("-port", Integer.toString(port), "-sharedDb", "-disableTelemetry"));
         if (dataDir.isPresent()) {
             try {
                 Files.createDirectories(dataDir.get());
@@ -64,11 +70,13 @@ public final class DynamoDbLocal implements AutoCloseable {
         } else {
             args.add("-inMemory");
         }
-        // DynamoDB Local prints a configuration banner on stdout; the gateway prints its own summary.
+        // DynamoDB Local prints a configuration banner on stdout; the gateway prints its own
+        // summary.
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            DynamoDBProxyServer server =
+                    ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
             server.start();
             return new DynamoDbLocal(server, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {
@@ -86,7 +94,10 @@ public final class DynamoDbLocal implements AutoCloseable {
         return client;
     }
 
-    /** Creates the template's tables (keys, indexes, TTL); tables that exist already (persistent data) are kept. */
+    /**
+     * Creates the template's tables (keys, indexes, TTL); tables that exist already (persistent
+     * data) are kept.
+     */
     public void createTables(List<SamTemplate.TableSpec> tables) {
         createTables(client, tables);
     }
@@ -95,27 +106,74 @@ public final class DynamoDbLocal implements AutoCloseable {
     public static void createTables(DynamoDbClient client, List<SamTemplate.TableSpec> tables) {
         for (SamTemplate.TableSpec table : tables) {
             try {
-                client.createTable(b -> b.tableName(table.tableName())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .keySchema(keys(table.keys()))
-                        .attributeDefinitions(table.attributeTypes().entrySet().stream()
-                                .map(e -> AttributeDefinition.builder().attributeName(e.getKey()).attributeType(e.getValue()).build())
-                                .toList())
-                        .globalSecondaryIndexes(table.globalIndexes().isEmpty() ? null : table.globalIndexes().stream()
-                                .map(i -> GlobalSecondaryIndex.builder().indexName(i.name()).keySchema(keys(i.keys()))
-                                        .projection(Projection.builder().projectionType(i.projectionType()).build()).build())
-                                .toList()));
+                client.createTable(
+                        b ->
+                                b.tableName(table.tableName())
+                                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                                        .keySchema(keys(table.keys()))
+                                        .attributeDefinitions(
+                                                table.attributeTypes().entrySet().stream()
+                                                        .map(
+                                                                e ->
+                                                                        AttributeDefinition
+                                                                                .builder()
+                                                                                .attributeName(
+                                                                                        e.getKey())
+                                                                                .attributeType(
+                                                                                        e
+                                                                                                .getValue())
+                                                                                .build())
+                                                        .toList())
+                                        .globalSecondaryIndexes(
+                                                table.globalIndexes().isEmpty()
+                                                        ? null
+                                                        : table.globalIndexes().stream()
+                                                                .map(
+                                                                        i ->
+                                                                                GlobalSecondaryIndex
+                                                                                        .builder()
+                                                                                        .indexName(
+                                                                                                i
+                                                                                                        .name())
+                                                                                        .keySchema(
+                                                                                                keys(
+                                                                                                        i
+                                                                                                                .keys()))
+                                                                                        .projection(
+                                                                                                Projection
+                                                                                                        .builder()
+                                                                                                        .projectionType(
+                                                                                                                i
+                                                                                                                        .projectionType())
+                                                                                                        .build())
+                                                                                        .build())
+                                                                .toList()));
             } catch (ResourceInUseException e) {
                 continue;
             }
-            table.ttlAttribute().ifPresent(attribute -> client.updateTimeToLive(b -> b.tableName(table.tableName())
-                    .timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true))));
+            table.ttlAttribute()
+                    .ifPresent(
+                            attribute ->
+                                    client.updateTimeToLive(
+                                            b ->
+                                                    b.tableName(table.tableName())
+                                                            .timeToLiveSpecification(
+                                                                    t ->
+                                                                            t.attributeName(
+                                                                                            attribute)
+                                                                                    .enabled(
+                                                                                            true))));
         }
     }
 
     private static List<KeySchemaElement> keys(List<SamTemplate.KeyElement> keys) {
         return keys.stream()
-                .map(k -> KeySchemaElement.builder().attributeName(k.attribute()).keyType(k.keyType()).build())
+                .map(
+                        k ->
+                                KeySchemaElement.builder()
+                                        .attributeName(k.attribute())
+                                        .keyType(k.keyType())
+                                        .build())
                 .toList();
     }
 

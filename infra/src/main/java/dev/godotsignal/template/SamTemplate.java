@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * What the local gateway needs from {@code sam-template.yaml}: the WebSocket API's route selection
- * expression and stage, each route's function (handler class, environment, memory, timeout), and the
- * DynamoDB tables. Intrinsics are resolved the way a local stack would: parameters take their
- * defaults (or overrides), a table's Ref is its local name, pseudo parameters get fixed local values.
+ * expression and stage, each route's function (handler class, environment, memory, timeout), and
+ * the DynamoDB tables. Intrinsics are resolved the way a local stack would: parameters take their
+ * defaults (or overrides), a table's Ref is its local name, pseudo parameters get fixed local
+ * values.
  */
 public final class SamTemplate {
     public static final String REGION = "us-east-1";
@@ -27,15 +28,18 @@ public final class SamTemplate {
      * A route and the function it invokes; {@code functionId} is empty for a MOCK integration
      * (answered by API Gateway). {@code authorizer}: the REQUEST authorizer guarding it, if any.
      */
-    public record Route(String routeKey, Optional<String> functionId, Optional<Authorizer> authorizer) {
-    }
+    public record Route(
+            String routeKey, Optional<String> functionId, Optional<Authorizer> authorizer) {}
 
     /** A Lambda REQUEST authorizer: its function and the identity sources that must be present. */
-    public record Authorizer(String functionId, List<String> identitySources) {
-    }
+    public record Authorizer(String functionId, List<String> identitySources) {}
 
-    public record FunctionSpec(String logicalId, String handler, Map<String, String> environment,
-                               int memoryMb, int timeoutSeconds) {
+    public record FunctionSpec(
+            String logicalId,
+            String handler,
+            Map<String, String> environment,
+            int memoryMb,
+            int timeoutSeconds) {
         /** The handler's class name ({@code pkg.Class::method} → {@code pkg.Class}). */
         public String handlerClass() {
             int sep = handler.indexOf("::");
@@ -44,19 +48,19 @@ public final class SamTemplate {
     }
 
     /** A function consuming a queue (an SQS event source). */
-    public record QueueSubscription(String queueId, String queueUrl, String functionId) {
-    }
+    public record QueueSubscription(String queueId, String queueUrl, String functionId) {}
 
-    public record KeyElement(String attribute, String keyType) {
-    }
+    public record KeyElement(String attribute, String keyType) {}
 
-    public record IndexSpec(String name, List<KeyElement> keys, String projectionType) {
-    }
+    public record IndexSpec(String name, List<KeyElement> keys, String projectionType) {}
 
-    public record TableSpec(String logicalId, String tableName, List<KeyElement> keys,
-                            Map<String, String> attributeTypes, List<IndexSpec> globalIndexes,
-                            Optional<String> ttlAttribute) {
-    }
+    public record TableSpec(
+            String logicalId,
+            String tableName,
+            List<KeyElement> keys,
+            Map<String, String> attributeTypes,
+            List<IndexSpec> globalIndexes,
+            Optional<String> ttlAttribute) {}
 
     private final Map<String, Object> root;
     private final Map<String, Map<String, Object>> resources;
@@ -72,26 +76,39 @@ public final class SamTemplate {
     private SamTemplate(Map<String, Object> root, Map<String, String> parameterOverrides) {
         this.root = root;
         this.resources = new LinkedHashMap<>();
-        castMap(root.getOrDefault("Resources", Map.of())).forEach((id, resource) -> resources.put(id, castMap(resource)));
+        castMap(root.getOrDefault("Resources", Map.of()))
+                .forEach((id, resource) -> resources.put(id, castMap(resource)));
         Map<String, Object> params = castMap(root.getOrDefault("Parameters", Map.of()));
-        params.forEach((name, spec) -> {
-            if ("CommaDelimitedList".equals(castMap(spec).get("Type"))) {
-                listParameters.add(name);
-            }
-            Object def = castMap(spec).get("Default");
-            parameters.put(name, def == null ? "" : String.valueOf(def));
-        });
-        parameterOverrides.forEach((name, value) -> {
-            if (!parameters.containsKey(name)) {
-                throw new IllegalArgumentException("the template has no parameter " + name
-                        + " (it has " + parameters.keySet() + ")");
-            }
-            parameters.put(name, value);
-        });
+        params.forEach(
+                (name, spec) -> {
+                    if ("CommaDelimitedList".equals(castMap(spec).get("Type"))) {
+                        listParameters.add(name);
+                    }
+                    Object def = castMap(spec).get("Default");
+                    parameters.put(name, def == null ? "" : String.valueOf(def));
+                });
+        parameterOverrides.forEach(
+                (name, value) -> {
+                    if (!parameters.containsKey(name)) {
+                        throw new IllegalArgumentException(
+                                "the template has no parameter "
+                                        + name
+                                        + " (it has "
+                                        + parameters.keySet()
+                                        + ")");
+                    }
+                    parameters.put(name, value);
+                });
 
-        // Resources whose Condition is false do not exist (e.g. the authorizer when tokens are off).
-        resources.entrySet().removeIf(e -> e.getValue().containsKey("Condition")
-                && !condition(String.valueOf(e.getValue().get("Condition"))));
+        // Resources whose Condition is false do not exist (e.g. the authorizer when tokens are
+        // off).
+        resources
+                .entrySet()
+                .removeIf(
+                        e ->
+                                e.getValue().containsKey("Condition")
+                                        && !condition(
+                                                String.valueOf(e.getValue().get("Condition"))));
         String selection = null;
         String stage = null;
         for (var entry : resources.entrySet()) {
@@ -106,12 +123,12 @@ public final class SamTemplate {
                 case "AWS::ApiGatewayV2::Stage" -> stage = (String) resolve(props.get("StageName"));
                 case "AWS::Serverless::Function" -> functions.put(id, function(id, props));
                 case "AWS::DynamoDB::Table" -> tables.add(table(id, props));
-                default -> {
-                }
+                default -> {}
             }
         }
         if (selection == null) {
-            throw new IllegalArgumentException("the template declares no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET");
+            throw new IllegalArgumentException(
+                    "the template declares no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET");
         }
         this.routeSelectionExpression = selection;
         this.stageName = stage == null ? "$default" : stage;
@@ -120,7 +137,10 @@ public final class SamTemplate {
             for (Object event : events.values()) {
                 Map<String, Object> e = castMap(event);
                 if ("SQS".equals(e.get("Type"))) {
-                    String queue = referencedIds(castMap(e.get("Properties")).get("Queue")).iterator().next();
+                    String queue =
+                            referencedIds(castMap(e.get("Properties")).get("Queue"))
+                                    .iterator()
+                                    .next();
                     subscriptions.add(new QueueSubscription(queue, String.valueOf(ref(queue)), id));
                 }
             }
@@ -133,7 +153,8 @@ public final class SamTemplate {
         }
     }
 
-    public static SamTemplate load(Path file, Map<String, String> parameterOverrides) throws IOException {
+    public static SamTemplate load(Path file, Map<String, String> parameterOverrides)
+            throws IOException {
         return new SamTemplate(CfnYaml.load(file), parameterOverrides);
     }
 
@@ -179,23 +200,41 @@ public final class SamTemplate {
     }
 
     private FunctionSpec function(String id, Map<String, Object> props) {
-        Map<String, Object> globals = castMap(castMap(root.getOrDefault("Globals", Map.of())).getOrDefault("Function", Map.of()));
+        Map<String, Object> globals =
+                castMap(
+                        castMap(root.getOrDefault("Globals", Map.of()))
+                                .getOrDefault("Function", Map.of()));
         Map<String, String> env = new LinkedHashMap<>();
         for (Map<String, Object> source : List.of(globals, props)) {
-            Map<String, Object> vars = castMap(castMap(source.getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
-            vars.forEach((k, v) -> {
-                Object value = resolve(v);
-                if (value != null) {
-                    env.put(k, String.valueOf(value));
-                }
-            });
+            Map<String, Object> vars =
+                    castMap(
+                            castMap(source.getOrDefault("Environment", Map.of()))
+                                    .getOrDefault("Variables", Map.of()));
+            vars.forEach(
+                    (k, v) -> {
+                        Object value = resolve(v);
+                        if (value != null) {
+                            env.put(k, String.valueOf(value));
+                        }
+                    });
         }
         Object handler = resolve(props.getOrDefault("Handler", globals.get("Handler")));
         if (handler == null) {
             throw new IllegalArgumentException("function " + id + " has no Handler");
         }
-        int memory = Integer.parseInt(String.valueOf(resolve(props.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128)))));
-        int timeout = Integer.parseInt(String.valueOf(resolve(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3)))));
+        int memory =
+                Integer.parseInt(
+                        String.valueOf(
+                                resolve(
+                                        props.getOrDefault(
+                                                "MemorySize",
+                                                globals.getOrDefault("MemorySize", 128)))));
+        int timeout =
+                Integer.parseInt(
+                        String.valueOf(
+                                resolve(
+                                        props.getOrDefault(
+                                                "Timeout", globals.getOrDefault("Timeout", 3)))));
         return new FunctionSpec(id, String.valueOf(handler), env, memory, timeout);
     }
 
@@ -204,27 +243,46 @@ public final class SamTemplate {
         Map<String, String> attributeTypes = new LinkedHashMap<>();
         for (Object def : castList(props.get("AttributeDefinitions"))) {
             Map<String, Object> d = castMap(def);
-            attributeTypes.put((String) resolve(d.get("AttributeName")), (String) resolve(d.get("AttributeType")));
+            attributeTypes.put(
+                    (String) resolve(d.get("AttributeName")),
+                    (String) resolve(d.get("AttributeType")));
         }
         List<IndexSpec> indexes = new ArrayList<>();
         for (Object gsi : castList(props.getOrDefault("GlobalSecondaryIndexes", List.of()))) {
             Map<String, Object> g = castMap(gsi);
-            String projection = (String) resolve(castMap(g.getOrDefault("Projection", Map.of())).getOrDefault("ProjectionType", "ALL"));
-            indexes.add(new IndexSpec((String) resolve(g.get("IndexName")), keys(g.get("KeySchema")), projection));
+            String projection =
+                    (String)
+                            resolve(
+                                    castMap(g.getOrDefault("Projection", Map.of()))
+                                            .getOrDefault("ProjectionType", "ALL"));
+            indexes.add(
+                    new IndexSpec(
+                            (String) resolve(g.get("IndexName")),
+                            keys(g.get("KeySchema")),
+                            projection));
         }
         Map<String, Object> ttl = castMap(props.getOrDefault("TimeToLiveSpecification", Map.of()));
-        Optional<String> ttlAttribute = Boolean.parseBoolean(String.valueOf(resolve(ttl.getOrDefault("Enabled", false))))
-                ? Optional.of((String) resolve(ttl.get("AttributeName")))
-                : Optional.empty();
-        return new TableSpec(id, name == null ? id : String.valueOf(name), keys(props.get("KeySchema")),
-                attributeTypes, indexes, ttlAttribute);
+        Optional<String> ttlAttribute =
+                Boolean.parseBoolean(String.valueOf(resolve(ttl.getOrDefault("Enabled", false))))
+                        ? Optional.of((String) resolve(ttl.get("AttributeName")))
+                        : Optional.empty();
+        return new TableSpec(
+                id,
+                name == null ? id : String.valueOf(name),
+                keys(props.get("KeySchema")),
+                attributeTypes,
+                indexes,
+                ttlAttribute);
     }
 
     private List<KeyElement> keys(Object schema) {
         List<KeyElement> keys = new ArrayList<>();
         for (Object k : castList(schema)) {
             Map<String, Object> key = castMap(k);
-            keys.add(new KeyElement((String) resolve(key.get("AttributeName")), (String) resolve(key.get("KeyType"))));
+            keys.add(
+                    new KeyElement(
+                            (String) resolve(key.get("AttributeName")),
+                            (String) resolve(key.get("KeyType"))));
         }
         return keys;
     }
@@ -232,31 +290,63 @@ public final class SamTemplate {
     /** Route → Integration (via Target) → function (via IntegrationUri, usually its alias). */
     private Route route(String id, Map<String, Object> props) {
         String key = String.valueOf(resolve(props.get("RouteKey")));
-        String integration = referencedIds(props.get("Target")).stream()
-                .filter(ref -> resources.containsKey(ref) && type(ref).equals("AWS::ApiGatewayV2::Integration"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("route " + id + " (" + key + ") has no integration target"));
+        String integration =
+                referencedIds(props.get("Target")).stream()
+                        .filter(
+                                ref ->
+                                        resources.containsKey(ref)
+                                                && type(ref)
+                                                        .equals("AWS::ApiGatewayV2::Integration"))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "route "
+                                                        + id
+                                                        + " ("
+                                                        + key
+                                                        + ") has no integration target"));
         Optional<Authorizer> authorizer = Optional.empty();
         if ("CUSTOM".equals(resolve(props.get("AuthorizationType")))) {
             String authorizerId = String.valueOf(resolve(props.get("AuthorizerId")));
             Map<String, Object> authProps = properties(authorizerId);
             List<String> sources = new ArrayList<>();
-            castList(resolve(authProps.get("IdentitySource"))).forEach(source -> sources.add(String.valueOf(source)));
-            authorizer = Optional.of(new Authorizer(functionInvokedBy(authProps.get("AuthorizerUri"), authorizerId), sources));
+            castList(resolve(authProps.get("IdentitySource")))
+                    .forEach(source -> sources.add(String.valueOf(source)));
+            authorizer =
+                    Optional.of(
+                            new Authorizer(
+                                    functionInvokedBy(authProps.get("AuthorizerUri"), authorizerId),
+                                    sources));
         }
         if ("MOCK".equals(resolve(properties(integration).get("IntegrationType")))) {
             return new Route(key, Optional.empty(), authorizer);
         }
-        return new Route(key, Optional.of(functionInvokedBy(properties(integration).get("IntegrationUri"), integration)), authorizer);
+        return new Route(
+                key,
+                Optional.of(
+                        functionInvokedBy(
+                                properties(integration).get("IntegrationUri"), integration)),
+                authorizer);
     }
 
     /** The function an invocation URI points at (usually through its alias). */
     private String functionInvokedBy(Object uri, String owner) {
         Set<String> uriRefs = referencedIds(uri);
         return functions.keySet().stream()
-                .filter(fn -> uriRefs.stream().anyMatch(ref -> ref.equals(fn) || ref.startsWith(fn + "Alias") || ref.startsWith(fn + ".")))
+                .filter(
+                        fn ->
+                                uriRefs.stream()
+                                        .anyMatch(
+                                                ref ->
+                                                        ref.equals(fn)
+                                                                || ref.startsWith(fn + "Alias")
+                                                                || ref.startsWith(fn + ".")))
                 .max((a, b) -> Integer.compare(a.length(), b.length()))
-                .orElseThrow(() -> new IllegalArgumentException(owner + " invokes no function of this template"));
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        owner + " invokes no function of this template"));
     }
 
     private static final Pattern SUB_VAR = Pattern.compile("\\$\\{([^}!]+)}");
@@ -276,11 +366,17 @@ public final class SamTemplate {
                 ids.add(String.valueOf(((List<?>) map.get("Fn::GetAtt")).get(0)));
             } else if (map.size() == 1 && map.containsKey("Fn::Sub")) {
                 Object sub = map.get("Fn::Sub");
-                String text = sub instanceof List<?> list ? String.valueOf(list.get(0)) : String.valueOf(sub);
+                String text =
+                        sub instanceof List<?> list
+                                ? String.valueOf(list.get(0))
+                                : String.valueOf(sub);
                 Matcher m = SUB_VAR.matcher(text);
                 while (m.find()) {
                     String name = m.group(1);
-                    ids.add(name.contains(".") && !name.startsWith("AWS::") ? name.substring(0, name.indexOf('.')) : name);
+                    ids.add(
+                            name.contains(".") && !name.startsWith("AWS::")
+                                    ? name.substring(0, name.indexOf('.'))
+                                    : name);
                 }
                 if (sub instanceof List<?> list && list.size() > 1) {
                     collectRefs(list.get(1), ids);
@@ -303,22 +399,27 @@ public final class SamTemplate {
                     return ref(String.valueOf(arg));
                 case "Fn::Sub":
                     return sub(arg);
-                case "Fn::GetAtt": {
-                    List<?> parts = (List<?>) arg;
-                    return getAtt(String.valueOf(parts.get(0)), String.valueOf(parts.get(1)));
-                }
-                case "Fn::Join": {
-                    List<?> parts = (List<?>) arg;
-                    List<String> items = new ArrayList<>();
-                    for (Object item : castList(resolve(parts.get(1)))) {
-                        items.add(String.valueOf(resolve(item)));
+                case "Fn::GetAtt":
+                    {
+                        List<?> parts = (List<?>) arg;
+                        return getAtt(String.valueOf(parts.get(0)), String.valueOf(parts.get(1)));
                     }
-                    return String.join(String.valueOf(parts.get(0)), items);
-                }
-                case "Fn::If": {
-                    List<?> parts = (List<?>) arg;
-                    return condition(String.valueOf(parts.get(0))) ? resolve(parts.get(1)) : resolve(parts.get(2));
-                }
+                case "Fn::Join":
+                    {
+                        List<?> parts = (List<?>) arg;
+                        List<String> items = new ArrayList<>();
+                        for (Object item : castList(resolve(parts.get(1)))) {
+                            items.add(String.valueOf(resolve(item)));
+                        }
+                        return String.join(String.valueOf(parts.get(0)), items);
+                    }
+                case "Fn::If":
+                    {
+                        List<?> parts = (List<?>) arg;
+                        return condition(String.valueOf(parts.get(0)))
+                                ? resolve(parts.get(1))
+                                : resolve(parts.get(2));
+                    }
                 default:
                     break;
             }
@@ -364,7 +465,13 @@ public final class SamTemplate {
                     yield tableName == null ? name : String.valueOf(tableName);
                 }
                 case "AWS::ApiGatewayV2::Api" -> LOCAL_API_ID;
-                case "AWS::SQS::Queue" -> "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + queueName(name);
+                case "AWS::SQS::Queue" ->
+                        "https://sqs."
+                                + REGION
+                                + ".amazonaws.com/"
+                                + ACCOUNT
+                                + "/"
+                                + queueName(name);
                 default -> name;
             };
         }
@@ -377,11 +484,16 @@ public final class SamTemplate {
     }
 
     private Object getAtt(String resource, String attribute) {
-        if (attribute.equals("Arn") && resources.containsKey(resource) && type(resource).equals("AWS::SQS::Queue")) {
+        if (attribute.equals("Arn")
+                && resources.containsKey(resource)
+                && type(resource).equals("AWS::SQS::Queue")) {
             return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + queueName(resource);
         }
         if (attribute.equals("Arn")) {
-            String service = resources.containsKey(resource) ? type(resource).split("::")[1].toLowerCase() : "local";
+            String service =
+                    resources.containsKey(resource)
+                            ? type(resource).split("::")[1].toLowerCase()
+                            : "local";
             return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT + ":" + ref(resource);
         }
         return ref(resource) + "." + attribute;
@@ -430,7 +542,8 @@ public final class SamTemplate {
         return switch (fn) {
             case "Fn::Equals" -> {
                 List<?> parts = (List<?>) arg;
-                yield String.valueOf(resolve(parts.get(0))).equals(String.valueOf(resolve(parts.get(1))));
+                yield String.valueOf(resolve(parts.get(0)))
+                        .equals(String.valueOf(resolve(parts.get(1))));
             }
             case "Fn::Not" -> !evaluate(((List<?>) arg).get(0));
             case "Fn::And" -> castList(arg).stream().allMatch(this::evaluate);

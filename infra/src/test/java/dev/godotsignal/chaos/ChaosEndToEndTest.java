@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Full Godot demo client sessions with the local gateway in chaos mode (fixed seeds): frames of a
  * connection run out of order (random delays), 5 % of the handlers' DynamoDB calls are throttled,
- * 30 % of $disconnect events are lost, 5 % of invocations kill their execution environment.
- * Every relayed frame still arrives exactly once, no candidate overtakes its description, every
- * frame is one the Godot client accepts, and once everybody has left nothing is left behind.
+ * 30 % of $disconnect events are lost, 5 % of invocations kill their execution environment. Every
+ * relayed frame still arrives exactly once, no candidate overtakes its description, every frame is
+ * one the Godot client accepts, and once everybody has left nothing is left behind.
  */
 class ChaosEndToEndTest {
 
@@ -29,16 +29,28 @@ class ChaosEndToEndTest {
     void demoSessionsUnderChaos(long seed) throws Exception {
         ChaosOptions chaos = ChaosOptions.standard(seed);
         long throttlesBefore = ThrottlingInjector.injected();
-        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1",
-                "LivenessCheckSeconds", "1")).withChaos(chaos))) {
-            for (boolean mesh : new boolean[]{true, false}) {
+        try (LocalGateway gateway =
+                LocalGateway.start(
+                        TestGateways.options(
+                                        Map.of(
+                                                "SealCloseDelaySeconds",
+                                                "1",
+                                                "LivenessCheckSeconds",
+                                                "1"))
+                                .withChaos(chaos))) {
+            for (boolean mesh : new boolean[] {true, false}) {
                 session(gateway, mesh, mesh ? 4 : 3);
             }
             // 30 % of the $disconnects were lost: the liveness checks must still clear everything.
             TestGateways.awaitNothingLeft(gateway, java.time.Duration.ofSeconds(30));
             long throttles = ThrottlingInjector.injected() - throttlesBefore;
             assertTrue(throttles > 0, "throttles were injected and retried");
-            System.out.println("chaos " + chaos + ": sessions passed, " + throttles + " DynamoDB throttles injected and retried");
+            System.out.println(
+                    "chaos "
+                            + chaos
+                            + ": sessions passed, "
+                            + throttles
+                            + " DynamoDB throttles injected and retried");
         }
     }
 
@@ -62,9 +74,13 @@ class ChaosEndToEndTest {
                 }
                 await("peers of " + c.uniqueId, () -> c.peers.equals(expected));
                 for (int other : expected) {
-                    await(c.uniqueId + " got the description of " + other,
-                            () -> c.offersFrom.containsKey(other) || c.answersFrom.containsKey(other));
-                    await(c.uniqueId + " got the candidates of " + other,
+                    await(
+                            c.uniqueId + " got the description of " + other,
+                            () ->
+                                    c.offersFrom.containsKey(other)
+                                            || c.answersFrom.containsKey(other));
+                    await(
+                            c.uniqueId + " got the candidates of " + other,
                             () -> c.candidatesFrom.getOrDefault(other, List.of()).size() >= 3);
                 }
             }
@@ -75,10 +91,20 @@ class ChaosEndToEndTest {
             }
             for (GodotDemoClient c : clients) {
                 assertEquals(List.of(), c.rejected, "frames the Godot client would reject");
-                assertEquals(List.of(), c.earlyCandidates, "candidates that overtook their description");
-                c.candidatesFrom.forEach((from, list) -> assertEquals(3, list.size(), "candidates from " + from + " (lost or duplicated)"));
-                c.relayedCounts.forEach((key, count) -> assertEquals(1, count, "relayed frame " + key + " duplicated"));
-                assertTrue(c.disconnectedPeers.isEmpty(), "no PEER_DISCONNECT in a healthy session: " + c.disconnectedPeers);
+                assertEquals(
+                        List.of(), c.earlyCandidates, "candidates that overtook their description");
+                c.candidatesFrom.forEach(
+                        (from, list) ->
+                                assertEquals(
+                                        3,
+                                        list.size(),
+                                        "candidates from " + from + " (lost or duplicated)"));
+                c.relayedCounts.forEach(
+                        (key, count) ->
+                                assertEquals(1, count, "relayed frame " + key + " duplicated"));
+                assertTrue(
+                        c.disconnectedPeers.isEmpty(),
+                        "no PEER_DISCONNECT in a healthy session: " + c.disconnectedPeers);
             }
         } finally {
             clients.forEach(GodotDemoClient::close);

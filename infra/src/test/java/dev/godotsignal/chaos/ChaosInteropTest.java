@@ -16,9 +16,16 @@ class ChaosInteropTest extends NativeWebInteropTest {
 
     @BeforeAll
     protected static void start() throws Exception {
-        assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine: apt-get install chromium chromium-driver");
-        assumeTrue(NativeGodotPeer.available(), "webrtc-java's native library does not load on this platform");
-        gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1")).withChaos(CHAOS));
+        assumeTrue(
+                HeadlessChromium.executable().isPresent(),
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                NativeGodotPeer.available(),
+                "webrtc-java's native library does not load on this platform");
+        gateway =
+                LocalGateway.start(
+                        TestGateways.options(Map.of("SealCloseDelaySeconds", "1"))
+                                .withChaos(CHAOS));
         chromium = HeadlessChromium.launch();
         System.out.println("interop under chaos: " + CHAOS);
     }

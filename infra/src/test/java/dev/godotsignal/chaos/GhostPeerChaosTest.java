@@ -42,8 +42,10 @@ class GhostPeerChaosTest {
     @Test
     void deadPeersAreAlwaysAnnounced() throws Exception {
         ChaosOptions chaos = new ChaosOptions(42, Duration.ofMillis(20), 0.0, 0.0, 1.0, 0.0);
-        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("LivenessCheckSeconds", "1"))
-                .withChaos(chaos))) {
+        try (LocalGateway gateway =
+                LocalGateway.start(
+                        TestGateways.options(Map.of("LivenessCheckSeconds", "1"))
+                                .withChaos(chaos))) {
             List<WsClient> clients = new ArrayList<>();
             Map<WsClient, Integer> ids = new ConcurrentHashMap<>();
             Map<WsClient, Set<Integer>> goneSeen = new ConcurrentHashMap<>();
@@ -62,7 +64,8 @@ class GhostPeerChaosTest {
                     clients.add(guest);
                 }
             }
-            // Two guests will die at the next message anybody sends them (the 2nd and 5th to connect).
+            // Two guests will die at the next message anybody sends them (the 2nd and 5th to
+            // connect).
             List<String> connectionIds = gateway.connectionIds();
             assertTrue(connectionIds.size() == 7, "7 connections: " + connectionIds);
             gateway.goneOnNextPost(connectionIds.get(2));
@@ -93,8 +96,9 @@ class GhostPeerChaosTest {
             }
             boolean hostDead = host.isClosed();
             List<WsClient> dead = clients.stream().filter(WsClient::isClosed).toList();
-            System.out.printf("ghost chaos: %d of %d connections killed (host %s)%n", dead.size(), clients.size(),
-                    hostDead ? "dead" : "alive");
+            System.out.printf(
+                    "ghost chaos: %d of %d connections killed (host %s)%n",
+                    dead.size(), clients.size(), hostDead ? "dead" : "alive");
             assertTrue(dead.size() == 2 && !hostDead, "exactly the two doomed guests died");
             for (WsClient survivor : clients) {
                 if (survivor.isClosed()) {
@@ -102,12 +106,16 @@ class GhostPeerChaosTest {
                 }
                 assertTrue(!hostDead, "a survivor of a dead host must have been closed");
                 for (WsClient d : dead) {
-                    assertTrue(goneSeen.get(survivor).contains(ids.get(d)),
-                            "peer " + ids.get(survivor) + " never heard that " + ids.get(d) + " is gone");
+                    assertTrue(
+                            goneSeen.get(survivor).contains(ids.get(d)),
+                            "peer "
+                                    + ids.get(survivor)
+                                    + " never heard that "
+                                    + ids.get(d)
+                                    + " is gone");
                 }
             }
             clients.forEach(WsClient::abort);
         }
     }
-
 }

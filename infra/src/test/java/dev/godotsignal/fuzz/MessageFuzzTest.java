@@ -38,34 +38,49 @@ class MessageFuzzTest {
     static String lobby;
 
     /** Frames go nowhere; only exceptions matter here. */
-    static final PeerChannel CHANNEL = new PeerChannel() {
-        @Override
-        public Delivery send(String connectionId, String frame) {
-            return Delivery.DELIVERED;
-        }
+    static final PeerChannel CHANNEL =
+            new PeerChannel() {
+                @Override
+                public Delivery send(String connectionId, String frame) {
+                    return Delivery.DELIVERED;
+                }
 
-        @Override
-        public boolean exists(String connectionId) {
-            return true;
-        }
+                @Override
+                public boolean exists(String connectionId) {
+                    return true;
+                }
 
-        @Override
-        public void close(String connectionId) {
-        }
-    };
+                @Override
+                public void close(String connectionId) {}
+            };
 
     @BeforeAll
     static void start() throws Exception {
         dynamo = DynamoDbLocal.start(Optional.empty());
         dynamo.createTables(SamTemplate.load(TestGateways.template(), Map.of()).tables());
-        store = new DynamoDbSignalingStore(dynamo.client(), new TableNames("ConnectionsTable", "LobbiesTable"));
+        store =
+                new DynamoDbSignalingStore(
+                        dynamo.client(), new TableNames("ConnectionsTable", "LobbiesTable"));
         Limits defaults = Limits.defaults();
-        service = new SignalingService(store, CHANNEL, (timer, delay) -> { }, defaults,
-                new LobbyNames(new SecureRandom()), new PeerIds(new SecureRandom()), IceServers.none(),
-                dev.godotsignal.signaling.SignalingEvents.NONE, Clock.systemUTC());
+        service =
+                new SignalingService(
+                        store,
+                        CHANNEL,
+                        (timer, delay) -> {},
+                        defaults,
+                        new LobbyNames(new SecureRandom()),
+                        new PeerIds(new SecureRandom()),
+                        IceServers.none(),
+                        dev.godotsignal.signaling.SignalingEvents.NONE,
+                        Clock.systemUTC());
         service.connect("fuzz-host", true, Optional.empty());
         service.text("fuzz-host", "{\"type\":0,\"id\":0,\"data\":\"\"}");
-        lobby = store.connection("fuzz-host", java.time.Instant.now()).orElseThrow().membership().orElseThrow().lobby();
+        lobby =
+                store.connection("fuzz-host", java.time.Instant.now())
+                        .orElseThrow()
+                        .membership()
+                        .orElseThrow()
+                        .lobby();
     }
 
     @AfterAll
@@ -85,7 +100,9 @@ class MessageFuzzTest {
         dispatchOnce(data);
     }
 
-    /** A guest of a live lobby (fresh each time: most fuzz frames get it closed) sends the frame. */
+    /**
+     * A guest of a live lobby (fresh each time: most fuzz frames get it closed) sends the frame.
+     */
     static void dispatchOnce(FuzzedDataProvider data) {
         String guest = "fuzz-" + UUID.randomUUID();
         service.connect(guest, data.consumeBoolean(), Optional.empty());

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The per-connection message rate limit (a token bucket in the connection's item). */
 class AbuseEndToEndTest {
     @RegisterExtension
-    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.withParameters(Map.of("MessagesPerSecond", "5", "MessageBurst", "10"));
-
-
+    static final LocalGatewayExtension GATEWAY =
+            LocalGatewayExtension.withParameters(
+                    Map.of("MessagesPerSecond", "5", "MessageBurst", "10"));
 
     @Test
     void aFloodEarnsAnErrorAndACloseAndNobodyElseNotices() throws Exception {
         try (WsClient host = WsClient.connect(GATEWAY.get().url());
-             WsClient flooder = WsClient.connectWithExtensions(GATEWAY.get().url());
-             WsClient polite = WsClient.connect(GATEWAY.get().url())) {
+                WsClient flooder = WsClient.connectWithExtensions(GATEWAY.get().url());
+                WsClient polite = WsClient.connect(GATEWAY.get().url())) {
             host.send(MessageType.JOIN, 0, "");
             host.expect(MessageType.ID, 1, "true");
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
@@ -55,7 +55,8 @@ class AbuseEndToEndTest {
                 politeOffers += raw.contains("polite") ? 1 : 0;
             }
             assertTrue(politeOffers == 12, "every polite offer arrived: " + politeOffers);
-            assertTrue(!polite.isClosed(), "the polite client is still connected (" + politeId + ")");
+            assertTrue(
+                    !polite.isClosed(), "the polite client is still connected (" + politeId + ")");
         }
     }
 }

@@ -19,29 +19,42 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Connect tokens, turned on with one parameter: the $connect authorizer runs as API Gateway runs it. */
+/**
+ * Connect tokens, turned on with one parameter: the $connect authorizer runs as API Gateway runs
+ * it.
+ */
 class AuthEndToEndTest {
     static final String SECRET = "token-secret-used-only-in-tests!";
     static final Tokens TOKENS = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8));
+
     @RegisterExtension
-    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.with(Map.of(
-            "AuthSecretParameterName", "/godot-signaling/token-secret", "AllowedOrigins", "https://mygame.example"),
-            options -> options.withSecrets(Map.of("/godot-signaling/token-secret", SECRET)));
-
-
+    static final LocalGatewayExtension GATEWAY =
+            LocalGatewayExtension.with(
+                    Map.of(
+                            "AuthSecretParameterName",
+                            "/godot-signaling/token-secret",
+                            "AllowedOrigins",
+                            "https://mygame.example"),
+                    options ->
+                            options.withSecrets(Map.of("/godot-signaling/token-secret", SECRET)));
 
     static URI withToken(String token) {
-        return URI.create(GATEWAY.get().url() + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        return URI.create(
+                GATEWAY.get().url()
+                        + "/?token="
+                        + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
     static String refusedStatus(URI uri) {
-        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(uri));
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> WsClient.connect(uri));
         return String.valueOf(e.getCause().getCause());
     }
 
     @Test
     void aValidTokenConnectsAndPlays() {
-        String token = TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String token =
+                TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         try (WsClient ws = WsClient.connect(withToken(token))) {
             ws.send(MessageType.JOIN, 0, "");
             ws.expect(MessageType.ID, 1, "true");
@@ -55,36 +68,48 @@ class AuthEndToEndTest {
 
     @Test
     void anExpiredTokenIsRefused() {
-        String expired = TOKENS.mint("player-1", Duration.ofMinutes(-5), Optional.empty(), Instant.now());
+        String expired =
+                TOKENS.mint("player-1", Duration.ofMinutes(-5), Optional.empty(), Instant.now());
         assertTrue(refusedStatus(withToken(expired)).contains("403"));
     }
 
     @Test
     void aTamperedTokenIsRefused() {
-        String token = TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String token =
+                TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         String[] parts = token.split("\\.");
-        String otherClaims = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("{\"sub\":\"someone-else\",\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8));
-        assertTrue(refusedStatus(withToken(parts[0] + "." + otherClaims + "." + parts[2])).contains("403"));
-        String forged = new Tokens("a-different-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8))
-                .mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String otherClaims =
+                java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                "{\"sub\":\"someone-else\",\"exp\":9999999999}"
+                                        .getBytes(StandardCharsets.UTF_8));
+        assertTrue(
+                refusedStatus(withToken(parts[0] + "." + otherClaims + "." + parts[2]))
+                        .contains("403"));
+        String forged =
+                new Tokens("a-different-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8))
+                        .mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         assertTrue(refusedStatus(withToken(forged)).contains("403"));
     }
 
     @Test
     void aTokenBoundToALobbyJoinsOnlyThatLobby() {
-        String hostToken = TOKENS.mint("host", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String hostToken =
+                TOKENS.mint("host", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         try (WsClient host = WsClient.connect(withToken(hostToken))) {
             host.send(MessageType.JOIN, 0, "");
             host.expect(MessageType.ID, 1, "true");
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
-            String bound = TOKENS.mint("guest", Duration.ofMinutes(5), Optional.of(lobby), Instant.now());
+            String bound =
+                    TOKENS.mint("guest", Duration.ofMinutes(5), Optional.of(lobby), Instant.now());
             try (WsClient guest = WsClient.connect(URI.create(withToken(bound) + "&ext=1"))) {
                 guest.send(MessageType.JOIN, 0, lobby);
                 guest.expect(MessageType.ID);
             }
             try (WsClient wrong = WsClient.connect(URI.create(withToken(bound) + "&ext=1"))) {
-                wrong.send(MessageType.JOIN, 0, ""); // creating a lobby is not the lobby it was given
+                wrong.send(
+                        MessageType.JOIN, 0, ""); // creating a lobby is not the lobby it was given
                 wrong.expect(MessageType.ERROR, 4000, "Lobby not allowed by token");
                 wrong.awaitClose();
             }
@@ -93,12 +118,26 @@ class AuthEndToEndTest {
 
     @Test
     void browsersFromOtherOriginsAreRefused() throws Exception {
-        String token = TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String token =
+                TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
         HttpClient http = HttpClient.newHttpClient();
-        CompletionException refused = assertThrows(CompletionException.class, () -> http.newWebSocketBuilder()
-                .header("Origin", "https://evil.example").buildAsync(withToken(token), new java.net.http.WebSocket.Listener() { }).join());
-        assertTrue(String.valueOf(refused.getCause().getCause()).contains("403"), String.valueOf(refused.getCause().getCause()));
-        http.newWebSocketBuilder().header("Origin", "https://mygame.example")
-                .buildAsync(withToken(token), new java.net.http.WebSocket.Listener() { }).join().abort();
+        CompletionException refused =
+                assertThrows(
+                        CompletionException.class,
+                        () ->
+                                http.newWebSocketBuilder()
+                                        .header("Origin", "https://evil.example")
+                                        .buildAsync(
+                                                withToken(token),
+                                                new java.net.http.WebSocket.Listener() {})
+                                        .join());
+        assertTrue(
+                String.valueOf(refused.getCause().getCause()).contains("403"),
+                String.valueOf(refused.getCause().getCause()));
+        http.newWebSocketBuilder()
+                .header("Origin", "https://mygame.example")
+                .buildAsync(withToken(token), new java.net.http.WebSocket.Listener() {})
+                .join()
+                .abort();
     }
 }

@@ -35,13 +35,23 @@ class GatewayBehaviourTest {
         return ApiGatewayManagementApiClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        DynamoDbLocal.ACCESS_KEY, DynamoDbLocal.SECRET_KEY)))
-                .endpointOverride(URI.create("http://127.0.0.1:" + gateway.port() + "/" + gateway.template().stageName()))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(
+                                        DynamoDbLocal.ACCESS_KEY, DynamoDbLocal.SECRET_KEY)))
+                .endpointOverride(
+                        URI.create(
+                                "http://127.0.0.1:"
+                                        + gateway.port()
+                                        + "/"
+                                        + gateway.template().stageName()))
                 .build();
     }
 
-    /** Finds the connection id of the only open connection through the connections table (a Query would need the id). */
+    /**
+     * Finds the connection id of the only open connection through the connections table (a Query
+     * would need the id).
+     */
     static String onlyConnectionId(LocalGateway gateway) {
         var items = gateway.dynamo().client().scan(b -> b.tableName("ConnectionsTable")).items();
         assertEquals(1, items.size());
@@ -51,13 +61,14 @@ class GatewayBehaviourTest {
     @Test
     void theManagementApiAnswersTheSdkLikeApiGateway() throws Exception {
         try (LocalGateway gateway = TestGateways.start(Map.of());
-             ApiGatewayManagementApiClient api = management(gateway);
-             WsClient ws = WsClient.connect(gateway.url())) {
+                ApiGatewayManagementApiClient api = management(gateway);
+                WsClient ws = WsClient.connect(gateway.url())) {
             Thread.sleep(200);
             String id = onlyConnectionId(gateway);
             assertTrue(id.matches("[A-Za-z0-9]{15}="), "shaped like API Gateway's: " + id);
 
-            api.postToConnection(b -> b.connectionId(id).data(SdkBytes.fromUtf8String("{\"hello\":1}")));
+            api.postToConnection(
+                    b -> b.connectionId(id).data(SdkBytes.fromUtf8String("{\"hello\":1}")));
             assertEquals("{\"hello\":1}", ws.nextRaw(WsClient.WAIT));
 
             GetConnectionResponse info = api.getConnection(b -> b.connectionId(id));
@@ -66,57 +77,80 @@ class GatewayBehaviourTest {
 
             api.deleteConnection(b -> b.connectionId(id));
             ws.awaitClose();
-            assertThrows(GoneException.class, () -> api.postToConnection(b -> b.connectionId(id).data(SdkBytes.fromUtf8String("x"))));
+            assertThrows(
+                    GoneException.class,
+                    () ->
+                            api.postToConnection(
+                                    b -> b.connectionId(id).data(SdkBytes.fromUtf8String("x"))));
             assertThrows(GoneException.class, () -> api.getConnection(b -> b.connectionId(id)));
 
             // Unsigned requests are refused, as API Gateway refuses them.
-            HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + gateway.port() + "/prod/@connections/" + id))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unsigned =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + gateway.port()
+                                                                    + "/prod/@connections/"
+                                                                    + id))
+                                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             assertEquals(403, unsigned.statusCode());
         }
     }
 
     @Test
     void idleConnectionsCloseAndTheirDisconnectIsHandled() throws Exception {
-        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
+        GatewayOptions options =
+                TestGateways.options(Map.of())
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
         try (LocalGateway gateway = LocalGateway.start(options);
-             WsClient host = WsClient.connect(gateway.url());
-             WsClient idle = WsClient.connect(gateway.url())) {
+                WsClient host = WsClient.connect(gateway.url());
+                WsClient idle = WsClient.connect(gateway.url())) {
             host.send(MessageType.JOIN, 0, "");
             host.expect(MessageType.ID, 1, "true");
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
             idle.send(MessageType.JOIN, 0, lobby);
             int idleId = idle.expect(MessageType.ID).path("id").asInt();
             host.expect(MessageType.PEER_CONNECT, idleId, "");
-            // Neither sends anything more: after the idle timeout the gateway closes both, like API Gateway.
+            // Neither sends anything more: after the idle timeout the gateway closes both, like API
+            // Gateway.
             assertEquals(1001, idle.awaitClose(), "closed as idle (going away)");
             host.awaitClose();
             Thread.sleep(500);
-            assertEquals(0, gateway.dynamo().client().scan(b -> b.tableName("ConnectionsTable")).count(),
+            assertEquals(
+                    0,
+                    gateway.dynamo().client().scan(b -> b.tableName("ConnectionsTable")).count(),
                     "$disconnect removed both connections");
         }
     }
 
     @Test
     void theKeepAliveRouteKeepsAnIdleConnectionOpenWithoutAnyFunction() throws Exception {
-        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
+        GatewayOptions options =
+                TestGateways.options(Map.of())
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
         try (LocalGateway gateway = LocalGateway.start(options);
-             WsClient ws = WsClient.connect(gateway.url())) {
+                WsClient ws = WsClient.connect(gateway.url())) {
             for (int i = 0; i < 8; i++) {
                 ws.send("{\"action\":\"ping\"}");
                 Thread.sleep(300);
             }
             assertTrue(!ws.isClosed(), "2.4 s of pings kept a 1 s idle timeout at bay");
-            assertEquals(null, ws.nextRaw(Duration.ofMillis(100)), "the MOCK route answers nothing");
+            assertEquals(
+                    null, ws.nextRaw(Duration.ofMillis(100)), "the MOCK route answers nothing");
         }
     }
 
     @Test
     void connectionsCloseAtTheMaximumDuration() throws Exception {
-        GatewayOptions options = TestGateways.options(Map.of()).withTimeouts(Duration.ofMinutes(10), Duration.ofSeconds(1));
+        GatewayOptions options =
+                TestGateways.options(Map.of())
+                        .withTimeouts(Duration.ofMinutes(10), Duration.ofSeconds(1));
         try (LocalGateway gateway = LocalGateway.start(options);
-             WsClient ws = WsClient.connect(gateway.url())) {
+                WsClient ws = WsClient.connect(gateway.url())) {
             assertEquals(1001, ws.awaitClose());
         }
     }
@@ -124,12 +158,19 @@ class GatewayBehaviourTest {
     @Test
     void aNon2xxFromConnectRefusesTheHandshake(@TempDir Path dir) throws Exception {
         Path template = dir.resolve("sam-template.yaml");
-        Files.writeString(template, Files.readString(TestGateways.template())
-                .replace("dev.godotsignal.handler.ConnectHandler::handleRequest", RefusingConnectHandler.class.getName()));
+        Files.writeString(
+                template,
+                Files.readString(TestGateways.template())
+                        .replace(
+                                "dev.godotsignal.handler.ConnectHandler::handleRequest",
+                                RefusingConnectHandler.class.getName()));
         GatewayOptions options = TestGateways.options(Map.of()).withTemplate(template);
         try (LocalGateway gateway = LocalGateway.start(options)) {
-            CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(gateway.url()));
-            assertTrue(String.valueOf(e.getCause().getCause()).contains("403"), String.valueOf(e.getCause().getCause()));
+            CompletionException e =
+                    assertThrows(CompletionException.class, () -> WsClient.connect(gateway.url()));
+            assertTrue(
+                    String.valueOf(e.getCause().getCause()).contains("403"),
+                    String.valueOf(e.getCause().getCause()));
         }
     }
 
@@ -137,12 +178,28 @@ class GatewayBehaviourTest {
     void theStatusPageAndUnknownPaths() throws Exception {
         try (LocalGateway gateway = TestGateways.start(Map.of())) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/status")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + gateway.port()
+                                                            + "/status"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("ws://localhost:" + gateway.port()));
-            assertEquals(404, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/nope")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    404,
+                    http.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + gateway.port()
+                                                                    + "/nope"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
         }
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * their parser accepts, every pair completes offer/answer/candidates, and SEAL ends the signaling.
  * With {@code -Dsignaling.url=ws://…} (or {@code wss://} of a deployed stack) the same sessions run
  * against that server instead: {@code mvn -pl functions,infra test -Dtest=GodotDemoClientReplayTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dsignaling.url=ws://localhost:9080} (start the server with a
- * seal delay under 10 s, e.g. {@code ./run-local --param SealCloseDelaySeconds=1}).
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dsignaling.url=ws://localhost:9080} (start the server
+ * with a seal delay under 10 s, e.g. {@code ./run-local --param SealCloseDelaySeconds=1}).
  */
 public class GodotDemoClientReplayTest {
     static LocalGateway gateway;
@@ -52,7 +52,10 @@ public class GodotDemoClientReplayTest {
         fullSession(url, mesh);
     }
 
-    /** One host and three guests through a whole session, checked as above (also run against deployed stacks). */
+    /**
+     * One host and three guests through a whole session, checked as above (also run against
+     * deployed stacks).
+     */
     public static void fullSession(URI url, boolean mesh) {
         List<GodotDemoClient> clients = new ArrayList<>();
         try {
@@ -76,11 +79,16 @@ public class GodotDemoClientReplayTest {
                 await("peers of " + c.uniqueId, () -> c.peers.equals(expected));
                 for (int other : expected) {
                     if (other > c.uniqueId) {
-                        await(c.uniqueId + " got the offer of " + other, () -> c.offersFrom.containsKey(other));
+                        await(
+                                c.uniqueId + " got the offer of " + other,
+                                () -> c.offersFrom.containsKey(other));
                     } else {
-                        await(c.uniqueId + " got the answer of " + other, () -> c.answersFrom.containsKey(other));
+                        await(
+                                c.uniqueId + " got the answer of " + other,
+                                () -> c.answersFrom.containsKey(other));
                     }
-                    await(c.uniqueId + " got candidates of " + other,
+                    await(
+                            c.uniqueId + " got candidates of " + other,
                             () -> c.candidatesFrom.getOrDefault(other, List.of()).size() == 3);
                 }
             }
@@ -93,9 +101,14 @@ public class GodotDemoClientReplayTest {
             }
             for (GodotDemoClient c : clients) {
                 assertEquals(List.of(), c.rejected, "frames the Godot client would reject");
-                assertEquals(List.of(), c.earlyCandidates, "candidates that overtook their description");
-                assertTrue(c.disconnectedPeers.isEmpty(), "no PEER_DISCONNECT around a seal: " + c.disconnectedPeers);
-                assertTrue(c.received.stream().noneMatch(f -> f.contains("\"type\":100")), "no extension frames");
+                assertEquals(
+                        List.of(), c.earlyCandidates, "candidates that overtook their description");
+                assertTrue(
+                        c.disconnectedPeers.isEmpty(),
+                        "no PEER_DISCONNECT around a seal: " + c.disconnectedPeers);
+                assertTrue(
+                        c.received.stream().noneMatch(f -> f.contains("\"type\":100")),
+                        "no extension frames");
             }
         } finally {
             clients.forEach(GodotDemoClient::close);

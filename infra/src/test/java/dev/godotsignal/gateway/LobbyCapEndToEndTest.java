@@ -12,9 +12,9 @@ class LobbyCapEndToEndTest {
     @Test
     void tooManyLobbies() throws Exception {
         try (LocalGateway gateway = TestGateways.start(Map.of("MaxLobbies", "2"));
-             WsClient one = WsClient.connect(gateway.url());
-             WsClient two = WsClient.connect(gateway.url());
-             WsClient three = WsClient.connectWithExtensions(gateway.url())) {
+                WsClient one = WsClient.connect(gateway.url());
+                WsClient two = WsClient.connect(gateway.url());
+                WsClient three = WsClient.connectWithExtensions(gateway.url())) {
             one.send(MessageType.JOIN, 0, "");
             one.expect(MessageType.ID, 1, "true");
             two.send(MessageType.JOIN, 1, "");

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.lobby.Lobby;
-import dev.godotsignal.testing.RawWebSocket;
 import dev.godotsignal.testing.LocalGatewayExtension;
+import dev.godotsignal.testing.RawWebSocket;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
@@ -31,23 +31,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The protocol over real WebSocket connections to the local GATEWAY.get(), which runs the real handlers on DynamoDB Local. */
+/**
+ * The protocol over real WebSocket connections to the local GATEWAY.get(), which runs the real
+ * handlers on DynamoDB Local.
+ */
 class ProtocolEndToEndTest {
     static final Duration QUIET = Duration.ofMillis(700);
 
     @RegisterExtension
-    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.withParameters(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "8"));
+    static final LocalGatewayExtension GATEWAY =
+            LocalGatewayExtension.withParameters(
+                    Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "8"));
+
     final List<WsClient> clients = new ArrayList<>();
-
-
 
     @AfterEach
     void closeClients() {
         clients.forEach(WsClient::close);
     }
 
-    record Peer(WsClient ws, int id) {
-    }
+    record Peer(WsClient ws, int id) {}
 
     record Lobby(String name, boolean mesh, List<Peer> peers) {
         Peer host() {
@@ -56,7 +59,10 @@ class ProtocolEndToEndTest {
     }
 
     WsClient connect(boolean extensions) {
-        WsClient client = extensions ? WsClient.connectWithExtensions(GATEWAY.get().url()) : WsClient.connect(GATEWAY.get().url());
+        WsClient client =
+                extensions
+                        ? WsClient.connectWithExtensions(GATEWAY.get().url())
+                        : WsClient.connect(GATEWAY.get().url());
         clients.add(client);
         return client;
     }
@@ -76,7 +82,8 @@ class ProtocolEndToEndTest {
         ws.send(JOIN, 0, lobby.name());
         JsonNode id = ws.expect(ID);
         int peerId = id.path("id").asInt();
-        assertEquals(lobby.mesh() ? "true" : "", id.path("data").asText(), "ID data tells the mode");
+        assertEquals(
+                lobby.mesh() ? "true" : "", id.path("data").asText(), "ID data tells the mode");
         assertTrue(peerId >= 2, "guest id " + peerId);
         for (Peer existing : lobby.peers()) {
             if (lobby.mesh() || existing.id() == 1) {
@@ -125,7 +132,10 @@ class ProtocolEndToEndTest {
     void clientServerLobbyIntroducesOnlyHostAndClients() {
         Lobby lobby = create(false, false);
         for (int i = 0; i < 4; i++) {
-            join(lobby, false); // join() asserts: joiner hears only of 1, only the host hears of the joiner
+            join(
+                    lobby,
+                    false); // join() asserts: joiner hears only of 1, only the host hears of the
+            // joiner
         }
         for (Peer p : lobby.peers()) {
             p.ws().expectNothing(Duration.ofMillis(200));
@@ -145,10 +155,12 @@ class ProtocolEndToEndTest {
         Lobby lobby = create(true, false);
         Peer a = join(lobby, false);
         Peer b = join(lobby, false);
-        String sdp = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\na=msid-semantic: WMS\r\n"
-                + "a=fingerprint:sha-256 AB:CD\r\n";
+        String sdp =
+                "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\na=msid-semantic: WMS\r\n"
+                        + "a=fingerprint:sha-256 AB:CD\r\n";
         String tricky = "unicode é ü 中文 🎮 \\ back\\slash \"quoted\" \t tab \u0000 nul \u2028 sep";
-        String candidate = "\n0\n0\ncandidate:1 1 udp 2122260223 192.168.1.2 54321 typ host generation 0";
+        String candidate =
+                "\n0\n0\ncandidate:1 1 udp 2122260223 192.168.1.2 54321 typ host generation 0";
 
         b.ws().send(OFFER, a.id(), sdp);
         a.ws().expect(OFFER, b.id(), sdp);
@@ -192,7 +204,8 @@ class ProtocolEndToEndTest {
     void forwardsOnlyTypeIdAndData() throws Exception {
         Lobby lobby = create(true, false);
         Peer a = join(lobby, false);
-        a.ws().send("{\"type\":4,\"id\":1,\"data\":\"sdp\",\"from\":99,\"id2\":5,\"extra\":{\"nested\":[1,2]}}");
+        a.ws().send(
+                        "{\"type\":4,\"id\":1,\"data\":\"sdp\",\"from\":99,\"id2\":5,\"extra\":{\"nested\":[1,2]}}");
         JsonNode got = lobby.host().ws().expect(OFFER, a.id(), "sdp");
         List<String> fields = new ArrayList<>();
         got.fieldNames().forEachRemaining(fields::add);
@@ -204,7 +217,8 @@ class ProtocolEndToEndTest {
         Lobby lobby = create(true, false);
         Peer a = join(lobby, false);
         Peer b = join(lobby, false);
-        // A frame that tries to pass as the host: the id field is the destination, the source is stamped.
+        // A frame that tries to pass as the host: the id field is the destination, the source is
+        // stamped.
         a.ws().send("{\"type\":4,\"id\":" + b.id() + ",\"data\":\"x\",\"from\":1}");
         b.ws().expect(OFFER, a.id(), "x");
     }
@@ -254,8 +268,11 @@ class ProtocolEndToEndTest {
             p.ws().awaitClose();
         }
         long waited = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(waited >= 300, "sockets closed after the configured delay, not at once (" + waited + " ms)");
-        // After SEAL nobody may hear PEER_DISCONNECT or an error: Godot would tear a live WebRTC link down.
+        assertTrue(
+                waited >= 300,
+                "sockets closed after the configured delay, not at once (" + waited + " ms)");
+        // After SEAL nobody may hear PEER_DISCONNECT or an error: Godot would tear a live WebRTC
+        // link down.
         for (Peer p : lobby.peers()) {
             assertEquals(null, p.ws().nextRaw(Duration.ofMillis(50)), "nothing after SEAL");
         }
@@ -299,7 +316,10 @@ class ProtocolEndToEndTest {
         ext.ws().expect(ERROR, 4000, "Room host has disconnected");
         ext.ws().awaitClose();
         plain.ws().awaitClose();
-        assertEquals(null, plain.ws().nextRaw(Duration.ofMillis(50)), "a demo client gets no extension frame");
+        assertEquals(
+                null,
+                plain.ws().nextRaw(Duration.ofMillis(50)),
+                "a demo client gets no extension frame");
         WsClient late = connect(true);
         late.send(JOIN, 0, lobby.name());
         late.expect(ERROR, 4000, "Lobby does not exists");
@@ -315,9 +335,9 @@ class ProtocolEndToEndTest {
             b.ws().abort(); // gone, and API Gateway's $disconnect never comes
             Thread.sleep(300);
             a.ws().send(OFFER, b.id(), "to a ghost");
-            a.ws().expect(PEER_DISCONNECT, b.id(), "");      // the gone peer is removed and announced...
+            a.ws().expect(PEER_DISCONNECT, b.id(), ""); // the gone peer is removed and announced...
             lobby.host().ws().expect(PEER_DISCONNECT, b.id(), "");
-            a.ws().send(OFFER, 1, "still here");              // ...and the sender is untouched
+            a.ws().send(OFFER, 1, "still here"); // ...and the sender is untouched
             lobby.host().ws().expect(OFFER, a.id(), "still here");
         } finally {
             GATEWAY.get().dropDisconnectEvents(false);
@@ -339,7 +359,10 @@ class ProtocolEndToEndTest {
 
     // ------------------------------------------------------------------ errors: the offender alone
 
-    /** Sends a bad frame from a lobby member; checks its error and close, and that the others carry on. */
+    /**
+     * Sends a bad frame from a lobby member; checks its error and close, and that the others carry
+     * on.
+     */
     void offenderInLobby(java.util.function.Consumer<WsClient> offence, String reason) {
         Lobby lobby = create(true, true);
         Peer bystander = join(lobby, true);
@@ -359,22 +382,25 @@ class ProtocolEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"type\":\"4\",\"id\":1,\"data\":\"x\"}",
-            "{\"type\":4,\"id\":\"1\",\"data\":\"x\"}",
-            "{\"type\":4,\"id\":1,\"data\":5}",
-            "{\"type\":4,\"id\":1.5,\"data\":\"x\"}",
-            "{\"type\":4,\"id\":-1,\"data\":\"x\"}",
-            "{\"id\":1,\"data\":\"x\"}",
-            "[4,1,\"x\"]",
-            "{\"type\":4,\"type\":5,\"id\":1,\"data\":\"x\"}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"4\",\"id\":1,\"data\":\"x\"}",
+                "{\"type\":4,\"id\":\"1\",\"data\":\"x\"}",
+                "{\"type\":4,\"id\":1,\"data\":5}",
+                "{\"type\":4,\"id\":1.5,\"data\":\"x\"}",
+                "{\"type\":4,\"id\":-1,\"data\":\"x\"}",
+                "{\"id\":1,\"data\":\"x\"}",
+                "[4,1,\"x\"]",
+                "{\"type\":4,\"type\":5,\"id\":1,\"data\":\"x\"}"
+            })
     void wrongFieldTypes(String frame) {
         offenderInLobby(ws -> ws.send(frame), "Invalid message format");
     }
 
     @Test
     void binaryFrame() {
-        offenderInLobby(ws -> ws.sendBinary(new byte[]{1, 2, 3}), "Invalid transfer mode, must be text");
+        offenderInLobby(
+                ws -> ws.sendBinary(new byte[] {1, 2, 3}), "Invalid transfer mode, must be text");
     }
 
     @ParameterizedTest
@@ -416,7 +442,13 @@ class ProtocolEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NoSuchLobbyAtAll0000", "#live", "bad name", "x12345678901234567890123456789012345678901234567890123456789012345"})
+    @ValueSource(
+            strings = {
+                "NoSuchLobbyAtAll0000",
+                "#live",
+                "bad name",
+                "x12345678901234567890123456789012345678901234567890123456789012345"
+            })
     void unknownLobby(String name) {
         WsClient ws = connect(true);
         ws.send(JOIN, 0, name);

@@ -12,25 +12,33 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Timers without a server: delayed messages on the template's timer queue (SQS, emulated by the
- * GATEWAY.get()) fire the timer function, which closes connections that never joined and finds peers
- * whose $disconnect never came.
+ * GATEWAY.get()) fire the timer function, which closes connections that never joined and finds
+ * peers whose $disconnect never came.
  */
 class TimersEndToEndTest {
     @RegisterExtension
-    static final LocalGatewayExtension GATEWAY = LocalGatewayExtension.withParameters(Map.of("JoinDeadlineSeconds", "1", "LivenessCheckSeconds", "1",
-            "SealCloseDelaySeconds", "1"));
-
-
+    static final LocalGatewayExtension GATEWAY =
+            LocalGatewayExtension.withParameters(
+                    Map.of(
+                            "JoinDeadlineSeconds",
+                            "1",
+                            "LivenessCheckSeconds",
+                            "1",
+                            "SealCloseDelaySeconds",
+                            "1"));
 
     @Test
     void aConnectionThatNeverJoinsIsClosedAtTheDeadline() {
         try (WsClient idle = WsClient.connectWithExtensions(GATEWAY.get().url());
-             WsClient plain = WsClient.connect(GATEWAY.get().url())) {
+                WsClient plain = WsClient.connect(GATEWAY.get().url())) {
             long start = System.nanoTime();
             idle.expect(MessageType.ERROR, 4000, "Have not joined lobby yet");
             idle.awaitClose();
             plain.awaitClose();
-            assertEquals(null, plain.nextRaw(java.time.Duration.ofMillis(50)), "a demo client only sees the close");
+            assertEquals(
+                    null,
+                    plain.nextRaw(java.time.Duration.ofMillis(50)),
+                    "a demo client only sees the close");
             long waited = (System.nanoTime() - start) / 1_000_000;
             assertTrue(waited >= 800, "not before the deadline: " + waited + " ms");
         }
@@ -39,7 +47,8 @@ class TimersEndToEndTest {
     @Test
     void aGuestWhoseDisconnectNeverCameIsFoundAndAnnounced() {
         GATEWAY.get().dropDisconnectEvents(true);
-        try (WsClient host = WsClient.connect(GATEWAY.get().url()); WsClient guest = WsClient.connect(GATEWAY.get().url())) {
+        try (WsClient host = WsClient.connect(GATEWAY.get().url());
+                WsClient guest = WsClient.connect(GATEWAY.get().url())) {
             host.send(MessageType.JOIN, 0, "");
             host.expect(MessageType.ID, 1, "true");
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
@@ -58,7 +67,8 @@ class TimersEndToEndTest {
     @Test
     void anAbandonedLobbyIsDestroyedWhenItsHostIsFoundGone() {
         GATEWAY.get().dropDisconnectEvents(true);
-        try (WsClient host = WsClient.connect(GATEWAY.get().url()); WsClient guest = WsClient.connectWithExtensions(GATEWAY.get().url())) {
+        try (WsClient host = WsClient.connect(GATEWAY.get().url());
+                WsClient guest = WsClient.connectWithExtensions(GATEWAY.get().url())) {
             host.send(MessageType.JOIN, 0, "");
             host.expect(MessageType.ID, 1, "true");
             String lobby = host.expect(MessageType.JOIN).path("data").asText();

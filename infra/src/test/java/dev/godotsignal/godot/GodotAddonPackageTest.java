@@ -20,8 +20,8 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The addon as the Godot Asset Library would ship it: {@code clients/godot/package-addon} builds the
- * zip, which is installed into an otherwise empty project and run in the real engine.
+ * The addon as the Godot Asset Library would ship it: {@code clients/godot/package-addon} builds
+ * the zip, which is installed into an otherwise empty project and run in the real engine.
  */
 class GodotAddonPackageTest {
 
@@ -30,8 +30,15 @@ class GodotAddonPackageTest {
         GodotEngineSupport.assumeEngine();
         Path out = Files.createTempDirectory("addon-zip");
         Path zip = Path.of(build(out));
-        String version = Files.readAllLines(GodotEngineSupport.godotProject().resolve("addons/godot_signaling/plugin.cfg")).stream()
-                .filter(l -> l.startsWith("version=")).findFirst().orElseThrow().replaceAll("version=\"(.*)\"", "$1");
+        String version =
+                Files.readAllLines(
+                                GodotEngineSupport.godotProject()
+                                        .resolve("addons/godot_signaling/plugin.cfg"))
+                        .stream()
+                        .filter(l -> l.startsWith("version="))
+                        .findFirst()
+                        .orElseThrow()
+                        .replaceAll("version=\"(.*)\"", "$1");
         assertEquals("godot_signaling-" + version + ".zip", zip.getFileName().toString());
 
         Path project = GodotProjects.emptyProject();
@@ -51,18 +58,39 @@ class GodotAddonPackageTest {
                 }
             }
         }
-        for (String file : List.of("plugin.cfg", "plugin.gd", "signaling_client.gd", "README.md", "LICENSE", "icon.svg")) {
+        for (String file :
+                List.of(
+                        "plugin.cfg",
+                        "plugin.gd",
+                        "signaling_client.gd",
+                        "README.md",
+                        "LICENSE",
+                        "icon.svg")) {
             assertTrue(entries.contains("addons/godot_signaling/" + file), file + " in " + entries);
         }
-        assertTrue(entries.stream().allMatch(e -> e.startsWith("addons/godot_signaling/") || e.equals("addons/")), entries.toString());
+        assertTrue(
+                entries.stream()
+                        .allMatch(
+                                e ->
+                                        e.startsWith("addons/godot_signaling/")
+                                                || e.equals("addons/")),
+                entries.toString());
 
-        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of("SealCloseDelaySeconds", "1"))
-                .withWebRoot(Optional.of(GodotProjects.webRoot(project))));
-             HeadlessChromium chromium = HeadlessChromium.launch()) {
+        try (LocalGateway gateway =
+                        LocalGateway.start(
+                                TestGateways.options(Map.of("SealCloseDelaySeconds", "1"))
+                                        .withWebRoot(Optional.of(GodotProjects.webRoot(project))));
+                HeadlessChromium chromium = HeadlessChromium.launch()) {
             String base = "http://127.0.0.1:" + gateway.port();
-            GodotInstance check = GodotInstance.scene(chromium, base, "compile", "res://tests/compile_check.tscn", true);
+            GodotInstance check =
+                    GodotInstance.scene(
+                            chromium, base, "compile", "res://tests/compile_check.tscn", true);
             check.awaitEvent("compile_check_done");
-            assertTrue(check.lines().contains("@compiled res://addons/godot_signaling/signaling_client.gd ok"), check.lines().toString());
+            assertTrue(
+                    check.lines()
+                            .contains(
+                                    "@compiled res://addons/godot_signaling/signaling_client.gd ok"),
+                    check.lines().toString());
             assertTrue(check.errors().isEmpty(), "no engine errors: " + check.errors());
             check.close();
 
@@ -82,8 +110,15 @@ class GodotAddonPackageTest {
     }
 
     static String build(Path out) throws Exception {
-        Process process = new ProcessBuilder("bash", GodotEngineSupport.godotProject().resolve("package-addon").toString(), out.toString())
-                .redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder(
+                                "bash",
+                                GodotEngineSupport.godotProject()
+                                        .resolve("package-addon")
+                                        .toString(),
+                                out.toString())
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(process.getInputStream().readAllBytes()).trim();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "package-addon finished");
         assertEquals(0, process.exitValue(), output);

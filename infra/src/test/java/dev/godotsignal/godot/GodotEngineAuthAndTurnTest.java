@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The addon in the real Godot engine against a deployment with connect tokens and a TURN relay
- * (a real coturn whose credentials our server hands out in ICE_SERVERS).
+ * The addon in the real Godot engine against a deployment with connect tokens and a TURN relay (a
+ * real coturn whose credentials our server hands out in ICE_SERVERS).
  */
 class GodotEngineAuthAndTurnTest {
     static final String TOKEN_SECRET = "token-secret-used-only-in-tests!";
@@ -48,16 +48,27 @@ class GodotEngineAuthAndTurnTest {
     static void start() throws Exception {
         GodotEngineSupport.assumeEngine();
         assumeTrue(Coturn.installed(), "no coturn on this machine: apt-get install coturn");
-        assumeTrue(NativeGodotPeer.available(), "webrtc-java's native library does not load on this platform");
+        assumeTrue(
+                NativeGodotPeer.available(),
+                "webrtc-java's native library does not load on this platform");
         coturn = Coturn.start(TURN_SECRET, "coturn-godot.log");
-        gateway = LocalGateway.start(TestGateways.options(Map.of(
-                        "AuthSecretParameterName", "/godot-signaling/token-secret",
-                        "TurnUrls", coturn.url(),
-                        "TurnSecretParameterName", "/godot-signaling/turn-secret",
-                        "StunUrls", "",
-                        "TurnCredentialTtlSeconds", "600"))
-                .withSecrets(Map.of("/godot-signaling/token-secret", TOKEN_SECRET,
-                        "/godot-signaling/turn-secret", TURN_SECRET)));
+        gateway =
+                LocalGateway.start(
+                        TestGateways.options(
+                                        Map.of(
+                                                "AuthSecretParameterName",
+                                                        "/godot-signaling/token-secret",
+                                                "TurnUrls", coturn.url(),
+                                                "TurnSecretParameterName",
+                                                        "/godot-signaling/turn-secret",
+                                                "StunUrls", "",
+                                                "TurnCredentialTtlSeconds", "600"))
+                                .withSecrets(
+                                        Map.of(
+                                                "/godot-signaling/token-secret",
+                                                TOKEN_SECRET,
+                                                "/godot-signaling/turn-secret",
+                                                TURN_SECRET)));
         chromium = HeadlessChromium.launch();
         base = "http://127.0.0.1:" + gateway.port();
     }
@@ -84,7 +95,9 @@ class GodotEngineAuthAndTurnTest {
     void close(TestInfo info) {
         instances.forEach(GodotInstance::close);
         natives.forEach(NativeGodotPeer::close);
-        System.out.printf("godot %-50s %6d ms%n", info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "godot %-50s %6d ms%n",
+                info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
     }
 
     GodotInstance godot(String name) throws Exception {
@@ -98,7 +111,8 @@ class GodotEngineAuthAndTurnTest {
     }
 
     @Test
-    void aValidTokenConnectsAnExpiredOrMissingOneGetsTheErrorSignalAndNoConnection() throws Exception {
+    void aValidTokenConnectsAnExpiredOrMissingOneGetsTheErrorSignalAndNoConnection()
+            throws Exception {
         GodotInstance godot = godot("tokens");
         godot.command("join - mesh");
         assertEquals("error Could not connect (refused or unreachable)", godot.awaitEvent("error"));
@@ -114,7 +128,9 @@ class GodotEngineAuthAndTurnTest {
         godot.command("token " + token("player-1", Duration.ofMinutes(5)));
         godot.command("join - mesh");
         assertEquals(1, GodotInstance.peerIdOf(godot.awaitEvent("joined")));
-        assertTrue(godot.lines().stream().filter(l -> l.startsWith("@error")).count() == 2, "no error with a valid token");
+        assertTrue(
+                godot.lines().stream().filter(l -> l.startsWith("@error")).count() == 2,
+                "no error with a valid token");
     }
 
     @Test
@@ -124,24 +140,36 @@ class GodotEngineAuthAndTurnTest {
         godot.command("ice_policy relay");
         godot.command("join - mesh");
         String lobby = GodotInstance.lobbyOf(godot.awaitEvent("joined"));
-        URI nativeUrl = URI.create(gateway.url() + "/?token="
-                + URLEncoder.encode(token("native-player", Duration.ofMinutes(5)), StandardCharsets.UTF_8));
+        URI nativeUrl =
+                URI.create(
+                        gateway.url()
+                                + "/?token="
+                                + URLEncoder.encode(
+                                        token("native-player", Duration.ofMinutes(5)),
+                                        StandardCharsets.UTF_8));
         NativeGodotPeer peer = NativeGodotPeer.join(nativeUrl, lobby);
         natives.add(peer);
         GodotDemoClient.await("native peer joined", () -> peer.lobby != null);
         godot.awaitAnyEvent("peer_up " + peer.peerId, Duration.ofSeconds(30));
         NativeGodotPeer.Link link = peer.awaitOpen(1);
         GodotEngineTest.exchangeBytes(godot, 1, peer, link, "over-turn");
-        // The Godot side used the TURN credentials our server sent, and a relayed candidate carries the data.
-        String type = godot.eval("""
+        // The Godot side used the TURN credentials our server sent, and a relayed candidate carries
+        // the data.
+        String type =
+                godot.eval(
+                                """
                 (async () => {
                   const pc = window.godotHarness.peerConnections.at(-1);
                   const stats = await pc.getStats();
                   let pair; stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
                   return stats.get(pair.localCandidateId).candidateType;
-                })()""").asText();
+                })()""")
+                        .asText();
         assertEquals("relay", type, "the data channel runs through coturn");
-        String policy = godot.eval("window.godotHarness.peerConnections.at(-1).getConfiguration().iceTransportPolicy").asText();
+        String policy =
+                godot.eval(
+                                "window.godotHarness.peerConnections.at(-1).getConfiguration().iceTransportPolicy")
+                        .asText();
         assertEquals("relay", policy);
     }
 }

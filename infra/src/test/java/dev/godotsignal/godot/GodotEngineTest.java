@@ -1,7 +1,6 @@
 package dev.godotsignal.godot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,10 +8,10 @@ import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.GodotInstance;
-import dev.godotsignal.testing.NativeGodotPeer;
-import dev.godotsignal.testing.WsClient;
 import dev.godotsignal.testing.HeadlessChromium;
+import dev.godotsignal.testing.NativeGodotPeer;
 import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.testing.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +44,12 @@ class GodotEngineTest {
         GodotEngineSupport.assumeEngine();
         boolean hasNative = NativeGodotPeer.available();
         if (!hasNative) {
-            System.err.println("SKIPPED Godot engine tests: webrtc-java's native library does not load on this platform");
+            System.err.println(
+                    "SKIPPED Godot engine tests: webrtc-java's native library does not load on this platform");
         }
-        assumeTrue(hasNative, "webrtc-java's native library does not load on this platform (linux-x86_64 only here)");
+        assumeTrue(
+                hasNative,
+                "webrtc-java's native library does not load on this platform (linux-x86_64 only here)");
         gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "3"));
         chromium = HeadlessChromium.launch();
         base = "http://127.0.0.1:" + gateway.port();
@@ -72,7 +74,9 @@ class GodotEngineTest {
     void closeInstances(TestInfo info) {
         instances.forEach(GodotInstance::close);
         natives.forEach(NativeGodotPeer::close);
-        System.out.printf("godot %-50s %6d ms%n", info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "godot %-50s %6d ms%n",
+                info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
     }
 
     GodotInstance godot(String name) throws Exception {
@@ -140,11 +144,15 @@ class GodotEngineTest {
             g.awaitAnyEvent("disconnected", Duration.ofSeconds(15));
         }
         rpcEveryWay(List.of(host, b, c), "after-seal");
-        assertEquals(List.of("introduced 1"), introductions(b), "still no direct link between clients");
+        assertEquals(
+                List.of("introduced 1"), introductions(b), "still no direct link between clients");
     }
 
     static List<String> introductions(GodotInstance g) throws Exception {
-        return g.lines().stream().filter(l -> l.startsWith("@introduced")).map(l -> l.substring(1)).toList();
+        return g.lines().stream()
+                .filter(l -> l.startsWith("@introduced"))
+                .map(l -> l.substring(1))
+                .toList();
     }
 
     @Test
@@ -182,16 +190,25 @@ class GodotEngineTest {
     }
 
     /**
-     * SceneMultiplayer's raw bytes both ways between a Godot instance and a native peer, on
-     * Godot's reliable channel (data channel id 1): on the wire a packet is one command byte
+     * SceneMultiplayer's raw bytes both ways between a Godot instance and a native peer, on Godot's
+     * reliable channel (data channel id 1): on the wire a packet is one command byte
      * (SceneMultiplayer's NETWORK_COMMAND_RAW) followed by the bytes.
      */
-    static void exchangeBytes(GodotInstance godot, int godotId, NativeGodotPeer nativePeer, NativeGodotPeer.Link link, String tag)
+    static void exchangeBytes(
+            GodotInstance godot,
+            int godotId,
+            NativeGodotPeer nativePeer,
+            NativeGodotPeer.Link link,
+            String tag)
             throws Exception {
         godot.command("raw " + nativePeer.peerId + " " + tag + "-from-godot");
-        GodotDemoClient.await("native got Godot's bytes", () -> link.received.contains("1:" + RAW + tag + "-from-godot"));
+        GodotDemoClient.await(
+                "native got Godot's bytes",
+                () -> link.received.contains("1:" + RAW + tag + "-from-godot"));
         nativePeer.send(godotId, 1, RAW + tag + "-from-native");
-        godot.awaitAnyEvent("raw_from " + nativePeer.peerId + " " + tag + "-from-native", Duration.ofSeconds(15));
+        godot.awaitAnyEvent(
+                "raw_from " + nativePeer.peerId + " " + tag + "-from-native",
+                Duration.ofSeconds(15));
     }
 
     /** SceneMultiplayer's command byte for raw bytes (send_bytes / peer_packet). */
@@ -256,7 +273,14 @@ class GodotEngineTest {
     void everyUrlFormAUserMayTypeConnects() throws Exception {
         GodotInstance godot = godot("urls");
         String root = "ws://127.0.0.1:" + gateway.port();
-        for (String url : List.of(root, root + "/", root + "/prod", root + "/prod/", root + "/?game=x", root + "/prod?source=test")) {
+        for (String url :
+                List.of(
+                        root,
+                        root + "/",
+                        root + "/prod",
+                        root + "/prod/",
+                        root + "/?game=x",
+                        root + "/prod?source=test")) {
             godot.command("url " + url);
             godot.command("join - mesh");
             String joined = godot.awaitEvent("joined");
@@ -269,15 +293,25 @@ class GodotEngineTest {
 
     @Test
     void everyScriptAndSceneOfTheProjectCompilesInTheEngine() throws Exception {
-        GodotInstance check = GodotInstance.scene(chromium, base, "compile", "res://tests/compile_check.tscn", true);
+        GodotInstance check =
+                GodotInstance.scene(
+                        chromium, base, "compile", "res://tests/compile_check.tscn", true);
         instances.add(check);
         int checked = Integer.parseInt(check.awaitEvent("compile_check_done").split(" ")[1]);
-        List<String> results = check.lines().stream().filter(l -> l.startsWith("@compiled")).toList();
+        List<String> results =
+                check.lines().stream().filter(l -> l.startsWith("@compiled")).toList();
         assertEquals(checked, results.size());
-        assertTrue(results.stream().allMatch(l -> l.endsWith(" ok")), "every file compiles: " + results);
-        assertTrue(results.contains("@compiled res://addons/godot_signaling/signaling_client.gd ok"), results.toString());
-        assertTrue(results.contains("@compiled res://example/lobby_example.tscn ok"), results.toString());
-        assertEquals(List.of("@editor_only res://addons/godot_signaling/plugin.gd"),
+        assertTrue(
+                results.stream().allMatch(l -> l.endsWith(" ok")),
+                "every file compiles: " + results);
+        assertTrue(
+                results.contains("@compiled res://addons/godot_signaling/signaling_client.gd ok"),
+                results.toString());
+        assertTrue(
+                results.contains("@compiled res://example/lobby_example.tscn ok"),
+                results.toString());
+        assertEquals(
+                List.of("@editor_only res://addons/godot_signaling/plugin.gd"),
                 check.lines().stream().filter(l -> l.startsWith("@editor_only")).toList());
         assertTrue(check.errors().isEmpty(), "no engine errors: " + check.errors());
     }
@@ -289,15 +323,29 @@ class GodotEngineTest {
         // Valid syntax (tree-sitter accepts it), but a function that does not exist.
         String source = Files.readString(client);
         assertTrue(source.contains("\tws.poll()\n"));
-        Files.writeString(client, source.replace("\tws.poll()\n", "\tws.poll()\n\tpoll_all_sockets()\n"));
-        try (LocalGateway broken = LocalGateway.start(TestGateways.options(Map.of())
-                .withWebRoot(java.util.Optional.of(GodotProjects.webRoot(copy))))) {
-            GodotInstance check = GodotInstance.scene(chromium, "http://127.0.0.1:" + broken.port(), "broken",
-                    "res://tests/compile_check.tscn", true);
+        Files.writeString(
+                client, source.replace("\tws.poll()\n", "\tws.poll()\n\tpoll_all_sockets()\n"));
+        try (LocalGateway broken =
+                LocalGateway.start(
+                        TestGateways.options(Map.of())
+                                .withWebRoot(java.util.Optional.of(GodotProjects.webRoot(copy))))) {
+            GodotInstance check =
+                    GodotInstance.scene(
+                            chromium,
+                            "http://127.0.0.1:" + broken.port(),
+                            "broken",
+                            "res://tests/compile_check.tscn",
+                            true);
             instances.add(check);
             check.awaitEvent("compile_check_done");
-            assertTrue(check.lines().contains("@compiled res://addons/godot_signaling/signaling_client.gd FAILED"), check.lines().toString());
-            assertTrue(check.errors().stream().anyMatch(e -> e.contains("poll_all_sockets")), "the engine names the error: " + check.errors());
+            assertTrue(
+                    check.lines()
+                            .contains(
+                                    "@compiled res://addons/godot_signaling/signaling_client.gd FAILED"),
+                    check.lines().toString());
+            assertTrue(
+                    check.errors().stream().anyMatch(e -> e.contains("poll_all_sockets")),
+                    "the engine names the error: " + check.errors());
         } finally {
             GodotProjects.delete(copy);
         }
@@ -324,14 +372,24 @@ class GodotEngineTest {
         for (GodotInstance from : all) {
             for (GodotInstance to : all) {
                 if (from != to) {
-                    from.command("rpc " + idOf(to) + " " + tag + "-" + idOf(from) + "-to-" + idOf(to));
+                    from.command(
+                            "rpc " + idOf(to) + " " + tag + "-" + idOf(from) + "-to-" + idOf(to));
                 }
             }
         }
         for (GodotInstance from : all) {
             for (GodotInstance to : all) {
                 if (from != to) {
-                    to.awaitAnyEvent("rpc_from " + idOf(from) + " " + tag + "-" + idOf(from) + "-to-" + idOf(to), Duration.ofSeconds(15));
+                    to.awaitAnyEvent(
+                            "rpc_from "
+                                    + idOf(from)
+                                    + " "
+                                    + tag
+                                    + "-"
+                                    + idOf(from)
+                                    + "-to-"
+                                    + idOf(to),
+                            Duration.ofSeconds(15));
                 }
             }
         }

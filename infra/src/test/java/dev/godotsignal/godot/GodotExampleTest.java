@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example scene ({@code clients/godot/example}) as a player meets it: the gateway's
- * {@code /godot/} page runs it in the real Godot engine with rendering on (WebGL), and two
- * windows meet through its UI — mouse clicks and key presses on the canvas, nothing else.
+ * The example scene ({@code clients/godot/example}) as a player meets it: the gateway's {@code
+ * /godot/} page runs it in the real Godot engine with rendering on (WebGL), and two windows meet
+ * through its UI — mouse clicks and key presses on the canvas, nothing else.
  */
 class GodotExampleTest {
     static LocalGateway gateway;
@@ -40,7 +40,8 @@ class GodotExampleTest {
         }
     }
 
-    // Where the example's controls are in a 960-wide window (target/screenshots/godot-example-*.png).
+    // Where the example's controls are in a 960-wide window
+    // (target/screenshots/godot-example-*.png).
     static final int[] LOBBY_FIELD = {500, 154};
     static final int[] CREATE = {78, 197};
     static final int[] JOIN = {196, 197};
@@ -81,7 +82,9 @@ class GodotExampleTest {
         alice.page().screenshot(shots.resolve("godot-example-host.png"));
         bob.page().screenshot(shots.resolve("godot-example-guest.png"));
         assertTrue(Files.size(shots.resolve("godot-example-host.png")) > 10_000);
-        assertTrue(alice.errors().isEmpty() && bob.errors().isEmpty(), "no engine errors: " + alice.errors() + bob.errors());
+        assertTrue(
+                alice.errors().isEmpty() && bob.errors().isEmpty(),
+                "no engine errors: " + alice.errors() + bob.errors());
     }
 
     static void click(GodotInstance godot, int[] at) throws Exception {

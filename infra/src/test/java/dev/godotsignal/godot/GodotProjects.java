@@ -14,8 +14,7 @@ import java.util.stream.Stream;
  * or the addon as installed from its zip.
  */
 final class GodotProjects {
-    private GodotProjects() {
-    }
+    private GodotProjects() {}
 
     /** An empty project: the launcher, the engine (linked, not copied) and project.godot. */
     static Path emptyProject() throws IOException {
@@ -25,7 +24,8 @@ final class GodotProjects {
         copyTree(source.resolve("web"), godot.resolve("web"));
         copyTree(source.resolve("tests"), godot.resolve("tests"));
         Files.copy(source.resolve("project.godot"), godot.resolve("project.godot"));
-        Path engine = godot.resolve("node_modules").resolve(GodotEngineSupport.PACKAGE).resolve("godot");
+        Path engine =
+                godot.resolve("node_modules").resolve(GodotEngineSupport.PACKAGE).resolve("godot");
         Files.createDirectories(engine.getParent());
         Files.createSymbolicLink(engine, GodotEngineSupport.engineDir().toAbsolutePath());
         return root;

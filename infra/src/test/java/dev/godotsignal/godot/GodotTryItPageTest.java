@@ -18,16 +18,25 @@ class GodotTryItPageTest {
 
     @Test
     void withoutTheEngineThePageSaysHowToInstallIt() throws Exception {
-        assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                HeadlessChromium.executable().isPresent(),
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
         Path root = Files.createTempDirectory("no-engine");
-        GodotProjects.copyTree(GodotEngineSupport.godotProject().resolve("web"), root.resolve("godot/web"));
-        Files.copy(GodotEngineSupport.godotProject().resolve("project.godot"), root.resolve("godot/project.godot"));
-        try (LocalGateway gateway = LocalGateway.start(TestGateways.options(Map.of())
-                .withWebRoot(Optional.of(GodotProjects.webRoot(root))));
-             HeadlessChromium chromium = HeadlessChromium.launch()) {
+        GodotProjects.copyTree(
+                GodotEngineSupport.godotProject().resolve("web"), root.resolve("godot/web"));
+        Files.copy(
+                GodotEngineSupport.godotProject().resolve("project.godot"),
+                root.resolve("godot/project.godot"));
+        try (LocalGateway gateway =
+                        LocalGateway.start(
+                                TestGateways.options(Map.of())
+                                        .withWebRoot(Optional.of(GodotProjects.webRoot(root))));
+                HeadlessChromium chromium = HeadlessChromium.launch()) {
             assertTrue(!gateway.godotEngineInstalled());
-            HeadlessChromium.Page page = chromium.open("http://127.0.0.1:" + gateway.port() + "/godot/");
-            page.waitFor("window.godotHarness && window.godotHarness.failure", Duration.ofSeconds(15));
+            HeadlessChromium.Page page =
+                    chromium.open("http://127.0.0.1:" + gateway.port() + "/godot/");
+            page.waitFor(
+                    "window.godotHarness && window.godotHarness.failure", Duration.ofSeconds(15));
             String text = page.eval("document.getElementById('status').innerText").asText();
             assertTrue(text.contains("npm ci --prefix clients/godot"), text);
         } finally {

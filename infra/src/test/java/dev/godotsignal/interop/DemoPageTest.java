@@ -18,8 +18,12 @@ class DemoPageTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     static void type(HeadlessChromium.Page page, String id, String text) throws Exception {
-        page.eval("(() => { const e = document.getElementById('" + id + "'); e.value = " + json(text)
-                + "; e.dispatchEvent(new Event('input')); })()");
+        page.eval(
+                "(() => { const e = document.getElementById('"
+                        + id
+                        + "'); e.value = "
+                        + json(text)
+                        + "; e.dispatchEvent(new Event('input')); })()");
     }
 
     static void click(HeadlessChromium.Page page, String id) throws Exception {
@@ -34,15 +38,20 @@ class DemoPageTest {
     void twoPagesChatOverDataChannels() throws Exception {
         boolean hasChromium = HeadlessChromium.executable().isPresent();
         if (!hasChromium) {
-            System.err.println("SKIPPED demo page test: no Chromium (apt-get install chromium chromium-driver)");
+            System.err.println(
+                    "SKIPPED demo page test: no Chromium (apt-get install chromium chromium-driver)");
         }
-        assumeTrue(hasChromium, "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                hasChromium,
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
         try (LocalGateway gateway = TestGateways.start(Map.of());
-             HeadlessChromium chromium = HeadlessChromium.launch()) {
+                HeadlessChromium chromium = HeadlessChromium.launch()) {
             String url = "http://127.0.0.1:" + gateway.port() + "/";
             HeadlessChromium.Page alice = chromium.open(url);
             HeadlessChromium.Page bob = chromium.open(url);
-            assertEquals("ws://127.0.0.1:" + gateway.port(), alice.eval("document.getElementById('url').value").asText(),
+            assertEquals(
+                    "ws://127.0.0.1:" + gateway.port(),
+                    alice.eval("document.getElementById('url').value").asText(),
                     "the page points at the gateway that served it");
 
             click(alice, "create-mesh");
@@ -57,18 +66,29 @@ class DemoPageTest {
 
             type(alice, "chat-input", "hello from alice 👋");
             click(alice, "send");
-            bob.waitFor("document.getElementById('chat').textContent.includes('hello from alice 👋')", WAIT);
+            bob.waitFor(
+                    "document.getElementById('chat').textContent.includes('hello from alice 👋')",
+                    WAIT);
             type(bob, "chat-input", "hi alice, bob here");
             click(bob, "send");
-            alice.waitFor("document.getElementById('chat').textContent.includes('hi alice, bob here')", WAIT);
-            assertTrue(alice.eval("document.querySelector('#peers .state').textContent").asText().equals("connected"));
+            alice.waitFor(
+                    "document.getElementById('chat').textContent.includes('hi alice, bob here')",
+                    WAIT);
+            assertTrue(
+                    alice.eval("document.querySelector('#peers .state').textContent")
+                            .asText()
+                            .equals("connected"));
 
             click(alice, "seal");
-            bob.waitFor("document.getElementById('log').textContent.includes('lobby sealed')", WAIT);
-            alice.waitFor("document.getElementById('log').textContent.includes('after seal')", WAIT);
+            bob.waitFor(
+                    "document.getElementById('log').textContent.includes('lobby sealed')", WAIT);
+            alice.waitFor(
+                    "document.getElementById('log').textContent.includes('after seal')", WAIT);
             type(bob, "chat-input", "still here after the seal");
             click(bob, "send");
-            alice.waitFor("document.getElementById('chat').textContent.includes('still here after the seal')", WAIT);
+            alice.waitFor(
+                    "document.getElementById('chat').textContent.includes('still here after the seal')",
+                    WAIT);
 
             Path shots = Path.of("target", "screenshots");
             alice.screenshot(shots.resolve("demo-page-host.png"));

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The reason this project exists: native and web players reach each other. A native peer
- * (libwebrtc through webrtc-java) and web peers (the project's web client in headless Chromium)
- * meet through the local gateway, open Godot's data channels and talk both ways — before and
- * after SEAL closes the signaling sockets.
+ * The reason this project exists: native and web players reach each other. A native peer (libwebrtc
+ * through webrtc-java) and web peers (the project's web client in headless Chromium) meet through
+ * the local gateway, open Godot's data channels and talk both ways — before and after SEAL closes
+ * the signaling sockets.
  */
 public class NativeWebInteropTest {
     protected static LocalGateway gateway;
@@ -34,14 +34,20 @@ public class NativeWebInteropTest {
     protected static void start() throws Exception {
         boolean hasChromium = HeadlessChromium.executable().isPresent();
         if (!hasChromium) {
-            System.err.println("SKIPPED native<->web tests: no Chromium (apt-get install chromium chromium-driver)");
+            System.err.println(
+                    "SKIPPED native<->web tests: no Chromium (apt-get install chromium chromium-driver)");
         }
-        assumeTrue(hasChromium, "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                hasChromium,
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
         boolean hasNative = NativeGodotPeer.available();
         if (!hasNative) {
-            System.err.println("SKIPPED native<->web tests: webrtc-java's native library does not load on this platform");
+            System.err.println(
+                    "SKIPPED native<->web tests: webrtc-java's native library does not load on this platform");
         }
-        assumeTrue(hasNative, "webrtc-java's native library does not load on this platform (linux-x86_64 only here)");
+        assumeTrue(
+                hasNative,
+                "webrtc-java's native library does not load on this platform (linux-x86_64 only here)");
         gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1"));
         chromium = HeadlessChromium.launch();
     }
@@ -64,7 +70,9 @@ public class NativeWebInteropTest {
     @AfterEach
     void closeNatives(TestInfo info) {
         natives.forEach(NativeGodotPeer::close);
-        System.out.printf("interop %-45s %5d ms%n", info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "interop %-45s %5d ms%n",
+                info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
     }
 
     NativeGodotPeer nativeHost(boolean mesh) {
@@ -126,7 +134,8 @@ public class NativeWebInteropTest {
         talk(guest, host, "before seal");
         host.seal();
         host.awaitSealedAndSignalingClosed();
-        GodotDemoClient.await("native sealed and closed", () -> guest.sealed && guest.signalingClosed());
+        GodotDemoClient.await(
+                "native sealed and closed", () -> guest.sealed && guest.signalingClosed());
         talk(guest, host, "after seal");
         assertEquals(List.of(), guest.errors);
     }

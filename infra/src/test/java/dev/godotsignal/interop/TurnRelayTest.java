@@ -12,6 +12,7 @@ import dev.godotsignal.testing.NativeGodotPeer;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WebPeer;
 import dev.godotsignal.turn.TurnCredentials;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannelInit;
@@ -22,7 +23,6 @@ import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,16 +49,24 @@ class TurnRelayTest {
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Coturn.installed(), "no coturn on this machine: apt-get install coturn");
-        assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine: apt-get install chromium chromium-driver");
-        assumeTrue(NativeGodotPeer.available(), "webrtc-java's native library does not load on this platform");
+        assumeTrue(
+                HeadlessChromium.executable().isPresent(),
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                NativeGodotPeer.available(),
+                "webrtc-java's native library does not load on this platform");
         coturn = Coturn.start(SECRET, "coturn.log");
         turnPort = coturn.port();
-        gateway = LocalGateway.start(TestGateways.options(Map.of(
-                        "TurnUrls", coturn.url(),
-                        "TurnSecretParameterName", "/godot-signaling/turn-secret",
-                        "StunUrls", "",
-                        "TurnCredentialTtlSeconds", "600"))
-                .withSecrets(Map.of("/godot-signaling/turn-secret", SECRET)));
+        gateway =
+                LocalGateway.start(
+                        TestGateways.options(
+                                        Map.of(
+                                                "TurnUrls", coturn.url(),
+                                                "TurnSecretParameterName",
+                                                        "/godot-signaling/turn-secret",
+                                                "StunUrls", "",
+                                                "TurnCredentialTtlSeconds", "600"))
+                                .withSecrets(Map.of("/godot-signaling/turn-secret", SECRET)));
         chromium = HeadlessChromium.launch();
     }
 
@@ -77,8 +85,15 @@ class TurnRelayTest {
 
     @Test
     void aNativeAndAWebPeerConnectThroughTheRelayWithCredentialsFromOurServer() throws Exception {
-        WebPeer web = WebPeer.join(chromium, gateway, "", true, "{ iceServers: [], iceTransportPolicy: 'relay' }");
-        NativeGodotPeer nativePeer = NativeGodotPeer.joinRelayOnly(gateway.url(), web.lobby, List.of());
+        WebPeer web =
+                WebPeer.join(
+                        chromium,
+                        gateway,
+                        "",
+                        true,
+                        "{ iceServers: [], iceTransportPolicy: 'relay' }");
+        NativeGodotPeer nativePeer =
+                NativeGodotPeer.joinRelayOnly(gateway.url(), web.lobby, List.of());
         try {
             GodotDemoClient.await("native peer joined", () -> nativePeer.lobby != null);
             NativeGodotPeer.Link link = nativePeer.awaitOpen(1);
@@ -86,14 +101,21 @@ class TurnRelayTest {
             nativePeer.send(1, 1, "over TURN, native to web");
             web.awaitMessage(nativePeer.peerId + ":1:over TURN, native to web");
             web.send(nativePeer.peerId, 1, "over TURN, web to native");
-            GodotDemoClient.await("web to native", () -> link.received.contains("1:over TURN, web to native"));
-            // The pair in use is relayed on the web side: the only kind of candidate it could gather.
-            String type = web.page.eval("""
+            GodotDemoClient.await(
+                    "web to native", () -> link.received.contains("1:over TURN, web to native"));
+            // The pair in use is relayed on the web side: the only kind of candidate it could
+            // gather.
+            String type =
+                    web.page
+                            .eval(
+                                    """
                     (async () => {
                       const stats = await tc.peerConnection(%d).getStats();
                       let pair; stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
                       return stats.get(pair.localCandidateId).candidateType;
-                    })()""".formatted(nativePeer.peerId)).asText();
+                    })()"""
+                                            .formatted(nativePeer.peerId))
+                            .asText();
             assertEquals("relay", type, "the data channel runs through coturn");
         } finally {
             nativePeer.close();
@@ -102,13 +124,21 @@ class TurnRelayTest {
 
     @Test
     void coturnRefusesForgedAndExpiredCredentialsAndAcceptsOurs() throws Exception {
-        TurnCredentials ours = new TurnCredentials(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(10));
+        TurnCredentials ours =
+                new TurnCredentials(
+                        SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(10));
         TurnCredentials.Credential valid = ours.issue("probe", Instant.now());
-        TurnCredentials.Credential expired = new TurnCredentials(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(-10))
-                .issue("probe", Instant.now());
-        TurnCredentials.Credential forged = new TurnCredentials("not-the-secret".getBytes(StandardCharsets.UTF_8),
-                Duration.ofMinutes(10)).issue("probe", Instant.now());
-        assertTrue(relayCandidates(valid) > 0, "a credential from our server gets a relay allocation");
+        TurnCredentials.Credential expired =
+                new TurnCredentials(
+                                SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(-10))
+                        .issue("probe", Instant.now());
+        TurnCredentials.Credential forged =
+                new TurnCredentials(
+                                "not-the-secret".getBytes(StandardCharsets.UTF_8),
+                                Duration.ofMinutes(10))
+                        .issue("probe", Instant.now());
+        assertTrue(
+                relayCandidates(valid) > 0, "a credential from our server gets a relay allocation");
         assertEquals(0, relayCandidates(forged), "a forged password is refused");
         assertEquals(0, relayCandidates(expired), "an expired username is refused");
     }
@@ -124,35 +154,40 @@ class TurnRelayTest {
         config.iceServers = List.of(server);
         config.iceTransportPolicy = RTCIceTransportPolicy.RELAY;
         List<String> candidates = new CopyOnWriteArrayList<>();
-        RTCPeerConnection pc = NativeGodotPeer.factoryForTests().createPeerConnection(config, new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
-                candidates.add(candidate.sdp);
-            }
-        });
+        RTCPeerConnection pc =
+                NativeGodotPeer.factoryForTests()
+                        .createPeerConnection(
+                                config,
+                                new PeerConnectionObserver() {
+                                    @Override
+                                    public void onIceCandidate(RTCIceCandidate candidate) {
+                                        candidates.add(candidate.sdp);
+                                    }
+                                });
         try {
             RTCDataChannelInit init = new RTCDataChannelInit();
             init.negotiated = true;
             init.id = 1;
             pc.createDataChannel("probe", init);
-            pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-                @Override
-                public void onSuccess(RTCSessionDescription description) {
-                    pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
+            pc.createOffer(
+                    new RTCOfferOptions(),
+                    new CreateSessionDescriptionObserver() {
                         @Override
-                        public void onSuccess() {
+                        public void onSuccess(RTCSessionDescription description) {
+                            pc.setLocalDescription(
+                                    description,
+                                    new SetSessionDescriptionObserver() {
+                                        @Override
+                                        public void onSuccess() {}
+
+                                        @Override
+                                        public void onFailure(String error) {}
+                                    });
                         }
 
                         @Override
-                        public void onFailure(String error) {
-                        }
+                        public void onFailure(String error) {}
                     });
-                }
-
-                @Override
-                public void onFailure(String error) {
-                }
-            });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (candidates.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules of the web client that the happy path may not exercise, driven through the real gateway
- * by a hand-played peer that sends frames in the order under test.
+ * Rules of the web client that the happy path may not exercise, driven through the real gateway by
+ * a hand-played peer that sends frames in the order under test.
  */
 class WebClientRulesTest {
     static LocalGateway gateway;
@@ -26,7 +26,9 @@ class WebClientRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeTrue(
+                HeadlessChromium.executable().isPresent(),
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
         gateway = TestGateways.start(Map.of());
         chromium = HeadlessChromium.launch();
     }
@@ -44,8 +46,11 @@ class WebClientRulesTest {
     @Test
     void candidatesThatArriveBeforeTheOfferAreHeldAndApplied() throws Exception {
         WebPeer web = WebPeer.join(chromium, gateway, "", true); // the host, id 1
-        // A second RTCPeerConnection in the page plays the remote peer: a real offer and real candidates.
-        JsonNode remote = web.page.eval("""
+        // A second RTCPeerConnection in the page plays the remote peer: a real offer and real
+        // candidates.
+        JsonNode remote =
+                web.page.eval(
+                        """
                 (async () => {
                   const pc = new RTCPeerConnection({ iceServers: [] });
                   window.remote = pc;
@@ -67,7 +72,15 @@ class WebClientRulesTest {
             web.page.waitFor("tc.peerConnection(" + playerId + ")", WsClient.WAIT);
             // Candidates first, the offer after: the order API Gateway may produce.
             for (JsonNode c : remote.get("candidates")) {
-                player.send(MessageType.CANDIDATE, 1, "\n" + c.get("mid").asText() + "\n" + c.get("index").asInt() + "\n" + c.get("candidate").asText());
+                player.send(
+                        MessageType.CANDIDATE,
+                        1,
+                        "\n"
+                                + c.get("mid").asText()
+                                + "\n"
+                                + c.get("index").asInt()
+                                + "\n"
+                                + c.get("candidate").asText());
             }
             Thread.sleep(300);
             player.send(MessageType.OFFER, 1, remote.get("sdp").asText());
@@ -79,10 +92,15 @@ class WebClientRulesTest {
             assertEquals(5, frame.path("type").asInt(), "an ANSWER: " + frame);
             String answer = frame.path("data").asText();
             assertTrue(answer.startsWith("v=0"), "the web client answered");
-            // Every early candidate reached the connection: libwebrtc lists each remote candidate in its stats.
-            String remoteCandidates = "(async () => { let n = 0; (await tc.peerConnection(" + playerId
-                    + ").getStats()).forEach(r => { if (r.type === 'remote-candidate') n++; }); return n; })()";
-            web.page.waitFor(remoteCandidates + ".then(n => n >= " + remote.get("candidates").size() + ")", WsClient.WAIT);
+            // Every early candidate reached the connection: libwebrtc lists each remote candidate
+            // in its stats.
+            String remoteCandidates =
+                    "(async () => { let n = 0; (await tc.peerConnection("
+                            + playerId
+                            + ").getStats()).forEach(r => { if (r.type === 'remote-candidate') n++; }); return n; })()";
+            web.page.waitFor(
+                    remoteCandidates + ".then(n => n >= " + remote.get("candidates").size() + ")",
+                    WsClient.WAIT);
         }
     }
 

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.localdb.DynamoDbLocal;
-import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.relay.OrderingGate;
 import dev.godotsignal.relay.RelayIntent;
 import dev.godotsignal.signaling.SignalingStore;
@@ -43,22 +43,30 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackStoreTest {
     @Container
-    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
-            .withServices("dynamodb");
+    static final LocalStackContainer LOCALSTACK =
+            new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
+                    .withServices("dynamodb");
 
     static SignalingStore store;
 
     @BeforeAll
     static void tables() throws Exception {
-        DynamoDbClient client = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .endpointOverride(LOCALSTACK.getEndpoint())
-                .region(Region.of(LOCALSTACK.getRegion()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
-                .build();
-        DynamoDbLocal.createTables(client, SamTemplate.load(TestGateways.template(), Map.of()).tables());
-        store = new DynamoDbSignalingStore(client, new TableNames("ConnectionsTable", "LobbiesTable"));
+        DynamoDbClient client =
+                DynamoDbClient.builder()
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .endpointOverride(LOCALSTACK.getEndpoint())
+                        .region(Region.of(LOCALSTACK.getRegion()))
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create(
+                                                LOCALSTACK.getAccessKey(),
+                                                LOCALSTACK.getSecretKey())))
+                        .build();
+        DynamoDbLocal.createTables(
+                client, SamTemplate.load(TestGateways.template(), Map.of()).tables());
+        store =
+                new DynamoDbSignalingStore(
+                        client, new TableNames("ConnectionsTable", "LobbiesTable"));
     }
 
     @Test
@@ -68,14 +76,34 @@ class LocalStackStoreTest {
         store.putConnection("guest", true, java.util.Optional.empty(), now);
         store.putConnection("late", false, java.util.Optional.empty(), now);
         Connection host = store.connection("host", now).orElseThrow();
-        JoinOutcome.Joined created = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH,
-                new LobbyNames(new SecureRandom())::next, 10, now);
-        JoinOutcome.Joined joined = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, store.connection("guest", now).orElseThrow(),
-                created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now);
+        JoinOutcome.Joined created =
+                (JoinOutcome.Joined)
+                        store.createLobby(
+                                host,
+                                LobbyMode.MESH,
+                                new LobbyNames(new SecureRandom())::next,
+                                10,
+                                now);
+        JoinOutcome.Joined joined =
+                (JoinOutcome.Joined)
+                        DynamoDbSignalingStoreTest.join(
+                                store,
+                                store.connection("guest", now).orElseThrow(),
+                                created.lobby(),
+                                new PeerIds(new SecureRandom())::nextGuest,
+                                8,
+                                now);
         assertEquals(1, joined.earlier().size());
         store.seal(created.lobby(), now).orElseThrow();
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED), DynamoDbSignalingStoreTest.join(store, 
-                store.connection("late", now).orElseThrow(), created.lobby(), new PeerIds(new SecureRandom())::nextGuest, 8, now));
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
+                DynamoDbSignalingStoreTest.join(
+                        store,
+                        store.connection("late", now).orElseThrow(),
+                        created.lobby(),
+                        new PeerIds(new SecureRandom())::nextGuest,
+                        8,
+                        now));
         assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
     }
 
@@ -83,11 +111,20 @@ class LocalStackStoreTest {
     void theOrderingGateRidesOnTheAdmissionWrite() {
         Instant now = Instant.now();
         store.putConnection("sender", false, java.util.Optional.empty(), now);
-        assertEquals(new OrderingGate.Closed(), DynamoDbSignalingStoreTest.admit(store, "sender", new RelayIntent.Candidate(2), true, now));
+        assertEquals(
+                new OrderingGate.Closed(),
+                DynamoDbSignalingStoreTest.admit(
+                        store, "sender", new RelayIntent.Candidate(2), true, now));
         assertTrue(store.holdCandidate("sender", 2, "early"));
-        long generation = ((OrderingGate.Opened) DynamoDbSignalingStoreTest.admit(store, "sender",
-                new RelayIntent.Description(2), true, now)).generation();
+        long generation =
+                ((OrderingGate.Opened)
+                                DynamoDbSignalingStoreTest.admit(
+                                        store, "sender", new RelayIntent.Description(2), true, now))
+                        .generation();
         assertEquals(List.of("early"), store.descriptionDelivered("sender", 2, generation));
-        assertEquals(new OrderingGate.Clear(), DynamoDbSignalingStoreTest.admit(store, "sender", new RelayIntent.Candidate(2), false, now));
+        assertEquals(
+                new OrderingGate.Clear(),
+                DynamoDbSignalingStoreTest.admit(
+                        store, "sender", new RelayIntent.Candidate(2), false, now));
     }
 }

@@ -49,8 +49,9 @@ class LocalStackTimersTest {
     static final int JOIN_DEADLINE_SECONDS = 2;
 
     @Container
-    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
-            .withServices("dynamodb", "sqs");
+    static final LocalStackContainer LOCALSTACK =
+            new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"))
+                    .withServices("dynamodb", "sqs");
 
     static DynamoDbClient dynamo;
     static SqsClient sqs;
@@ -60,36 +61,57 @@ class LocalStackTimersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
-        dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder().build())
-                .endpointOverride(LOCALSTACK.getEndpoint()).region(Region.of(LOCALSTACK.getRegion()))
-                .credentialsProvider(credentials).build();
-        sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.builder().build())
-                .endpointOverride(LOCALSTACK.getEndpoint()).region(Region.of(LOCALSTACK.getRegion()))
-                .credentialsProvider(credentials).build();
-        DynamoDbLocal.createTables(dynamo, SamTemplate.load(TestGateways.template(), Map.of()).tables());
+        var credentials =
+                StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(
+                                LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
+        dynamo =
+                DynamoDbClient.builder()
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .endpointOverride(LOCALSTACK.getEndpoint())
+                        .region(Region.of(LOCALSTACK.getRegion()))
+                        .credentialsProvider(credentials)
+                        .build();
+        sqs =
+                SqsClient.builder()
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .endpointOverride(LOCALSTACK.getEndpoint())
+                        .region(Region.of(LOCALSTACK.getRegion()))
+                        .credentialsProvider(credentials)
+                        .build();
+        DynamoDbLocal.createTables(
+                dynamo, SamTemplate.load(TestGateways.template(), Map.of()).tables());
         String queueUrl = sqs.createQueue(b -> b.queueName("timers")).queueUrl();
 
         management = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        management.createContext("/", exchange -> {
-            managementCalls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
+        management.createContext(
+                "/",
+                exchange -> {
+                    managementCalls.add(
+                            exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                });
         management.start();
 
-        env = Map.ofEntries(
-                Map.entry(FunctionConfig.CONNECTIONS_TABLE, "ConnectionsTable"),
-                Map.entry(FunctionConfig.LOBBIES_TABLE, "LobbiesTable"),
-                Map.entry(FunctionConfig.TIMER_QUEUE_URL, queueUrl),
-                Map.entry(FunctionConfig.JOIN_DEADLINE_SECONDS, Integer.toString(JOIN_DEADLINE_SECONDS)),
-                Map.entry(FunctionConfig.DYNAMODB_ENDPOINT, LOCALSTACK.getEndpoint().toString()),
-                Map.entry(FunctionConfig.SQS_ENDPOINT, LOCALSTACK.getEndpoint().toString()),
-                Map.entry(FunctionConfig.MANAGEMENT_ENDPOINT, "http://127.0.0.1:" + management.getAddress().getPort() + "/prod"),
-                Map.entry("AWS_REGION", LOCALSTACK.getRegion()),
-                Map.entry("AWS_ACCESS_KEY_ID", LOCALSTACK.getAccessKey()),
-                Map.entry("AWS_SECRET_ACCESS_KEY", LOCALSTACK.getSecretKey()));
+        env =
+                Map.ofEntries(
+                        Map.entry(FunctionConfig.CONNECTIONS_TABLE, "ConnectionsTable"),
+                        Map.entry(FunctionConfig.LOBBIES_TABLE, "LobbiesTable"),
+                        Map.entry(FunctionConfig.TIMER_QUEUE_URL, queueUrl),
+                        Map.entry(
+                                FunctionConfig.JOIN_DEADLINE_SECONDS,
+                                Integer.toString(JOIN_DEADLINE_SECONDS)),
+                        Map.entry(
+                                FunctionConfig.DYNAMODB_ENDPOINT,
+                                LOCALSTACK.getEndpoint().toString()),
+                        Map.entry(FunctionConfig.SQS_ENDPOINT, LOCALSTACK.getEndpoint().toString()),
+                        Map.entry(
+                                FunctionConfig.MANAGEMENT_ENDPOINT,
+                                "http://127.0.0.1:" + management.getAddress().getPort() + "/prod"),
+                        Map.entry("AWS_REGION", LOCALSTACK.getRegion()),
+                        Map.entry("AWS_ACCESS_KEY_ID", LOCALSTACK.getAccessKey()),
+                        Map.entry("AWS_SECRET_ACCESS_KEY", LOCALSTACK.getSecretKey()));
     }
 
     @AfterAll
@@ -103,38 +125,75 @@ class LocalStackTimersTest {
     void theJoinDeadlineTravelsThroughSqsAndClosesAConnectionThatNeverJoined() throws Exception {
         String connectionId = "never-joins";
         long connectedAt = System.nanoTime();
-        JsonNode connected = invoke(new ConnectHandler(env), "{\"requestContext\":{\"routeKey\":\"$connect\",\"eventType\":\"CONNECT\","
-                + "\"connectionId\":\"" + connectionId + "\",\"apiId\":\"local\",\"stage\":\"prod\"},\"isBase64Encoded\":false}");
+        JsonNode connected =
+                invoke(
+                        new ConnectHandler(env),
+                        "{\"requestContext\":{\"routeKey\":\"$connect\",\"eventType\":\"CONNECT\","
+                                + "\"connectionId\":\""
+                                + connectionId
+                                + "\",\"apiId\":\"local\",\"stage\":\"prod\"},\"isBase64Encoded\":false}");
         assertEquals(200, connected.path("statusCode").asInt());
-        assertTrue(dynamo.getItem(b -> b.tableName("ConnectionsTable")
-                .key(Map.of("connectionId", AttributeValue.fromS(connectionId))).consistentRead(true)).hasItem());
+        assertTrue(
+                dynamo.getItem(
+                                b ->
+                                        b.tableName("ConnectionsTable")
+                                                .key(
+                                                        Map.of(
+                                                                "connectionId",
+                                                                AttributeValue.fromS(connectionId)))
+                                                .consistentRead(true))
+                        .hasItem());
 
         Message timer = receiveOne();
         double waited = (System.nanoTime() - connectedAt) / 1e9;
-        assertTrue(waited >= JOIN_DEADLINE_SECONDS - 0.5, "delivered after " + waited + " s, before its delay");
+        assertTrue(
+                waited >= JOIN_DEADLINE_SECONDS - 0.5,
+                "delivered after " + waited + " s, before its delay");
         JsonNode body = JSON.readTree(timer.body());
         assertEquals("connection-check", body.path("timer").asText());
         assertEquals(connectionId, body.path("connectionId").asText());
 
         // Lambda's SQS event source hands the message to the timer function as one record.
         ObjectNode event = JSON.createObjectNode();
-        event.putArray("Records").addObject().put("messageId", timer.messageId()).put("receiptHandle", timer.receiptHandle())
-                .put("body", timer.body()).put("eventSource", "aws:sqs");
+        event.putArray("Records")
+                .addObject()
+                .put("messageId", timer.messageId())
+                .put("receiptHandle", timer.receiptHandle())
+                .put("body", timer.body())
+                .put("eventSource", "aws:sqs");
         JsonNode response = invoke(new TimerHandler(env), event.toString());
         assertEquals(0, response.path("batchItemFailures").size(), response.toString());
-        sqs.deleteMessage(b -> b.queueUrl(env.get(FunctionConfig.TIMER_QUEUE_URL)).receiptHandle(timer.receiptHandle()));
+        sqs.deleteMessage(
+                b ->
+                        b.queueUrl(env.get(FunctionConfig.TIMER_QUEUE_URL))
+                                .receiptHandle(timer.receiptHandle()));
 
-        assertTrue(managementCalls.contains("DELETE /prod/@connections/" + connectionId), managementCalls.toString());
-        assertTrue(!dynamo.getItem(b -> b.tableName("ConnectionsTable")
-                .key(Map.of("connectionId", AttributeValue.fromS(connectionId))).consistentRead(true)).hasItem(),
+        assertTrue(
+                managementCalls.contains("DELETE /prod/@connections/" + connectionId),
+                managementCalls.toString());
+        assertTrue(
+                !dynamo.getItem(
+                                b ->
+                                        b.tableName("ConnectionsTable")
+                                                .key(
+                                                        Map.of(
+                                                                "connectionId",
+                                                                AttributeValue.fromS(connectionId)))
+                                                .consistentRead(true))
+                        .hasItem(),
                 "the connection record is removed");
     }
 
     static Message receiveOne() {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(env.get(FunctionConfig.TIMER_QUEUE_URL))
-                    .waitTimeSeconds(5).maxNumberOfMessages(1)).messages();
+            List<Message> messages =
+                    sqs.receiveMessage(
+                                    b ->
+                                            b.queueUrl(env.get(FunctionConfig.TIMER_QUEUE_URL))
+                                                    .waitTimeSeconds(5)
+                                                    .maxNumberOfMessages(1))
+                            .messages();
             if (!messages.isEmpty()) {
                 return messages.get(0);
             }
@@ -142,9 +201,12 @@ class LocalStackTimersTest {
         throw new AssertionError("no timer message within 30 s");
     }
 
-    static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String event) throws Exception {
+    static JsonNode invoke(
+            com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String event)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(
+                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return JSON.readTree(out.toByteArray());
     }
 }

@@ -32,8 +32,17 @@ class ConcurrencyAtScaleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateways.start(Map.of("MaxPeersPerLobby", "16", "MaxLobbies", "1000",
-                "JoinDeadlineSeconds", "60", "LivenessCheckSeconds", "900"));
+        gateway =
+                TestGateways.start(
+                        Map.of(
+                                "MaxPeersPerLobby",
+                                "16",
+                                "MaxLobbies",
+                                "1000",
+                                "JoinDeadlineSeconds",
+                                "60",
+                                "LivenessCheckSeconds",
+                                "900"));
     }
 
     @AfterAll
@@ -64,7 +73,12 @@ class ConcurrencyAtScaleTest {
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
             List<WsClient> racers = connect(500);
             try {
-                racers.forEach(r -> r.send(MessageType.JOIN, 0, lobby)); // as close to simultaneous as one thread gets
+                racers.forEach(
+                        r ->
+                                r.send(
+                                        MessageType.JOIN,
+                                        0,
+                                        lobby)); // as close to simultaneous as one thread gets
                 Set<Integer> ids = new HashSet<>(List.of(1));
                 int refused = 0;
                 for (WsClient r : racers) {
@@ -78,7 +92,8 @@ class ConcurrencyAtScaleTest {
                 }
                 assertEquals(16, ids.size(), "exactly the cap: the host and 15 guests");
                 assertEquals(485, refused);
-                System.out.printf("race: 500 joiners, cap 16 -> 15 admitted, 485 refused, %d ms%n",
+                System.out.printf(
+                        "race: 500 joiners, cap 16 -> 15 admitted, 485 refused, %d ms%n",
                         (System.nanoTime() - start) / 1_000_000);
             } finally {
                 racers.forEach(WsClient::abort);
@@ -126,7 +141,8 @@ class ConcurrencyAtScaleTest {
         everyone.addAll(guests);
         everyone.parallelStream().forEach(WsClient::close);
         awaitEmpty();
-        System.out.printf("scale: 1000 connections, 250 lobbies, join+relay+leave, consistent afterwards, %d ms%n",
+        System.out.printf(
+                "scale: 1000 connections, 250 lobbies, join+relay+leave, consistent afterwards, %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -141,8 +157,18 @@ class ConcurrencyAtScaleTest {
             guest.send(MessageType.JOIN, 0, lobby);
             guest.expect(MessageType.ID);
             CountDownLatch go = new CountDownLatch(1);
-            Thread a = new Thread(() -> { await(go); host.abort(); });
-            Thread b = new Thread(() -> { await(go); guest.abort(); });
+            Thread a =
+                    new Thread(
+                            () -> {
+                                await(go);
+                                host.abort();
+                            });
+            Thread b =
+                    new Thread(
+                            () -> {
+                                await(go);
+                                guest.abort();
+                            });
             a.start();
             b.start();
             go.countDown();
@@ -178,21 +204,25 @@ class ConcurrencyAtScaleTest {
                         assertEquals("Lobby is sealed", outcome.reason());
                     }
                 }
-                // The host hears of exactly the admitted joiners (an announcement may trail the SEAL).
+                // The host hears of exactly the admitted joiners (an announcement may trail the
+                // SEAL).
                 int connects = 0;
                 String raw;
                 while ((raw = host.nextRaw(Duration.ofMillis(700))) != null) {
                     connects += raw.contains("\"type\":2,") ? 1 : 0;
                 }
-                assertEquals(admitted, connects, "PEER_CONNECTs the host got, against joiners admitted");
+                assertEquals(
+                        admitted, connects, "PEER_CONNECTs the host got, against joiners admitted");
                 joiners.forEach(WsClient::abort);
             }
         }
     }
 
-    /** How a JOIN ended: admitted (the JOIN confirmation came) with its id, or refused with a reason. */
-    record Outcome(boolean admitted, int id, String reason, boolean sawSeal) {
-    }
+    /**
+     * How a JOIN ended: admitted (the JOIN confirmation came) with its id, or refused with a
+     * reason.
+     */
+    record Outcome(boolean admitted, int id, String reason, boolean sawSeal) {}
 
     /**
      * Reads a joiner's frames up to its JOIN confirmation or its ERROR. (A joiner racing others for
@@ -212,7 +242,7 @@ class ConcurrencyAtScaleTest {
                 case 100 -> {
                     return new Outcome(false, id, frame.path("data").asText(), sawSeal);
                 }
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -220,7 +250,9 @@ class ConcurrencyAtScaleTest {
     static JsonNode nextOrNull(WsClient ws) {
         String raw = ws.nextRaw(WsClient.WAIT);
         try {
-            return raw == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw);
+            return raw == null
+                    ? null
+                    : new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.JoinOutcome;
+import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LeaveOutcome;
+import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.Member;
 import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.PeerIds;
-import dev.godotsignal.localdb.DynamoDbLocal;
-import dev.godotsignal.lobby.JoinRefusal;
-import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.Reservation;
+import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.relay.MessageAdmission;
 import dev.godotsignal.relay.OrderingGate;
 import dev.godotsignal.relay.RelayIntent;
@@ -64,12 +64,21 @@ public class DynamoDbSignalingStoreTest {
     /** A store on its own fresh pair of tables (so the live-lobby counter starts at zero). */
     static SignalingStore freshStore() {
         String suffix = "-" + TABLE_SETS.incrementAndGet();
-        List<SamTemplate.TableSpec> renamed = specs.stream()
-                .map(t -> new SamTemplate.TableSpec(t.logicalId(), t.tableName() + suffix, t.keys(),
-                        t.attributeTypes(), t.globalIndexes(), t.ttlAttribute()))
-                .toList();
+        List<SamTemplate.TableSpec> renamed =
+                specs.stream()
+                        .map(
+                                t ->
+                                        new SamTemplate.TableSpec(
+                                                t.logicalId(),
+                                                t.tableName() + suffix,
+                                                t.keys(),
+                                                t.attributeTypes(),
+                                                t.globalIndexes(),
+                                                t.ttlAttribute()))
+                        .toList();
         dynamo.createTables(renamed);
-        return new DynamoDbSignalingStore(dynamo.client(),
+        return new DynamoDbSignalingStore(
+                dynamo.client(),
                 new TableNames("ConnectionsTable" + suffix, "LobbiesTable" + suffix));
     }
 
@@ -85,8 +94,13 @@ public class DynamoDbSignalingStoreTest {
     }
 
     /** A whole join, as the service does it: reserve an id, then admit it. */
-    public static JoinOutcome join(SignalingStore store, Connection joiner, String lobby, java.util.function.IntSupplier ids,
-                            int maxPeers, Instant now) {
+    public static JoinOutcome join(
+            SignalingStore store,
+            Connection joiner,
+            String lobby,
+            java.util.function.IntSupplier ids,
+            int maxPeers,
+            Instant now) {
         Reservation reserved = store.reservePeerId(joiner, lobby, ids, maxPeers, now);
         if (reserved instanceof Reservation.Refused refused) {
             return new JoinOutcome.Refused(refused.refusal());
@@ -107,9 +121,13 @@ public class DynamoDbSignalingStoreTest {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
         Connection host = connected(store, now);
-        JoinOutcome.Joined joined = (JoinOutcome.Joined) store.createLobby(host, LobbyMode.CLIENT_SERVER, NAMES::next, 10, now);
+        JoinOutcome.Joined joined =
+                (JoinOutcome.Joined)
+                        store.createLobby(host, LobbyMode.CLIENT_SERVER, NAMES::next, 10, now);
         Connection after = store.connection(host.connectionId(), now).orElseThrow();
-        assertEquals(Optional.of(new Connection.Membership(joined.lobby(), 1, LobbyMode.CLIENT_SERVER)), after.membership());
+        assertEquals(
+                Optional.of(new Connection.Membership(joined.lobby(), 1, LobbyMode.CLIENT_SERVER)),
+                after.membership());
     }
 
     @Test
@@ -118,8 +136,14 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String first = createLobby(store, LobbyMode.MESH, now);
         List<String> names = new ArrayList<>(List.of(first, first, "SecondName0000000000x"));
-        JoinOutcome.Joined second = (JoinOutcome.Joined) store.createLobby(connected(store, now), LobbyMode.MESH,
-                () -> names.remove(0), 10, now);
+        JoinOutcome.Joined second =
+                (JoinOutcome.Joined)
+                        store.createLobby(
+                                connected(store, now),
+                                LobbyMode.MESH,
+                                () -> names.remove(0),
+                                10,
+                                now);
         assertEquals("SecondName0000000000x", second.lobby());
     }
 
@@ -129,8 +153,14 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         List<Integer> ids = new ArrayList<>(List.of(5, 5, 5, 7));
-        JoinOutcome.Joined a = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
-        JoinOutcome.Joined b = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        JoinOutcome.Joined a =
+                (JoinOutcome.Joined)
+                        DynamoDbSignalingStoreTest.join(
+                                store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
+        JoinOutcome.Joined b =
+                (JoinOutcome.Joined)
+                        DynamoDbSignalingStoreTest.join(
+                                store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
         assertEquals(5, a.peerId());
         assertEquals(7, b.peerId(), "the colliding 5s were checked and refused");
     }
@@ -150,10 +180,13 @@ public class DynamoDbSignalingStoreTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<JoinOutcome>> futures = new ArrayList<>();
         for (Connection joiner : joiners) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                return DynamoDbSignalingStoreTest.join(store, joiner, lobby, IDS::nextGuest, cap, now);
-            }));
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                go.await();
+                                return DynamoDbSignalingStoreTest.join(
+                                        store, joiner, lobby, IDS::nextGuest, cap, now);
+                            }));
         }
         go.countDown();
         List<JoinOutcome.Joined> admitted = new ArrayList<>();
@@ -177,7 +210,11 @@ public class DynamoDbSignalingStoreTest {
         Set<String> pairs = new HashSet<>();
         for (JoinOutcome.Joined j : admitted) {
             for (Member earlier : j.earlier()) {
-                assertTrue(pairs.add(Math.min(j.peerId(), earlier.peerId()) + "-" + Math.max(j.peerId(), earlier.peerId())),
+                assertTrue(
+                        pairs.add(
+                                Math.min(j.peerId(), earlier.peerId())
+                                        + "-"
+                                        + Math.max(j.peerId(), earlier.peerId())),
                         "pair announced twice");
             }
         }
@@ -192,8 +229,16 @@ public class DynamoDbSignalingStoreTest {
         String two = createLobby(store, LobbyMode.MESH, now);
         Connection racer = connected(store, now);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<JoinOutcome> a = pool.submit(() -> DynamoDbSignalingStoreTest.join(store, racer, one, IDS::nextGuest, 8, now));
-        Future<JoinOutcome> b = pool.submit(() -> DynamoDbSignalingStoreTest.join(store, racer, two, IDS::nextGuest, 8, now));
+        Future<JoinOutcome> a =
+                pool.submit(
+                        () ->
+                                DynamoDbSignalingStoreTest.join(
+                                        store, racer, one, IDS::nextGuest, 8, now));
+        Future<JoinOutcome> b =
+                pool.submit(
+                        () ->
+                                DynamoDbSignalingStoreTest.join(
+                                        store, racer, two, IDS::nextGuest, 8, now));
         List<JoinOutcome> outcomes = List.of(a.get(), b.get());
         pool.shutdown();
         assertEquals(1, outcomes.stream().filter(o -> o instanceof JoinOutcome.Joined).count());
@@ -205,14 +250,24 @@ public class DynamoDbSignalingStoreTest {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
-                DynamoDbSignalingStoreTest.join(store, connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
-        Instant later = now.plus(Duration.ofHours(3)); // past every item's TTL, though DynamoDB has not deleted it yet
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
-                DynamoDbSignalingStoreTest.join(store, connected(store, later), lobby, IDS::nextGuest, 8, later));
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
+        Instant later =
+                now.plus(
+                        Duration.ofHours(
+                                3)); // past every item's TTL, though DynamoDB has not deleted it
+        // yet
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, later), lobby, IDS::nextGuest, 8, later));
         assertTrue(store.seal(lobby, now).orElseThrow().sealed());
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
-                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, now), lobby, IDS::nextGuest, 8, now));
     }
 
     @Test
@@ -222,8 +277,10 @@ public class DynamoDbSignalingStoreTest {
         Connection c = connected(store, now);
         assertTrue(store.connection(c.connectionId(), now.plus(Duration.ofHours(1))).isPresent());
         assertTrue(store.connection(c.connectionId(), now.plus(Duration.ofHours(3))).isEmpty());
-        assertInstanceOf(JoinOutcome.NotConnected.class,
-                store.createLobby(c, LobbyMode.MESH, NAMES::next, 10, now.plus(Duration.ofHours(3))));
+        assertInstanceOf(
+                JoinOutcome.NotConnected.class,
+                store.createLobby(
+                        c, LobbyMode.MESH, NAMES::next, 10, now.plus(Duration.ofHours(3))));
     }
 
     @Test
@@ -232,17 +289,32 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         Connection guest = connected(store, now);
-        JoinOutcome.Joined joined = (JoinOutcome.Joined) DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 2, now);
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL),
-                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 2, now));
+        JoinOutcome.Joined joined =
+                (JoinOutcome.Joined)
+                        DynamoDbSignalingStoreTest.join(
+                                store, guest, lobby, IDS::nextGuest, 2, now);
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL),
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, now), lobby, IDS::nextGuest, 2, now));
 
-        LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
+        LeaveOutcome.Left left =
+                (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
         assertEquals(joined.peerId(), left.peerId());
         assertEquals(List.of(1), left.remaining().stream().map(Member::peerId).toList());
-        assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, joined.peerId(), now));
-        assertInstanceOf(MemberLookup.Unknown.class, store.member(lobby, joined.peerId(), now.plus(Duration.ofMinutes(5))));
-        assertInstanceOf(JoinOutcome.Joined.class, DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 2, now));
-        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(guest.connectionId(), now), "idempotent");
+        assertInstanceOf(
+                MemberLookup.RecentlyLeft.class, store.member(lobby, joined.peerId(), now));
+        assertInstanceOf(
+                MemberLookup.Unknown.class,
+                store.member(lobby, joined.peerId(), now.plus(Duration.ofMinutes(5))));
+        assertInstanceOf(
+                JoinOutcome.Joined.class,
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, now), lobby, IDS::nextGuest, 2, now));
+        assertEquals(
+                new LeaveOutcome.NotInLobby(),
+                store.removeConnection(guest.connectionId(), now),
+                "idempotent");
     }
 
     @Test
@@ -251,27 +323,44 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, now);
         Connection guest = connected(store, now);
-        int guestId = ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, 8, now)).peerId();
+        int guestId =
+                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, 8, now)).peerId();
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
         // Another environment (same tables) sees the guest leave; this one still has it in memory,
         // so a relay would go to its closed connection (410, cleaned up) for at most the lifetime.
-        SignalingStore other = new DynamoDbSignalingStore(dynamo.client(), ((DynamoDbSignalingStore) store).tables());
+        SignalingStore other =
+                new DynamoDbSignalingStore(
+                        dynamo.client(), ((DynamoDbSignalingStore) store).tables());
         other.removeConnection(guest.connectionId(), now);
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
-        assertInstanceOf(MemberLookup.RecentlyLeft.class,
-                store.member(lobby, guestId, now.plus(StoreTuning.defaults().memberCacheLifetime())), "expired");
+        assertInstanceOf(
+                MemberLookup.RecentlyLeft.class,
+                store.member(
+                        lobby, guestId, now.plus(StoreTuning.defaults().memberCacheLifetime())),
+                "expired");
         // Seeing the connection gone (the idempotent cleanup after a 410) forgets it at once.
         Connection second = connected(store, now);
-        int secondId = ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, 8, now)).peerId();
+        int secondId =
+                ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, 8, now)).peerId();
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, secondId, now));
         other.removeConnection(second.connectionId(), now);
-        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(second.connectionId(), now));
+        assertEquals(
+                new LeaveOutcome.NotInLobby(), store.removeConnection(second.connectionId(), now));
         assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, secondId, now));
     }
 
-    /** Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not) and returns its gate. */
-    public static OrderingGate admit(SignalingStore store, String connectionId, RelayIntent relay, boolean rateLimited, Instant now) {
-        MessageAdmission admission = store.admitMessage(connectionId, rateWindow(rateLimited, now), relay, now);
+    /**
+     * Admits one frame of {@code connectionId} (rate-limited as the template's defaults, or not)
+     * and returns its gate.
+     */
+    public static OrderingGate admit(
+            SignalingStore store,
+            String connectionId,
+            RelayIntent relay,
+            boolean rateLimited,
+            Instant now) {
+        MessageAdmission admission =
+                store.admitMessage(connectionId, rateWindow(rateLimited, now), relay, now);
         return ((MessageAdmission.Admitted) admission).gate();
     }
 
@@ -282,66 +371,130 @@ public class DynamoDbSignalingStoreTest {
             Instant now = Instant.now();
             String sender = connected(store, now).connectionId();
             OrderingGate closed = new OrderingGate.Closed();
-            assertEquals(new OrderingGate.NotRelayed(), admit(store, sender, new RelayIntent.None(), rateLimited, now));
-            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now), "no description yet");
+            assertEquals(
+                    new OrderingGate.NotRelayed(),
+                    admit(store, sender, new RelayIntent.None(), rateLimited, now));
+            assertEquals(
+                    closed,
+                    admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
+                    "no description yet");
             assertTrue(store.holdCandidate(sender, 1, "early-1"));
-            long first = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), rateLimited, now)).generation();
-            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now), "not delivered yet");
+            long first =
+                    ((OrderingGate.Opened)
+                                    admit(
+                                            store,
+                                            sender,
+                                            new RelayIntent.Description(1),
+                                            rateLimited,
+                                            now))
+                            .generation();
+            assertEquals(
+                    closed,
+                    admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
+                    "not delivered yet");
             assertTrue(store.holdCandidate(sender, 1, "early-2"));
-            assertEquals(List.of("early-1", "early-2"), store.descriptionDelivered(sender, 1, first));
-            assertEquals(new OrderingGate.Clear(), admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
+            assertEquals(
+                    List.of("early-1", "early-2"), store.descriptionDelivered(sender, 1, first));
+            assertEquals(
+                    new OrderingGate.Clear(),
+                    admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
                     "delivered: goes at once");
-            assertFalse(store.holdCandidate(sender, 1, "late"), "a hold racing the delivery is told to send");
-            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(5), rateLimited, now),
+            assertFalse(
+                    store.holdCandidate(sender, 1, "late"),
+                    "a hold racing the delivery is told to send");
+            assertEquals(
+                    closed,
+                    admit(store, sender, new RelayIntent.Candidate(5), rateLimited, now),
                     "each destination has its own gate");
             // Renegotiation: a new description closes the gate again until it is delivered.
-            long second = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), rateLimited, now)).generation();
+            long second =
+                    ((OrderingGate.Opened)
+                                    admit(
+                                            store,
+                                            sender,
+                                            new RelayIntent.Description(1),
+                                            rateLimited,
+                                            now))
+                            .generation();
             assertEquals(first + 1, second);
-            assertEquals(closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now));
+            assertEquals(
+                    closed, admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now));
             assertTrue(store.holdCandidate(sender, 1, "renegotiated"));
-            assertEquals(List.of(), store.descriptionDelivered(sender, 1, first), "a stale delivery releases nothing");
+            assertEquals(
+                    List.of(),
+                    store.descriptionDelivered(sender, 1, first),
+                    "a stale delivery releases nothing");
             assertEquals(List.of("renegotiated"), store.descriptionDelivered(sender, 1, second));
             // The gate lives and dies with the sender's record: a hold never brings a record back.
             store.removeConnection(sender, now);
             assertFalse(store.holdCandidate(sender, 1, "after leaving"));
             assertEquals(Optional.empty(), store.connection(sender, now));
-            assertInstanceOf(MessageAdmission.UnknownConnection.class,
-                    store.admitMessage(sender, rateWindow(rateLimited, now), new RelayIntent.Description(1), now));
+            assertInstanceOf(
+                    MessageAdmission.UnknownConnection.class,
+                    store.admitMessage(
+                            sender,
+                            rateWindow(rateLimited, now),
+                            new RelayIntent.Description(1),
+                            now));
         }
     }
 
     @Test
-    void racingCandidatesAreEachDeliveredExactlyOnceAndNeverBeforeTheirDescription() throws Exception {
+    void racingCandidatesAreEachDeliveredExactlyOnceAndNeverBeforeTheirDescription()
+            throws Exception {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
         String sender = connected(store, now).connectionId();
         int candidates = 60;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicLong deliveredAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicLong deliveredAt =
+                new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         List<String> direct = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Long> directAt = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> tasks = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
             String c = "c" + i;
-            tasks.add(pool.submit(() -> {
-                go.await();
-                // As the service does it: the admission's gate, then a hold that may be told to send.
-                OrderingGate gate = admit(store, sender, new RelayIntent.Candidate(1), true, now);
-                if (gate instanceof OrderingGate.Clear || !store.holdCandidate(sender, 1, c)) {
-                    directAt.add(System.nanoTime());
-                    direct.add(c);
-                }
-                return null;
-            }));
+            tasks.add(
+                    pool.submit(
+                            () -> {
+                                go.await();
+                                // As the service does it: the admission's gate, then a hold that
+                                // may be told to send.
+                                OrderingGate gate =
+                                        admit(
+                                                store,
+                                                sender,
+                                                new RelayIntent.Candidate(1),
+                                                true,
+                                                now);
+                                if (gate instanceof OrderingGate.Clear
+                                        || !store.holdCandidate(sender, 1, c)) {
+                                    directAt.add(System.nanoTime());
+                                    direct.add(c);
+                                }
+                                return null;
+                            }));
         }
-        Future<List<String>> description = pool.submit(() -> {
-            go.await();
-            Thread.sleep(5);
-            long g = ((OrderingGate.Opened) admit(store, sender, new RelayIntent.Description(1), true, now)).generation();
-            deliveredAt.set(System.nanoTime()); // the description is "sent" here, before the gate opens
-            return store.descriptionDelivered(sender, 1, g);
-        });
+        Future<List<String>> description =
+                pool.submit(
+                        () -> {
+                            go.await();
+                            Thread.sleep(5);
+                            long g =
+                                    ((OrderingGate.Opened)
+                                                    admit(
+                                                            store,
+                                                            sender,
+                                                            new RelayIntent.Description(1),
+                                                            true,
+                                                            now))
+                                            .generation();
+                            deliveredAt.set(
+                                    System.nanoTime()); // the description is "sent" here, before
+                            // the gate opens
+                            return store.descriptionDelivered(sender, 1, g);
+                        });
         go.countDown();
         for (Future<?> t : tasks) {
             t.get();
@@ -362,18 +515,29 @@ public class DynamoDbSignalingStoreTest {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
         Connection host = connected(store, now);
-        String lobby = ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now)).lobby();
+        String lobby =
+                ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now))
+                        .lobby();
         Connection guest = connected(store, now);
         DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 8, now);
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES),
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES),
                 store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
 
-        LeaveOutcome.Left left = (LeaveOutcome.Left) store.removeConnection(host.connectionId(), now);
+        LeaveOutcome.Left left =
+                (LeaveOutcome.Left) store.removeConnection(host.connectionId(), now);
         assertTrue(left.lobbyDestroyed());
-        assertEquals(List.of(guest.connectionId()), left.remaining().stream().map(Member::connectionId).toList());
-        assertEquals(new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
-                DynamoDbSignalingStoreTest.join(store, connected(store, now), lobby, IDS::nextGuest, 8, now));
-        assertInstanceOf(JoinOutcome.Joined.class, store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
-        assertEquals(new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
+        assertEquals(
+                List.of(guest.connectionId()),
+                left.remaining().stream().map(Member::connectionId).toList());
+        assertEquals(
+                new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
+                DynamoDbSignalingStoreTest.join(
+                        store, connected(store, now), lobby, IDS::nextGuest, 8, now));
+        assertInstanceOf(
+                JoinOutcome.Joined.class,
+                store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
+        assertEquals(
+                new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
     }
 }

@@ -26,11 +26,28 @@ public final class Coturn implements AutoCloseable {
         int port = freeUdpPort();
         int relayStart = freeUdpPort();
         Path log = Path.of("target", logName);
-        Process process = new ProcessBuilder(TURNSERVER.toString(), "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-                "--listening-port=" + port, "--min-port=" + relayStart, "--max-port=" + (relayStart + 50),
-                "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=godot.test", "--no-tls", "--no-dtls",
-                "--no-cli", "--allow-loopback-peers", "--fingerprint", "--log-file=stdout", "--simple-log")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                new ProcessBuilder(
+                                TURNSERVER.toString(),
+                                "-n",
+                                "--listening-ip=127.0.0.1",
+                                "--relay-ip=127.0.0.1",
+                                "--listening-port=" + port,
+                                "--min-port=" + relayStart,
+                                "--max-port=" + (relayStart + 50),
+                                "--use-auth-secret",
+                                "--static-auth-secret=" + secret,
+                                "--realm=godot.test",
+                                "--no-tls",
+                                "--no-dtls",
+                                "--no-cli",
+                                "--allow-loopback-peers",
+                                "--fingerprint",
+                                "--log-file=stdout",
+                                "--simple-log")
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         Thread.sleep(500);
         if (!process.isAlive()) {
             throw new IllegalStateException("coturn did not start: " + Files.readString(log));

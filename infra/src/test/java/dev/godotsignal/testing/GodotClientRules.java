@@ -7,14 +7,13 @@ import java.util.Optional;
 /**
  * What the Godot 4 demo client ({@code ws_webrtc_client.gd}, {@code _parse_msg}) accepts, rule by
  * rule: a JSON object with {@code type} and {@code id} that are integral numbers, {@code data} a
- * string, a type it knows (0..7), ids in 0..2^31-1, and for CANDIDATE a data that splits on
- * {@code \n} (empty parts skipped) into exactly three parts whose second is an integer.
+ * string, a type it knows (0..7), ids in 0..2^31-1, and for CANDIDATE a data that splits on {@code
+ * \n} (empty parts skipped) into exactly three parts whose second is an integer.
  */
 public final class GodotClientRules {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GodotClientRules() {
-    }
+    private GodotClientRules() {}
 
     /** Empty when the demo client accepts the frame, else why it would reject it. */
     public static Optional<String> rejection(String raw) {
@@ -45,8 +44,10 @@ public final class GodotClientRules {
             return Optional.of("id out of range " + id);
         }
         if (type == 6) {
-            String[] parts = java.util.Arrays.stream(msg.get("data").asText().split("\n"))
-                    .filter(p -> !p.isEmpty()).toArray(String[]::new);
+            String[] parts =
+                    java.util.Arrays.stream(msg.get("data").asText().split("\n"))
+                            .filter(p -> !p.isEmpty())
+                            .toArray(String[]::new);
             if (parts.length != 3) {
                 return Optional.of("candidate does not have 3 parts");
             }

@@ -12,11 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
- * Replays what Godot 4's signaling demo client does ({@code ws_webrtc_client.gd} and
- * {@code multiplayer_client.gd}): JOIN as soon as the socket opens, create a peer per
- * PEER_CONNECT, the peer with the larger id sends the offer, the other answers, both trickle
- * candidates as {@code "\n<mid>\n<index>\n<candidate>"}. Every frame it receives is checked against
- * the demo client's parser ({@link GodotClientRules}); a frame it would reject is recorded.
+ * Replays what Godot 4's signaling demo client does ({@code ws_webrtc_client.gd} and {@code
+ * multiplayer_client.gd}): JOIN as soon as the socket opens, create a peer per PEER_CONNECT, the
+ * peer with the larger id sends the offer, the other answers, both trickle candidates as {@code
+ * "\n<mid>\n<index>\n<candidate>"}. Every frame it receives is checked against the demo client's
+ * parser ({@link GodotClientRules}); a frame it would reject is recorded.
  */
 public final class GodotDemoClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,13 +32,21 @@ public final class GodotDemoClient implements AutoCloseable {
     public final Set<Integer> peers = ConcurrentHashMap.newKeySet();
     public final Set<Integer> disconnectedPeers = ConcurrentHashMap.newKeySet();
     public final Map<Integer, String> offersFrom = new ConcurrentHashMap<>();
-    /** Every relayed frame received, counted per "type:from" (a duplicate shows as a count over 1). */
+
+    /**
+     * Every relayed frame received, counted per "type:from" (a duplicate shows as a count over 1).
+     */
     public final Map<String, Integer> relayedCounts = new ConcurrentHashMap<>();
+
     public final Map<Integer, String> answersFrom = new ConcurrentHashMap<>();
     public final Map<Integer, List<String>> candidatesFrom = new ConcurrentHashMap<>();
     public final List<String> rejected = new CopyOnWriteArrayList<>();
-    /** Candidates that arrived before the description of the same direction (Godot would lose them). */
+
+    /**
+     * Candidates that arrived before the description of the same direction (Godot would lose them).
+     */
     public final List<String> earlyCandidates = new CopyOnWriteArrayList<>();
+
     public final List<String> received = new CopyOnWriteArrayList<>();
 
     private GodotDemoClient(URI url, boolean useMesh, String lobbyToJoin) {
@@ -67,7 +75,9 @@ public final class GodotDemoClient implements AutoCloseable {
         return ws.isClosed();
     }
 
-    /** JSON.stringify({"type": t, "id": i, "data": d}) as Godot 4 writes it (insertion order, ints). */
+    /**
+     * JSON.stringify({"type": t, "id": i, "data": d}) as Godot 4 writes it (insertion order, ints).
+     */
     static String godotStringify(int type, int id, String data) {
         return "{\"type\":" + type + ",\"id\":" + id + ",\"data\":" + JSON.valueToTree(data) + "}";
     }
@@ -82,7 +92,8 @@ public final class GodotDemoClient implements AutoCloseable {
                 continue;
             }
             received.add(raw);
-            GodotClientRules.rejection(raw).ifPresentOrElse(why -> rejected.add(why + ": " + raw), () -> handle(raw));
+            GodotClientRules.rejection(raw)
+                    .ifPresentOrElse(why -> rejected.add(why + ": " + raw), () -> handle(raw));
         }
     }
 
@@ -100,13 +111,14 @@ public final class GodotDemoClient implements AutoCloseable {
             relayedCounts.merge(type + ":" + id + ":" + data.hashCode(), 1, Integer::sum);
         }
         switch (type) {
-            case 1 -> { // ID: connected(id, data == "true") -> create_mesh / create_server / create_client
+            case 1 -> { // ID: connected(id, data == "true") -> create_mesh / create_server /
+                // create_client
                 uniqueId = id;
                 mesh = data.equals("true");
             }
-            case 0 -> lobby = data;  // JOIN: lobby_joined
+            case 0 -> lobby = data; // JOIN: lobby_joined
             case 7 -> sealed = true; // SEAL: lobby_sealed
-            case 2 -> {              // PEER_CONNECT: _create_peer(id)
+            case 2 -> { // PEER_CONNECT: _create_peer(id)
                 if (uniqueId == 0) {
                     rejected.add("PEER_CONNECT before ID: " + raw);
                 }
@@ -116,11 +128,11 @@ public final class GodotDemoClient implements AutoCloseable {
                     trickle(id);
                 }
             }
-            case 3 -> {              // PEER_DISCONNECT: rtc_mp.remove_peer(id)
+            case 3 -> { // PEER_DISCONNECT: rtc_mp.remove_peer(id)
                 peers.remove(id);
                 disconnectedPeers.add(id);
             }
-            case 4 -> {              // OFFER: set_remote_description("offer") -> answer
+            case 4 -> { // OFFER: set_remote_description("offer") -> answer
                 if (!peers.contains(id)) {
                     rejected.add("OFFER from unknown peer: " + raw);
                 }
@@ -142,19 +154,37 @@ public final class GodotDemoClient implements AutoCloseable {
     private void trickle(int to) {
         for (int i = 0; i < CANDIDATES_PER_PEER; i++) {
             // Native Godot reports mline index 0 for every candidate.
-            ws.send(godotStringify(6, to, "\n0\n0\ncandidate:" + i + " 1 udp 2122260223 192.168.1." + uniqueId % 250
-                    + " " + (50000 + i) + " typ host generation 0 ufrag abcd network-id 1"));
+            ws.send(
+                    godotStringify(
+                            6,
+                            to,
+                            "\n0\n0\ncandidate:"
+                                    + i
+                                    + " 1 udp 2122260223 192.168.1."
+                                    + uniqueId % 250
+                                    + " "
+                                    + (50000 + i)
+                                    + " typ host generation 0 ufrag abcd network-id 1"));
         }
     }
 
     /** A realistic SDP with CRLF line ends, tagged with who wrote it for whom. */
     static String sdp(String kind, int from, int to) {
-        return "v=0\r\no=- " + (4611731400430051336L + from) + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        return "v=0\r\no=- "
+                + (4611731400430051336L + from)
+                + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
                 + "a=group:BUNDLE 0\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS\r\n"
                 + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n"
-                + "a=ice-ufrag:" + kind + from + "\r\na=ice-pwd:p4ssw0rd+/=" + to + "\r\na=ice-options:trickle\r\n"
+                + "a=ice-ufrag:"
+                + kind
+                + from
+                + "\r\na=ice-pwd:p4ssw0rd+/="
+                + to
+                + "\r\na=ice-options:trickle\r\n"
                 + "a=fingerprint:sha-256 1F:2E:3D:4C:5B:6A:79:88:97:A6:B5:C4:D3:E2:F1:00:1F:2E:3D:4C:5B:6A:79:88:97:A6:B5:C4:D3:E2:F1:00\r\n"
-                + "a=setup:" + (kind.equals("offer") ? "actpass" : "active") + "\r\na=mid:0\r\na=sctp-port:5000\r\n"
+                + "a=setup:"
+                + (kind.equals("offer") ? "actpass" : "active")
+                + "\r\na=mid:0\r\na=sctp-port:5000\r\n"
                 + "a=max-message-size:262144\r\n";
     }
 

@@ -9,13 +9,17 @@ import java.util.Optional;
 
 /**
  * One instance of the real Godot 4 engine (the official web export template) in a Chromium tab,
- * running a scene of {@code clients/godot} served by the local gateway under {@code /godot/}.
- * Test scenes report events as lines starting with {@code @}; commands reach them through
- * {@code window.godotHarness.commands}.
+ * running a scene of {@code clients/godot} served by the local gateway under {@code /godot/}. Test
+ * scenes report events as lines starting with {@code @}; commands reach them through {@code
+ * window.godotHarness.commands}.
  */
 public final class GodotInstance {
-    /** What {@code index.wasm} must say it is: a change of the npm package cannot swap engines silently. */
+    /**
+     * What {@code index.wasm} must say it is: a change of the npm package cannot swap engines
+     * silently.
+     */
     public static final String ENGINE_VERSION = "Godot Engine v4.6.stable.official";
+
     public static final String TEST_SCENE = "res://tests/signaling_test_game.tscn";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(60);
@@ -30,10 +34,13 @@ public final class GodotInstance {
     }
 
     /** Opens {@code /godot/} with the given query and waits until the engine runs the scene. */
-    public static GodotInstance start(HeadlessChromium chromium, String baseUrl, String name, String query) throws Exception {
+    public static GodotInstance start(
+            HeadlessChromium chromium, String baseUrl, String name, String query) throws Exception {
         HeadlessChromium.Page page = chromium.openWindow(baseUrl + "/godot/?" + query);
         GodotInstance godot = new GodotInstance(page, name);
-        page.waitFor("window.godotHarness && (window.godotHarness.started || window.godotHarness.failure)", START);
+        page.waitFor(
+                "window.godotHarness && (window.godotHarness.started || window.godotHarness.failure)",
+                START);
         String failure = page.eval("window.godotHarness.failure").asText("");
         if (!failure.isEmpty() && !failure.equals("null")) {
             throw new AssertionError(name + ": the engine did not start: " + failure);
@@ -41,16 +48,27 @@ public final class GodotInstance {
         return godot;
     }
 
-    /** The test game, headless, with these user arguments (traced: its peer connections are kept for stats). */
-    public static GodotInstance testGame(HeadlessChromium chromium, String baseUrl, String name, String... userArgs) throws Exception {
+    /**
+     * The test game, headless, with these user arguments (traced: its peer connections are kept for
+     * stats).
+     */
+    public static GodotInstance testGame(
+            HeadlessChromium chromium, String baseUrl, String name, String... userArgs)
+            throws Exception {
         GodotInstance godot = scene(chromium, baseUrl, name, TEST_SCENE, true, userArgs);
         godot.awaitEvent("ready");
         return godot;
     }
 
     /** Any scene of the project, headless or rendered (WebGL), with these user arguments. */
-    public static GodotInstance scene(HeadlessChromium chromium, String baseUrl, String name, String scene, boolean headless,
-                                      String... userArgs) throws Exception {
+    public static GodotInstance scene(
+            HeadlessChromium chromium,
+            String baseUrl,
+            String name,
+            String scene,
+            boolean headless,
+            String... userArgs)
+            throws Exception {
         StringBuilder query = new StringBuilder("trace=1&scene=" + encode(scene));
         if (headless) {
             query.append("&headless=1");
@@ -87,7 +105,10 @@ public final class GodotInstance {
         return errors;
     }
 
-    /** Waits for the next event line "@&lt;prefix&gt;…" after the last one awaited; returns it without the '@'. */
+    /**
+     * Waits for the next event line "@&lt;prefix&gt;…" after the last one awaited; returns it
+     * without the '@'.
+     */
     public String awaitEvent(String prefix) throws Exception {
         return awaitEvent(prefix, Duration.ofSeconds(30));
     }
@@ -103,8 +124,14 @@ public final class GodotInstance {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + ": no '@" + prefix + "' within " + timeout + "; output:\n  "
-                        + String.join("\n  ", lines));
+                throw new AssertionError(
+                        name
+                                + ": no '@"
+                                + prefix
+                                + "' within "
+                                + timeout
+                                + "; output:\n  "
+                                + String.join("\n  ", lines));
             }
             Thread.sleep(50);
         }
@@ -119,8 +146,14 @@ public final class GodotInstance {
                 return found.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + ": no line with '" + text + "' within " + timeout + "; output:\n  "
-                        + String.join("\n  ", lines()));
+                throw new AssertionError(
+                        name
+                                + ": no line with '"
+                                + text
+                                + "' within "
+                                + timeout
+                                + "; output:\n  "
+                                + String.join("\n  ", lines()));
             }
             Thread.sleep(50);
         }
@@ -128,7 +161,10 @@ public final class GodotInstance {
 
     /** An event line anywhere in the output so far, awaited or not. */
     public Optional<String> event(String prefix) throws Exception {
-        return lines().stream().filter(l -> l.startsWith("@" + prefix)).map(l -> l.substring(1)).findFirst();
+        return lines().stream()
+                .filter(l -> l.startsWith("@" + prefix))
+                .map(l -> l.substring(1))
+                .findFirst();
     }
 
     /** Waits until some event line (awaited or not) starts with the prefix. */
@@ -137,8 +173,14 @@ public final class GodotInstance {
         Optional<String> found;
         while ((found = event(prefix)).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + ": no '@" + prefix + "' within " + timeout + "; output:\n  "
-                        + String.join("\n  ", lines()));
+                throw new AssertionError(
+                        name
+                                + ": no '@"
+                                + prefix
+                                + "' within "
+                                + timeout
+                                + "; output:\n  "
+                                + String.join("\n  ", lines()));
             }
             Thread.sleep(50);
         }

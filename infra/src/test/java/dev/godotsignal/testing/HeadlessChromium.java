@@ -47,7 +47,11 @@ public final class HeadlessChromium implements AutoCloseable {
     /** The Chromium binary, if this machine has one. */
     public static Optional<Path> executable() {
         String configured = System.getenv("CHROMIUM");
-        return Stream.of(configured, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+        return Stream.of(
+                        configured,
+                        "/usr/bin/chromium",
+                        "/usr/bin/chromium-browser",
+                        "/usr/bin/google-chrome")
                 .filter(p -> p != null && !p.isBlank())
                 .map(Path::of)
                 .filter(Files::isExecutable)
@@ -58,34 +62,62 @@ public final class HeadlessChromium implements AutoCloseable {
         return launch(false);
     }
 
-    /** With {@code webGl}, pages can render with WebGL 2 (SwiftShader, on the CPU): the Godot engine draws its UI. */
+    /**
+     * With {@code webGl}, pages can render with WebGL 2 (SwiftShader, on the CPU): the Godot engine
+     * draws its UI.
+     */
     public static HeadlessChromium launch(boolean webGl) throws Exception {
-        Path binary = executable().orElseThrow(() -> new IllegalStateException("no Chromium installed"));
+        Path binary =
+                executable().orElseThrow(() -> new IllegalStateException("no Chromium installed"));
         Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> graphics = webGl
-                ? List.of("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
-                : List.of("--disable-gpu");
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--disable-extensions", "--mute-audio",
-                "--disable-features=WebRtcHideLocalIpsWithMdns",
-                // Background tabs must keep running: each Godot instance is a tab with its own main loop.
-                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                "--disable-backgrounding-occluded-windows",
-                "--remote-allow-origins=*", "--remote-debugging-port=0",
-                // SwiftShader draws on the CPU: a rendered page gets a smaller window.
-                webGl ? "--window-size=960,640" : "--window-size=1280,900", "--user-data-dir=" + profile));
+        List<String> graphics =
+                webGl
+                        ? List.of(
+                                "--use-angle=swiftshader",
+                                "--enable-unsafe-swiftshader",
+                                "--ignore-gpu-blocklist")
+                        : List.of("--disable-gpu");
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                binary.toString(),
+                                "--headless=new",
+                                "--no-sandbox",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--disable-default-apps",
+                                "--disable-extensions",
+                                "--mute-audio",
+                                "--disable-features=WebRtcHideLocalIpsWithMdns",
+                                // Background tabs must keep running: each Godot instance is a tab
+                                // with its own main loop.
+                                "--disable-background-timer-throttling",
+                                "--disable-renderer-backgrounding",
+                                "--disable-backgrounding-occluded-windows",
+                                "--remote-allow-origins=*",
+                                "--remote-debugging-port=0",
+                                // SwiftShader draws on the CPU: a rendered page gets a smaller
+                                // window.
+                                webGl ? "--window-size=960,640" : "--window-size=1280,900",
+                                "--user-data-dir=" + profile));
         command.addAll(graphics);
         command.add("about:blank");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(profile.resolve("chromium.log").toFile())
+                        .start();
         Path portFile = profile.resolve("DevToolsActivePort");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("Chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
+                throw new IllegalStateException(
+                        "Chromium did not start: "
+                                + Files.readString(profile.resolve("chromium.log")));
             }
             Thread.sleep(50);
         }
@@ -95,13 +127,20 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Opens a tab at {@code url} and waits until its document has loaded. */
     public Page open(String url) throws Exception {
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?" + url))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + "/json/new?" + url))
+                                .PUT(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         JsonNode target = JSON.readTree(created.body());
         Page page = new Page(URI.create(target.get("webSocketDebuggerUrl").asText()));
         pages.add(page);
         // A new tab starts as about:blank, which is "complete" at once: wait for the real page.
-        page.waitFor("location.href !== 'about:blank' && document.readyState === 'complete'", Duration.ofSeconds(15));
+        page.waitFor(
+                "location.href !== 'about:blank' && document.readyState === 'complete'",
+                Duration.ofSeconds(15));
         return page;
     }
 
@@ -111,18 +150,32 @@ public final class HeadlessChromium implements AutoCloseable {
      * its own window to keep running beside others.
      */
     public Page openWindow(String url) throws Exception {
-        JsonNode version = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/version")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode version =
+                JSON.readTree(
+                        HTTP.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + port
+                                                                        + "/json/version"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
         Page browser = new Page(URI.create(version.get("webSocketDebuggerUrl").asText()), false);
         String targetId;
         try {
-            targetId = browser.call("Target.createTarget", Map.of("url", url, "newWindow", true)).get("targetId").asText();
+            targetId =
+                    browser.call("Target.createTarget", Map.of("url", url, "newWindow", true))
+                            .get("targetId")
+                            .asText();
         } finally {
             browser.close();
         }
         Page page = new Page(URI.create("ws://127.0.0.1:" + port + "/devtools/page/" + targetId));
         pages.add(page);
-        page.waitFor("location.href !== 'about:blank' && document.readyState === 'complete'", Duration.ofSeconds(15));
+        page.waitFor(
+                "location.href !== 'about:blank' && document.readyState === 'complete'",
+                Duration.ofSeconds(15));
         return page;
     }
 
@@ -159,20 +212,26 @@ public final class HeadlessChromium implements AutoCloseable {
         }
 
         private Page(URI debuggerUrl, boolean runtime) throws Exception {
-            this.socket = HTTP.newWebSocketBuilder().buildAsync(debuggerUrl, new WebSocket.Listener() {
-                private final StringBuilder partial = new StringBuilder();
+            this.socket =
+                    HTTP.newWebSocketBuilder()
+                            .buildAsync(
+                                    debuggerUrl,
+                                    new WebSocket.Listener() {
+                                        private final StringBuilder partial = new StringBuilder();
 
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    partial.append(data);
-                    if (last) {
-                        dispatch(partial.toString());
-                        partial.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                }
-            }).get(10, TimeUnit.SECONDS);
+                                        @Override
+                                        public CompletionStage<?> onText(
+                                                WebSocket ws, CharSequence data, boolean last) {
+                                            partial.append(data);
+                                            if (last) {
+                                                dispatch(partial.toString());
+                                                partial.setLength(0);
+                                            }
+                                            ws.request(1);
+                                            return null;
+                                        }
+                                    })
+                            .get(10, TimeUnit.SECONDS);
             if (runtime) {
                 call("Runtime.enable", Map.of());
             }
@@ -187,8 +246,19 @@ public final class HeadlessChromium implements AutoCloseable {
                         call.complete(message);
                     }
                 } else if ("Runtime.consoleAPICalled".equals(message.path("method").asText())) {
-                    StringBuilder line = new StringBuilder(message.path("params").path("type").asText()).append(':');
-                    message.path("params").path("args").forEach(a -> line.append(' ').append(a.path("value").asText(a.path("description").asText())));
+                    StringBuilder line =
+                            new StringBuilder(message.path("params").path("type").asText())
+                                    .append(':');
+                    message.path("params")
+                            .path("args")
+                            .forEach(
+                                    a ->
+                                            line.append(' ')
+                                                    .append(
+                                                            a.path("value")
+                                                                    .asText(
+                                                                            a.path("description")
+                                                                                    .asText())));
                     console.add(line.toString());
                 }
             } catch (IOException e) {
@@ -214,11 +284,27 @@ public final class HeadlessChromium implements AutoCloseable {
 
         /** Evaluates JavaScript (awaiting a promise) and returns its JSON value. */
         public JsonNode eval(String expression) throws Exception {
-            JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true,
-                    "returnByValue", true, "userGesture", true));
+            JsonNode result =
+                    call(
+                            "Runtime.evaluate",
+                            Map.of(
+                                    "expression",
+                                    expression,
+                                    "awaitPromise",
+                                    true,
+                                    "returnByValue",
+                                    true,
+                                    "userGesture",
+                                    true));
             if (result.has("exceptionDetails")) {
-                throw new AssertionError("page threw: " + result.get("exceptionDetails").path("exception").path("description").asText(
-                        result.get("exceptionDetails").toString()) + "\nconsole: " + console);
+                throw new AssertionError(
+                        "page threw: "
+                                + result.get("exceptionDetails")
+                                        .path("exception")
+                                        .path("description")
+                                        .asText(result.get("exceptionDetails").toString())
+                                + "\nconsole: "
+                                + console);
             }
             return result.path("result").path("value");
         }
@@ -228,7 +314,8 @@ public final class HeadlessChromium implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!eval("(async () => !!(await (" + condition + ")))()").asBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out waiting for " + condition + "\nconsole: " + console);
+                    throw new AssertionError(
+                            "timed out waiting for " + condition + "\nconsole: " + console);
                 }
                 Thread.sleep(50);
             }
@@ -237,17 +324,49 @@ public final class HeadlessChromium implements AutoCloseable {
         /** A left click at page coordinates, as a player's mouse makes it. */
         public void click(int x, int y) throws Exception {
             call("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
-            call("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "buttons", 1, "clickCount", 1));
-            call("Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "buttons", 0, "clickCount", 1));
+            call(
+                    "Input.dispatchMouseEvent",
+                    Map.of(
+                            "type",
+                            "mousePressed",
+                            "x",
+                            x,
+                            "y",
+                            y,
+                            "button",
+                            "left",
+                            "buttons",
+                            1,
+                            "clickCount",
+                            1));
+            call(
+                    "Input.dispatchMouseEvent",
+                    Map.of(
+                            "type",
+                            "mouseReleased",
+                            "x",
+                            x,
+                            "y",
+                            y,
+                            "button",
+                            "left",
+                            "buttons",
+                            0,
+                            "clickCount",
+                            1));
         }
 
         /** Types text key by key into whatever has the focus. */
         public void type(String text) throws Exception {
             for (char c : text.toCharArray()) {
                 String key = String.valueOf(c);
-                String code = Character.isLetter(c) ? "Key" + Character.toUpperCase(c)
-                        : Character.isDigit(c) ? "Digit" + c : "";
-                call("Input.dispatchKeyEvent", Map.of("type", "keyDown", "key", key, "code", code, "text", key));
+                String code =
+                        Character.isLetter(c)
+                                ? "Key" + Character.toUpperCase(c)
+                                : Character.isDigit(c) ? "Digit" + c : "";
+                call(
+                        "Input.dispatchKeyEvent",
+                        Map.of("type", "keyDown", "key", key, "code", code, "text", key));
                 call("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key, "code", code));
             }
         }

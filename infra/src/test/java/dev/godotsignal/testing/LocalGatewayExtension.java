@@ -23,7 +23,8 @@ public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllC
     private final UnaryOperator<GatewayOptions> options;
     private LocalGateway gateway;
 
-    private LocalGatewayExtension(Map<String, String> parameters, UnaryOperator<GatewayOptions> options) {
+    private LocalGatewayExtension(
+            Map<String, String> parameters, UnaryOperator<GatewayOptions> options) {
         this.parameters = parameters;
         this.options = options;
     }
@@ -33,7 +34,8 @@ public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** Template parameters, then any other option (secrets, chaos…). */
-    public static LocalGatewayExtension with(Map<String, String> parameters, UnaryOperator<GatewayOptions> options) {
+    public static LocalGatewayExtension with(
+            Map<String, String> parameters, UnaryOperator<GatewayOptions> options) {
         return new LocalGatewayExtension(parameters, options);
     }
 

@@ -6,6 +6,7 @@ import dev.godotsignal.protocol.MessageType;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
@@ -15,7 +16,6 @@ import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
-import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSdpType;
@@ -34,10 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A native peer: libwebrtc (webrtc-java) playing by the Godot 4 client's rules, over our
- * signaling only. Negotiated data channels 1 reliable, 2 ordered, 3 unreliable, like
- * WebRTCMultiplayerPeer; the larger id offers; candidates as "\n<mid>\n<index>\n<candidate>" with
- * mline index 0 as Godot native reports it; candidates held until the remote description is set.
+ * A native peer: libwebrtc (webrtc-java) playing by the Godot 4 client's rules, over our signaling
+ * only. Negotiated data channels 1 reliable, 2 ordered, 3 unreliable, like WebRTCMultiplayerPeer;
+ * the larger id offers; candidates as "\n<mid>\n<index>\n<candidate>" with mline index 0 as Godot
+ * native reports it; candidates held until the remote description is set.
  */
 public final class NativeGodotPeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +68,12 @@ public final class NativeGodotPeer implements AutoCloseable {
         }
     }
 
-    private NativeGodotPeer(URI url, boolean mesh, String lobbyToJoin, RTCIceTransportPolicy policy, List<RTCIceServer> iceServers) {
+    private NativeGodotPeer(
+            URI url,
+            boolean mesh,
+            String lobbyToJoin,
+            RTCIceTransportPolicy policy,
+            List<RTCIceServer> iceServers) {
         this.policy = policy;
         this.iceServers = iceServers;
         this.ws = WsClient.connectWithExtensions(url);
@@ -87,7 +92,8 @@ public final class NativeGodotPeer implements AutoCloseable {
     }
 
     /** A peer that may only use relayed (TURN) candidates, starting from these ICE servers. */
-    public static NativeGodotPeer joinRelayOnly(URI url, String lobby, List<RTCIceServer> iceServers) {
+    public static NativeGodotPeer joinRelayOnly(
+            URI url, String lobby, List<RTCIceServer> iceServers) {
         return new NativeGodotPeer(url, true, lobby, RTCIceTransportPolicy.RELAY, iceServers);
     }
 
@@ -123,7 +129,9 @@ public final class NativeGodotPeer implements AutoCloseable {
     }
 
     public Link awaitOpen(int other) {
-        GodotDemoClient.await("native data channels to " + other, () -> links.containsKey(other) && links.get(other).open.isDone());
+        GodotDemoClient.await(
+                "native data channels to " + other,
+                () -> links.containsKey(other) && links.get(other).open.isDone());
         return links.get(other);
     }
 
@@ -172,7 +180,7 @@ public final class NativeGodotPeer implements AutoCloseable {
             case 5 -> describe(id, RTCSdpType.ANSWER, data);
             case 6 -> candidate(id, data);
             case 100 -> errors.add("server error: " + data);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -181,13 +189,20 @@ public final class NativeGodotPeer implements AutoCloseable {
         config.iceServers = new ArrayList<>(iceServers);
         config.iceTransportPolicy = policy;
         Link[] self = new Link[1];
-        RTCPeerConnection pc = factory().createPeerConnection(config, new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
-                // Godot native reports every candidate with mline index 0.
-                ws.send(MessageType.CANDIDATE, other, "\n" + candidate.sdpMid + "\n0\n" + candidate.sdp);
-            }
-        });
+        RTCPeerConnection pc =
+                factory()
+                        .createPeerConnection(
+                                config,
+                                new PeerConnectionObserver() {
+                                    @Override
+                                    public void onIceCandidate(RTCIceCandidate candidate) {
+                                        // Godot native reports every candidate with mline index 0.
+                                        ws.send(
+                                                MessageType.CANDIDATE,
+                                                other,
+                                                "\n" + candidate.sdpMid + "\n0\n" + candidate.sdp);
+                                    }
+                                });
         Link link = new Link(pc);
         self[0] = link;
         links.put(other, link);
@@ -201,27 +216,31 @@ public final class NativeGodotPeer implements AutoCloseable {
             init.maxPacketLifeTime = -1;
             RTCDataChannel channel = pc.createDataChannel(labels[channelId], init);
             int ch = channelId;
-            channel.registerObserver(new RTCDataChannelObserver() {
-                @Override
-                public void onBufferedAmountChange(long previous) {
-                }
+            channel.registerObserver(
+                    new RTCDataChannelObserver() {
+                        @Override
+                        public void onBufferedAmountChange(long previous) {}
 
-                @Override
-                public void onStateChange() {
-                    if (link.channels.size() == 3 && link.channels.values().stream()
-                            .allMatch(c -> c.getState() == RTCDataChannelState.OPEN)) {
-                        link.open.complete(null);
-                    }
-                }
+                        @Override
+                        public void onStateChange() {
+                            if (link.channels.size() == 3
+                                    && link.channels.values().stream()
+                                            .allMatch(
+                                                    c ->
+                                                            c.getState()
+                                                                    == RTCDataChannelState.OPEN)) {
+                                link.open.complete(null);
+                            }
+                        }
 
-                @Override
-                public void onMessage(RTCDataChannelBuffer buffer) {
-                    ByteBuffer data = buffer.data;
-                    byte[] bytes = new byte[data.remaining()];
-                    data.get(bytes);
-                    link.received.add(ch + ":" + new String(bytes, StandardCharsets.UTF_8));
-                }
-            });
+                        @Override
+                        public void onMessage(RTCDataChannelBuffer buffer) {
+                            ByteBuffer data = buffer.data;
+                            byte[] bytes = new byte[data.remaining()];
+                            data.get(bytes);
+                            link.received.add(ch + ":" + new String(bytes, StandardCharsets.UTF_8));
+                        }
+                    });
             link.channels.put(channelId, channel);
         }
         if (other < peerId) { // the larger id offers
@@ -233,17 +252,19 @@ public final class NativeGodotPeer implements AutoCloseable {
         return new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription description) {
-                link.pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
-                    @Override
-                    public void onSuccess() {
-                        ws.send(type, other, description.sdp);
-                    }
+                link.pc.setLocalDescription(
+                        description,
+                        new SetSessionDescriptionObserver() {
+                            @Override
+                            public void onSuccess() {
+                                ws.send(type, other, description.sdp);
+                            }
 
-                    @Override
-                    public void onFailure(String error) {
-                        errors.add("setLocalDescription: " + error);
-                    }
-                });
+                            @Override
+                            public void onFailure(String error) {
+                                errors.add("setLocalDescription: " + error);
+                            }
+                        });
             }
 
             @Override
@@ -259,33 +280,39 @@ public final class NativeGodotPeer implements AutoCloseable {
             errors.add(type + " from unknown peer " + other);
             return;
         }
-        link.pc.setRemoteDescription(new RTCSessionDescription(type, sdp), new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                synchronized (link) {
-                    link.remoteSet = true;
-                    link.pending.forEach(link.pc::addIceCandidate);
-                    link.pending.clear();
-                }
-                if (type == RTCSdpType.OFFER) {
-                    link.pc.createAnswer(new RTCAnswerOptions(), created(other, link, 5));
-                }
-            }
+        link.pc.setRemoteDescription(
+                new RTCSessionDescription(type, sdp),
+                new SetSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess() {
+                        synchronized (link) {
+                            link.remoteSet = true;
+                            link.pending.forEach(link.pc::addIceCandidate);
+                            link.pending.clear();
+                        }
+                        if (type == RTCSdpType.OFFER) {
+                            link.pc.createAnswer(new RTCAnswerOptions(), created(other, link, 5));
+                        }
+                    }
 
-            @Override
-            public void onFailure(String error) {
-                errors.add("setRemoteDescription: " + error);
-            }
-        });
+                    @Override
+                    public void onFailure(String error) {
+                        errors.add("setRemoteDescription: " + error);
+                    }
+                });
     }
 
     private void candidate(int other, String data) {
-        String[] parts = java.util.Arrays.stream(data.split("\n")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        String[] parts =
+                java.util.Arrays.stream(data.split("\n"))
+                        .filter(s -> !s.isEmpty())
+                        .toArray(String[]::new);
         Link link = links.get(other);
         if (parts.length != 3 || link == null) {
             return;
         }
-        RTCIceCandidate candidate = new RTCIceCandidate(parts[0], Integer.parseInt(parts[1]), parts[2]);
+        RTCIceCandidate candidate =
+                new RTCIceCandidate(parts[0], Integer.parseInt(parts[1]), parts[2]);
         synchronized (link) {
             if (!link.remoteSet) {
                 link.pending.add(candidate); // a candidate before its description would be lost

@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** A bare-bones WebSocket client that sends exactly the frames it is told to (one frame, any size). */
+/**
+ * A bare-bones WebSocket client that sends exactly the frames it is told to (one frame, any size).
+ */
 public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
@@ -22,9 +24,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     public static RawWebSocket open(int port) throws IOException {
         RawWebSocket ws = new RawWebSocket(new Socket("127.0.0.1", port));
-        String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-        ws.out.write(("GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String key =
+                Base64.getEncoder()
+                        .encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        ws.out.write(
+                ("GET / HTTP/1.1\r\nHost: localhost:"
+                                + port
+                                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                + "Sec-WebSocket-Key: "
+                                + key
+                                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();
         String status = ws.readLine();
         if (!status.contains(" 101 ")) {
@@ -69,7 +79,9 @@ public final class RawWebSocket implements AutoCloseable {
             long length = len == 126 ? in.readUnsignedShort() : len == 127 ? in.readLong() : len;
             byte[] payload = in.readNBytes((int) length);
             if (opcode == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                return payload.length >= 2
+                        ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff)
+                        : 1005;
             }
         }
     }

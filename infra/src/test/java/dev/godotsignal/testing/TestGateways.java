@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /** Starts the real local gateway on a free port from the repository's own template. */
 public final class TestGateways {
-    private TestGateways() {
-    }
+    private TestGateways() {}
 
     public static Path template() {
         Path dir = Path.of("").toAbsolutePath();
@@ -19,15 +18,23 @@ public final class TestGateways {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("sam-template.yaml not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "sam-template.yaml not found above " + Path.of("").toAbsolutePath());
         }
         return dir.resolve("sam-template.yaml");
     }
 
-    /** Gateway options for tests: a free port, the repository's template and web client, quiet unless -Dgateway.verbose. */
+    /**
+     * Gateway options for tests: a free port, the repository's template and web client, quiet
+     * unless -Dgateway.verbose.
+     */
     public static GatewayOptions options(Map<String, String> parameters) {
-        GatewayOptions options = GatewayOptions.defaults().withPort(0).withParameters(parameters)
-                .withTemplate(template()).withWebRoot(Optional.of(template().getParent().resolve("clients/web")));
+        GatewayOptions options =
+                GatewayOptions.defaults()
+                        .withPort(0)
+                        .withParameters(parameters)
+                        .withTemplate(template())
+                        .withWebRoot(Optional.of(template().getParent().resolve("clients/web")));
         return Boolean.getBoolean("gateway.verbose") ? options : options.quiet();
     }
 
@@ -39,7 +46,8 @@ public final class TestGateways {
      * Waits until no connection, member, lobby or live-lobby count is left in the gateway's tables:
      * no stuck lobby, no ghost peer.
      */
-    public static void awaitNothingLeft(LocalGateway gateway, java.time.Duration timeout) throws InterruptedException {
+    public static void awaitNothingLeft(LocalGateway gateway, java.time.Duration timeout)
+            throws InterruptedException {
         var dynamo = gateway.dynamo().client();
         long deadline = System.nanoTime() + timeout.toNanos();
         String state = "";
@@ -47,13 +55,36 @@ public final class TestGateways {
             int connections = dynamo.scan(b -> b.tableName("ConnectionsTable")).count();
             var lobbyItems = dynamo.scan(b -> b.tableName("LobbiesTable")).items();
             String lobbyItem = String.valueOf(Items.LOBBY_ITEM);
-            long members = lobbyItems.stream().filter(i -> !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
-                    && !i.get(Items.PEER_ID).n().equals(lobbyItem) && !i.containsKey(Items.LEFT_AT)).count();
-            long lobbies = lobbyItems.stream().filter(i -> !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
-                    && i.get(Items.PEER_ID).n().equals(lobbyItem)).count();
-            String live = lobbyItems.stream().filter(i -> i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER))
-                    .map(i -> i.get(Items.LIVE_LOBBIES).n()).findFirst().orElse("0");
-            state = "connections " + connections + ", members " + members + ", lobbies " + lobbies + ", live count " + live;
+            long members =
+                    lobbyItems.stream()
+                            .filter(
+                                    i ->
+                                            !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                                                    && !i.get(Items.PEER_ID).n().equals(lobbyItem)
+                                                    && !i.containsKey(Items.LEFT_AT))
+                            .count();
+            long lobbies =
+                    lobbyItems.stream()
+                            .filter(
+                                    i ->
+                                            !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                                                    && i.get(Items.PEER_ID).n().equals(lobbyItem))
+                            .count();
+            String live =
+                    lobbyItems.stream()
+                            .filter(i -> i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER))
+                            .map(i -> i.get(Items.LIVE_LOBBIES).n())
+                            .findFirst()
+                            .orElse("0");
+            state =
+                    "connections "
+                            + connections
+                            + ", members "
+                            + members
+                            + ", lobbies "
+                            + lobbies
+                            + ", live count "
+                            + live;
             if (connections == 0 && members == 0 && lobbies == 0 && live.equals("0")) {
                 return;
             }

@@ -5,7 +5,9 @@ import dev.godotsignal.gateway.LocalGateway;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A web peer: the project's web client (clients/web/godot-signaling.js) in a headless Chromium tab. */
+/**
+ * A web peer: the project's web client (clients/web/godot-signaling.js) in a headless Chromium tab.
+ */
 public final class WebPeer {
     public final HeadlessChromium.Page page;
     public final int peerId;
@@ -18,16 +20,27 @@ public final class WebPeer {
     }
 
     /** Opens the gateway's own page (same origin) and joins ("" creates) with the web client. */
-    public static WebPeer join(HeadlessChromium chromium, LocalGateway gateway, String lobby, boolean mesh) throws Exception {
+    public static WebPeer join(
+            HeadlessChromium chromium, LocalGateway gateway, String lobby, boolean mesh)
+            throws Exception {
         return join(chromium, gateway, lobby, mesh, "{ iceServers: [] }");
     }
 
-    /** Joins with the given client options (a JavaScript object literal), e.g. a relay-only policy. */
-    public static WebPeer join(HeadlessChromium chromium, LocalGateway gateway, String lobby, boolean mesh,
-                               String clientOptions) throws Exception {
+    /**
+     * Joins with the given client options (a JavaScript object literal), e.g. a relay-only policy.
+     */
+    public static WebPeer join(
+            HeadlessChromium chromium,
+            LocalGateway gateway,
+            String lobby,
+            boolean mesh,
+            String clientOptions)
+            throws Exception {
         String base = "http://127.0.0.1:" + gateway.port();
         HeadlessChromium.Page page = chromium.open(base + "/");
-        JsonNode joined = page.eval("""
+        JsonNode joined =
+                page.eval(
+                        """
                 (async () => {
                   const m = await import('/godot-signaling.js');
                   window.t = { messages: [], open: [], sealed: false, closed: false, errors: [] };
@@ -39,7 +52,8 @@ public final class WebPeer {
                   c.addEventListener('disconnected', () => t.closed = true);
                   c.addEventListener('error', e => t.errors.push(e.detail.reason));
                   return await c.join(%s, %s);
-                })()""".formatted(gateway.port(), clientOptions, quote(lobby), mesh));
+                })()"""
+                                .formatted(gateway.port(), clientOptions, quote(lobby), mesh));
         return new WebPeer(page, joined.get("peerId").asInt(), joined.get("lobby").asText());
     }
 
@@ -48,8 +62,10 @@ public final class WebPeer {
     }
 
     public void send(int other, int channel, String text) throws Exception {
-        if (!page.eval("tc.send(" + other + ", " + quote(text) + ", " + channel + ")").asBoolean()) {
-            throw new AssertionError("web peer " + peerId + " has no open channel " + channel + " to " + other);
+        if (!page.eval("tc.send(" + other + ", " + quote(text) + ", " + channel + ")")
+                .asBoolean()) {
+            throw new AssertionError(
+                    "web peer " + peerId + " has no open channel " + channel + " to " + other);
         }
     }
 

@@ -30,7 +30,11 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
     private WsClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, new Listener()).join();
+        this.socket =
+                HTTP.newWebSocketBuilder()
+                        .connectTimeout(WAIT)
+                        .buildAsync(uri, new Listener())
+                        .join();
     }
 
     public static WsClient connect(URI uri) {
@@ -70,7 +74,10 @@ public final class WsClient implements AutoCloseable {
     public JsonNode next() {
         String raw = nextRaw(WAIT);
         if (raw == null) {
-            fail("no frame within " + WAIT + (closed.isDone() ? " (socket closed " + closed.join() + ")" : ""));
+            fail(
+                    "no frame within "
+                            + WAIT
+                            + (closed.isDone() ? " (socket closed " + closed.join() + ")" : ""));
         }
         try {
             return JSON.readTree(raw);
@@ -88,7 +95,9 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    /** Asserts the next frame is exactly {@code {"type":type,"id":id,"data":data}} and returns it. */
+    /**
+     * Asserts the next frame is exactly {@code {"type":type,"id":id,"data":data}} and returns it.
+     */
     public JsonNode expect(int type, int id, String data) {
         JsonNode frame = next();
         assertEquals(type, frame.path("type").asInt(-1), "type of " + frame);
@@ -122,7 +131,8 @@ public final class WsClient implements AutoCloseable {
         try {
             return closed.get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("socket not closed by the server within " + WAIT.multipliedBy(2));
+            throw new AssertionError(
+                    "socket not closed by the server within " + WAIT.multipliedBy(2));
         }
     }
 
