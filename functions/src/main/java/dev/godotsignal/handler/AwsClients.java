@@ -109,7 +109,10 @@ final class AwsClients {
             return UrlConnectionHttpClient.builder().build();
         }
         try {
-            return ((SdkHttpService) Class.forName(service).getConstructor().newInstance())
+            return Class.forName(service)
+                    .asSubclass(SdkHttpService.class)
+                    .getConstructor()
+                    .newInstance()
                     .createHttpClientBuilder()
                     .build();
         } catch (ReflectiveOperationException e) {

@@ -28,6 +28,9 @@ final class SignalingRuntime {
     private final IceServers iceServers;
     private final String functionName;
     private final SecureRandom random;
+
+    // Never read, only held: CRaC keeps its resources weakly, and a collected hook never runs.
+    @SuppressWarnings("UnusedVariable")
     private final Priming priming;
 
     SignalingRuntime(Map<String, String> env) {

@@ -37,7 +37,7 @@ class TokensTest {
                                 Tokens.InvalidToken.class,
                                 () -> TOKENS.verify(token, NOW.plusSeconds(301 + 30)))
                         .refusal());
-        String[] parts = token.split("\\.");
+        String[] parts = token.split("\\.", -1);
         String otherClaims =
                 Base64.getUrlEncoder()
                         .withoutPadding()

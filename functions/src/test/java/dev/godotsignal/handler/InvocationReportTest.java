@@ -24,7 +24,7 @@ class InvocationReportTest {
         report.rejected(ErrorReason.INVALID_DESTINATION);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         report.emit(new PrintStream(out, true, StandardCharsets.UTF_8), 200);
-        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n", -1);
         assertEquals(2, lines.length);
         JsonNode line = new ObjectMapper().readTree(lines[0]);
         assertEquals("GodotSignaling", line.at("/_aws/CloudWatchMetrics/0/Namespace").asText());

@@ -158,7 +158,7 @@ class SignalingServiceTest {
         Client second = connect(true);
         send(second.id(), MessageType.JOIN, 0, host.lobby());
         List<String> frames = shown(second.id());
-        int secondId = Integer.parseInt(frames.get(0).split("/")[1]);
+        int secondId = Integer.parseInt(frames.get(0).split("/", -1)[1]);
         assertEquals(
                 List.of(
                         "1/" + secondId + "/true",
@@ -177,7 +177,7 @@ class SignalingServiceTest {
         Client second = connect(true);
         send(second.id(), MessageType.JOIN, 0, host.lobby());
         List<String> frames = shown(second.id());
-        int secondId = Integer.parseInt(frames.get(0).split("/")[1]);
+        int secondId = Integer.parseInt(frames.get(0).split("/", -1)[1]);
         assertEquals(List.of("1/" + secondId + "/", "2/1/", "0/0/" + host.lobby()), frames);
         assertEquals(List.of(), shown(first.id()), "clients never meet each other");
         assertEquals(List.of("2/" + first.peerId() + "/", "2/" + secondId + "/"), shown(host.id()));
@@ -326,7 +326,7 @@ class SignalingServiceTest {
         Client joiner = connect(true);
         send(joiner.id(), MessageType.JOIN, 0, host.lobby());
         List<String> toJoiner = shown(joiner.id());
-        int joinerId = Integer.parseInt(toJoiner.get(0).split("/")[1]);
+        int joinerId = Integer.parseInt(toJoiner.get(0).split("/", -1)[1]);
         // Introduced to the vanished peer before it was found gone, then told it left.
         assertEquals(
                 List.of(

@@ -10,6 +10,7 @@ import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +48,8 @@ class GhostPeerChaosTest {
                         TestGateways.options(Map.of("LivenessCheckSeconds", "1"))
                                 .withChaos(chaos))) {
             List<WsClient> clients = new ArrayList<>();
-            Map<WsClient, Integer> ids = new ConcurrentHashMap<>();
-            Map<WsClient, Set<Integer>> goneSeen = new ConcurrentHashMap<>();
+            Map<WsClient, Integer> ids = new HashMap<>();
+            Map<WsClient, Set<Integer>> goneSeen = new HashMap<>();
             WsClient host = WsClient.connect(gateway.url());
             host.send(MessageType.JOIN, 0, "");
             String lobby = joined(host);

@@ -77,7 +77,7 @@ class AuthEndToEndTest {
     void aTamperedTokenIsRefused() {
         String token =
                 TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
-        String[] parts = token.split("\\.");
+        String[] parts = token.split("\\.", -1);
         String otherClaims =
                 java.util.Base64.getUrlEncoder()
                         .withoutPadding()

@@ -156,8 +156,14 @@ class ProtocolEndToEndTest {
         Peer a = join(lobby, false);
         Peer b = join(lobby, false);
         String sdp =
-                "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\na=msid-semantic: WMS\r\n"
-                        + "a=fingerprint:sha-256 AB:CD\r\n";
+                String.join(
+                        "\r\n",
+                        "v=0",
+                        "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
+                        "s=-",
+                        "a=msid-semantic: WMS",
+                        "a=fingerprint:sha-256 AB:CD",
+                        "");
         String tricky = "unicode é ü 中文 🎮 \\ back\\slash \"quoted\" \t tab \u0000 nul \u2028 sep";
         String candidate =
                 "\n0\n0\ncandidate:1 1 udp 2122260223 192.168.1.2 54321 typ host generation 0";

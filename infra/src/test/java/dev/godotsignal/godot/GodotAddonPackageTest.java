@@ -119,7 +119,11 @@ class GodotAddonPackageTest {
                                 out.toString())
                         .redirectErrorStream(true)
                         .start();
-        String output = new String(process.getInputStream().readAllBytes()).trim();
+        String output =
+                new String(
+                                process.getInputStream().readAllBytes(),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        .trim();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "package-addon finished");
         assertEquals(0, process.exitValue(), output);
         return output.lines().reduce((a, b) -> b).orElseThrow();

@@ -60,7 +60,7 @@ class GodotExampleTest {
 
         click(alice, CREATE);
         String joined = alice.awaitLine("in lobby ", WAIT);
-        String lobby = joined.split(" ")[2];
+        String lobby = joined.split(" ", -1)[2];
         assertTrue(joined.endsWith("as peer 1 (mesh)"), joined);
 
         click(bob, LOBBY_FIELD);

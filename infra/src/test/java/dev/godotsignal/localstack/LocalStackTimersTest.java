@@ -15,6 +15,7 @@ import dev.godotsignal.template.SamTemplate;
 import dev.godotsignal.testing.TestGateways;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -83,7 +84,8 @@ class LocalStackTimersTest {
                 dynamo, SamTemplate.load(TestGateways.template(), Map.of()).tables());
         String queueUrl = sqs.createQueue(b -> b.queueName("timers")).queueUrl();
 
-        management = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        management =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         management.createContext(
                 "/",
                 exchange -> {

@@ -170,8 +170,8 @@ public final class GodotInstance {
     /** Waits until some event line (awaited or not) starts with the prefix. */
     public String awaitAnyEvent(String prefix, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<String> found;
-        while ((found = event(prefix)).isEmpty()) {
+        Optional<String> found = event(prefix);
+        while (found.isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
                         name
@@ -183,17 +183,18 @@ public final class GodotInstance {
                                 + String.join("\n  ", lines()));
             }
             Thread.sleep(50);
+            found = event(prefix);
         }
         return found.get();
     }
 
     /** The lobby name from a "joined &lt;lobby&gt; &lt;id&gt; …" event. */
     public static String lobbyOf(String joinedEvent) {
-        return joinedEvent.split(" ")[1];
+        return joinedEvent.split(" ", -1)[1];
     }
 
     public static int peerIdOf(String joinedEvent) {
-        return Integer.parseInt(joinedEvent.split(" ")[2]);
+        return Integer.parseInt(joinedEvent.split(" ", -1)[2]);
     }
 
     public JsonNode eval(String expression) throws Exception {

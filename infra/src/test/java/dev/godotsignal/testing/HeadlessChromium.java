@@ -358,7 +358,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
         /** Types text key by key into whatever has the focus. */
         public void type(String text) throws Exception {
-            for (char c : text.toCharArray()) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
                 String key = String.valueOf(c);
                 String code =
                         Character.isLetter(c)
@@ -384,7 +385,8 @@ public final class HeadlessChromium implements AutoCloseable {
             request.put("id", ids.incrementAndGet());
             request.put("method", "Page.close");
             request.putObject("params");
-            socket.sendText(request.toString(), true);
+            // The tab goes away with its DevTools socket: no answer comes back to wait for.
+            socket.sendText(request.toString(), true).exceptionally(e -> null);
             close();
         }
 

@@ -3,6 +3,7 @@ package dev.godotsignal.testing;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,7 +24,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static RawWebSocket open(int port) throws IOException {
-        RawWebSocket ws = new RawWebSocket(new Socket("127.0.0.1", port));
+        RawWebSocket ws = new RawWebSocket(new Socket(InetAddress.getLoopbackAddress(), port));
         String key =
                 Base64.getEncoder()
                         .encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
