@@ -4,6 +4,7 @@ import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.store.TableNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,10 +163,7 @@ public record FunctionConfig(
 
     private static List<String> list(Map<String, String> env, String name) {
         String value = env.getOrDefault(name, "");
-        return java.util.Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(v -> !v.isEmpty())
-                .toList();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Optional<URI> optionalUri(Map<String, String> env, String name) {

@@ -1,8 +1,11 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
+import dev.godotsignal.protocol.Message;
+import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
@@ -10,9 +13,11 @@ import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.turn.IceServers;
 import dev.godotsignal.turn.TurnCredentials;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -66,14 +71,12 @@ final class SignalingRuntime {
      * too).
      */
     void prime() {
-        store.connection(
-                "priming-" + random.nextInt(), java.time.Instant.now()); // a DynamoDB round trip
+        store.connection("priming-" + random.nextInt(), Instant.now()); // a DynamoDB round trip
         clients.management("priming", "priming");
         clients.sqs();
-        new dev.godotsignal.protocol.MessageCodec()
-                .encode(dev.godotsignal.protocol.Message.peerConnect(2));
+        new MessageCodec().encode(Message.peerConnect(2));
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper()
+            new ObjectMapper()
                     .configure(
                             com.fasterxml.jackson.databind.DeserializationFeature
                                     .FAIL_ON_UNKNOWN_PROPERTIES,
@@ -82,7 +85,7 @@ final class SignalingRuntime {
                             "{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
                             APIGatewayV2WebSocketEvent.class);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.godotsignal.chaos;
 
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -17,8 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  */
 public final class ThrottlingInjector implements ExecutionInterceptor {
     private static volatile Chaos chaos;
-    private static final java.util.concurrent.atomic.AtomicLong INJECTED =
-            new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong INJECTED = new AtomicLong();
 
     /** How many throttles were injected since the JVM started. */
     public static long injected() {

@@ -56,10 +56,7 @@ final class GatewayConnection {
 
     /**
      * Sends one frame (text when the payload is UTF-8, binary otherwise) and waits until it is
-     * written, as API Gateway's POST does.
-     */
-    /**
-     * Writes one frame and waits until it is written; throws, with the reason, when it cannot be.
+     * written, as API Gateway's POST does; throws, with the reason, when it cannot be.
      */
     void send(byte[] payload) throws IOException {
         Session s = session;

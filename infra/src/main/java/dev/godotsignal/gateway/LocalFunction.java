@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -39,17 +40,19 @@ final class LocalFunction {
     private final SamTemplate.FunctionSpec spec;
     private final Map<String, String> environment;
     private final Consumer<String> log;
-    private final java.util.function.BooleanSupplier crash;
+
+    /** Asked after each invocation; true means that environment dies (chaos). */
+    private final BooleanSupplier crash;
+
     private final ConcurrentLinkedDeque<RequestStreamHandler> idle = new ConcurrentLinkedDeque<>();
 
-    /** {@code crash}: asked after each invocation; true means that environment dies (chaos). */
     private final GatewayMeter meter;
 
     LocalFunction(
             SamTemplate.FunctionSpec spec,
             Map<String, String> environment,
             Consumer<String> log,
-            java.util.function.BooleanSupplier crash,
+            BooleanSupplier crash,
             GatewayMeter meter) {
         this.meter = meter;
         this.spec = spec;

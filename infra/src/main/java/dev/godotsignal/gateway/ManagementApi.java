@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -28,19 +29,17 @@ final class ManagementApi {
     private final Map<String, GatewayConnection> connections;
     private final Consumer<String> log;
     private final Consumer<String> warn;
-    private final java.util.function.Predicate<String> killOnPost;
 
-    /**
-     * {@code killOnPost}: injected faults, asked for each POST whether its connection dies right
-     * there.
-     */
+    /** Injected faults: asked for each POST whether its connection dies right there. */
+    private final Predicate<String> killOnPost;
+
     private final GatewayMeter meter;
 
     ManagementApi(
             Map<String, GatewayConnection> connections,
             Consumer<String> log,
             Consumer<String> warn,
-            java.util.function.Predicate<String> killOnPost,
+            Predicate<String> killOnPost,
             GatewayMeter meter) {
         this.meter = meter;
         this.connections = connections;

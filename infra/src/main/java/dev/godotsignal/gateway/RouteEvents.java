@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The event JSON API Gateway sends to a WebSocket route's Lambda integration. */
@@ -31,7 +32,7 @@ final class RouteEvents {
             GatewayConnection connection,
             Map<String, List<String>> headers,
             Map<String, List<String>> query,
-            java.util.Optional<ObjectNode> authorizerContext) {
+            Optional<ObjectNode> authorizerContext) {
         ObjectNode event = request(headers, query);
         ObjectNode context = context(event, connection, "$connect", "CONNECT");
         authorizerContext.ifPresent(a -> context.set("authorizer", a));

@@ -3,6 +3,7 @@ package dev.godotsignal.template;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class SamTemplate {
     private final Map<String, Object> root;
     private final Map<String, Map<String, Object>> resources;
     private final Map<String, String> parameters = new LinkedHashMap<>();
-    private final Set<String> listParameters = new java.util.HashSet<>();
+    private final Set<String> listParameters = new HashSet<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
     private final List<TableSpec> tables = new ArrayList<>();
