@@ -2,13 +2,17 @@ package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +22,13 @@ import java.util.Optional;
  */
 public final class TimerHandler implements RequestStreamHandler {
     private static final System.Logger LOG = System.getLogger(TimerHandler.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Lambda's SQS event ("Records", "eventSourceARN") into the library's typed classes. */
+    private static final ObjectMapper JSON =
+            JsonMapper.builder()
+                    .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true)
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .build();
 
     private final SignalingRuntime runtime;
 
@@ -33,13 +43,12 @@ public final class TimerHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context)
             throws IOException {
-        JsonNode event = JSON.readTree(input);
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode failures = response.putArray("batchItemFailures");
-        for (JsonNode record : event.path("Records")) {
-            String messageId = record.path("messageId").asText();
-            Optional<SqsTimers.Scheduled> scheduled =
-                    SqsTimers.decode(record.path("body").asText());
+        SQSEvent event = JSON.readValue(input, SQSEvent.class);
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message :
+                event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+            String messageId = message.getMessageId();
+            Optional<SqsTimers.Scheduled> scheduled = SqsTimers.decode(message.getBody());
             if (scheduled.isEmpty()) {
                 LOG.log(
                         System.Logger.Level.WARNING,
@@ -58,11 +67,11 @@ public final class TimerHandler implements RequestStreamHandler {
                         System.Logger.Level.ERROR,
                         "timer " + messageId + " failed; SQS will redeliver it",
                         e);
-                failures.addObject().put("itemIdentifier", messageId);
+                failures.add(new SQSBatchResponse.BatchItemFailure(messageId));
                 status = 500;
             }
             runtime.emit(report, status);
         }
-        JSON.writeValue(output, response);
+        JSON.writeValue(output, new SQSBatchResponse(failures));
     }
 }

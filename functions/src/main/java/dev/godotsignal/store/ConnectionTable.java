@@ -8,8 +8,6 @@ import static dev.godotsignal.store.Items.EXT;
 import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_ID;
-import static dev.godotsignal.store.Items.RATE_COUNT;
-import static dev.godotsignal.store.Items.RATE_WINDOW;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.connectionKey;
 import static dev.godotsignal.store.Items.expiry;
@@ -18,17 +16,12 @@ import static dev.godotsignal.store.Items.gateHeld;
 import static dev.godotsignal.store.Items.gateOpened;
 import static dev.godotsignal.store.Items.intOf;
 import static dev.godotsignal.store.Items.live;
-import static dev.godotsignal.store.Items.longOf;
 import static dev.godotsignal.store.Items.modeOf;
 import static dev.godotsignal.store.Items.n;
 import static dev.godotsignal.store.Items.s;
 
 import dev.godotsignal.lobby.Connection;
-import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
-import dev.godotsignal.relay.MessageAdmission;
-import dev.godotsignal.relay.OrderingGate;
-import dev.godotsignal.relay.RelayIntent;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -42,15 +35,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The connections table: a connection's record, the admission of each of its frames (rate window
- * and ordering gate in one write) and the gates' releases. Joining writes the membership here
- * inside the lobby table's transactions ({@link #membershipUpdate}).
+ * The connections table: a connection's record and its ordering gates' releases ({@link
+ * FrameAdmission} counts its frames). Joining writes the membership here inside the lobby table's
+ * transactions ({@link #membershipUpdate}).
  */
 final class ConnectionTable {
-    /**
-     * How often a frame contends for a fresh rate window before it is counted as over the limit.
-     */
-    private static final int WINDOW_ATTEMPTS = 3;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -112,159 +101,6 @@ final class ConnectionTable {
                 Optional.ofNullable(item.get(ALLOWED_LOBBY)).map(AttributeValue::s);
         return Optional.of(
                 new Connection(connectionId, item.get(EXT).bool(), allowedLobby, membership));
-    }
-
-    /**
-     * Counts the frame in its rate window. Counting is an atomic ADD that returns the whole item,
-     * so it doubles as the read of the connection and of the pair's ordering gate: one write, no
-     * read, and a connection's concurrent frames never retry (a new window is opened by whichever
-     * frame gets there first; the others count in it).
-     */
-    MessageAdmission admit(
-            String connectionId, Limits.RateWindow rateWindow, RelayIntent relay, Instant now) {
-        Map<String, AttributeValue> key = connectionKey(connectionId);
-        // A description also opens the next generation of its pair's gate, in the same write.
-        Optional<String> opened =
-                relay instanceof RelayIntent.Description d
-                        ? Optional.of(gateOpened(d.to()))
-                        : Optional.empty();
-        String openClause = opened.map(name -> ", #opened :one").orElse("");
-        Map<String, String> names = opened.map(name -> Map.of("#opened", name)).orElse(null);
-        if (!rateWindow.limited()) {
-            try {
-                return admitted(
-                        connectionId,
-                        dynamo.updateItem(
-                                        b ->
-                                                b.tableName(table)
-                                                        .key(key)
-                                                        .updateExpression(
-                                                                "ADD "
-                                                                        + RATE_COUNT
-                                                                        + " :one"
-                                                                        + openClause)
-                                                        .conditionExpression(
-                                                                "attribute_exists("
-                                                                        + CONNECTION_ID
-                                                                        + ")")
-                                                        .expressionAttributeNames(names)
-                                                        .expressionAttributeValues(
-                                                                Map.of(":one", n(1)))
-                                                        .returnValues(ReturnValue.ALL_NEW))
-                                .attributes(),
-                        relay,
-                        now);
-            } catch (ConditionalCheckFailedException e) {
-                return new MessageAdmission.UnknownConnection();
-            }
-        }
-        long window = rateWindow.index();
-        for (int attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
-            try {
-                Map<String, AttributeValue> item =
-                        dynamo.updateItem(
-                                        b ->
-                                                b.tableName(table)
-                                                        .key(key)
-                                                        .updateExpression(
-                                                                "ADD "
-                                                                        + RATE_COUNT
-                                                                        + " :one"
-                                                                        + openClause)
-                                                        .conditionExpression(
-                                                                RATE_WINDOW
-                                                                        + " = :w AND "
-                                                                        + RATE_COUNT
-                                                                        + " < :burst")
-                                                        .expressionAttributeNames(names)
-                                                        .expressionAttributeValues(
-                                                                Map.of(
-                                                                        ":one",
-                                                                        n(1),
-                                                                        ":w",
-                                                                        n(window),
-                                                                        ":burst",
-                                                                        n(rateWindow.budget())))
-                                                        .returnValues(ReturnValue.ALL_NEW)
-                                                        .returnValuesOnConditionCheckFailure(
-                                                                ReturnValuesOnConditionCheckFailure
-                                                                        .ALL_OLD))
-                                .attributes();
-                return admitted(connectionId, item, relay, now);
-            } catch (ConditionalCheckFailedException e) {
-                Map<String, AttributeValue> old = e.item();
-                if (old == null || old.isEmpty()) {
-                    return new MessageAdmission.UnknownConnection();
-                }
-                if (old.containsKey(RATE_WINDOW) && longOf(old, RATE_WINDOW) == window) {
-                    return toConnection(connectionId, old, now)
-                            .<MessageAdmission>map(MessageAdmission.RateLimited::new)
-                            .orElseGet(
-                                    MessageAdmission.UnknownConnection
-                                            ::new); // this window's budget is spent
-                }
-            }
-            try {
-                // A new window: start its count (unless a concurrent frame just did; then count
-                // again).
-                Map<String, AttributeValue> item =
-                        dynamo.updateItem(
-                                        b ->
-                                                b.tableName(table)
-                                                        .key(key)
-                                                        .updateExpression(
-                                                                "SET "
-                                                                        + RATE_WINDOW
-                                                                        + " = :w, "
-                                                                        + RATE_COUNT
-                                                                        + " = :one"
-                                                                        + opened.map(
-                                                                                        name ->
-                                                                                                " ADD #opened :one")
-                                                                                .orElse(""))
-                                                        .conditionExpression(
-                                                                "attribute_exists("
-                                                                        + CONNECTION_ID
-                                                                        + ") AND (attribute_not_exists("
-                                                                        + RATE_WINDOW
-                                                                        + ") OR "
-                                                                        + RATE_WINDOW
-                                                                        + " < :w)")
-                                                        .expressionAttributeNames(names)
-                                                        .expressionAttributeValues(
-                                                                Map.of(
-                                                                        ":one", n(1), ":w",
-                                                                        n(window)))
-                                                        .returnValues(ReturnValue.ALL_NEW))
-                                .attributes();
-                return admitted(connectionId, item, relay, now);
-            } catch (ConditionalCheckFailedException e) {
-                // someone opened the window first (or the connection is gone): try again
-            }
-        }
-        return get(connectionId, now)
-                .<MessageAdmission>map(MessageAdmission.RateLimited::new)
-                .orElseGet(MessageAdmission.UnknownConnection::new);
-    }
-
-    private static MessageAdmission admitted(
-            String connectionId, Map<String, AttributeValue> item, RelayIntent relay, Instant now) {
-        OrderingGate gate;
-        if (relay instanceof RelayIntent.Description d) {
-            gate = new OrderingGate.Opened(longOf(item, gateOpened(d.to())));
-        } else if (relay instanceof RelayIntent.Candidate c) {
-            AttributeValue opened = item.get(gateOpened(c.to()));
-            gate =
-                    opened != null && opened.equals(item.get(gateDelivered(c.to())))
-                            ? new OrderingGate.Clear()
-                            : new OrderingGate.Closed();
-        } else {
-            gate = new OrderingGate.NotRelayed();
-        }
-        return toConnection(connectionId, item, now)
-                .<MessageAdmission>map(
-                        connection -> new MessageAdmission.Admitted(connection, gate))
-                .orElseGet(MessageAdmission.UnknownConnection::new);
     }
 
     /** See {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered}. */

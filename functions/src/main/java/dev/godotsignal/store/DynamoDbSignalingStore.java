@@ -27,14 +27,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The store on DynamoDB: the {@link ConnectionTable} (records, frame admission, ordering gates) and
- * the {@link LobbyTable} (lobbies and their members); the schema is {@link Items}. Leaving is the
- * one operation that spans both: the connection record goes first, then its membership.
+ * The store on DynamoDB: the {@link ConnectionTable} (records, ordering gates) with {@link
+ * FrameAdmission} and the {@link LobbyTable} (lobbies and their members); the schema is {@link
+ * Items}. Leaving is the one operation that spans both: the connection record goes first, then its
+ * membership.
  */
 public final class DynamoDbSignalingStore implements SignalingStore {
     private final TableNames tables;
     private final ConnectionTable connections;
     private final LobbyTable lobbies;
+    private final LobbyJoins joins;
+    private final FrameAdmission admission;
 
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
         this(dynamo, tables, StoreTuning.defaults());
@@ -43,7 +46,9 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables, StoreTuning tuning) {
         this.tables = tables;
         this.connections = new ConnectionTable(dynamo, tables.connections(), tuning);
-        this.lobbies = new LobbyTable(dynamo, tables.lobbies(), connections, tuning);
+        this.lobbies = new LobbyTable(dynamo, tables.lobbies(), tuning);
+        this.admission = new FrameAdmission(dynamo, tables.connections(), connections);
+        this.joins = new LobbyJoins(dynamo, tables.lobbies(), connections, lobbies, tuning);
     }
 
     public TableNames tables() {
@@ -64,7 +69,7 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     @Override
     public MessageAdmission admitMessage(
             String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now) {
-        return connections.admit(connectionId, window, relay, now);
+        return admission.admit(connectionId, window, relay, now);
     }
 
     @Override
@@ -74,19 +79,19 @@ public final class DynamoDbSignalingStore implements SignalingStore {
             Supplier<String> names,
             int maxLobbies,
             Instant now) {
-        return lobbies.create(creator, mode, names, maxLobbies, now);
+        return joins.create(creator, mode, names, maxLobbies, now);
     }
 
     @Override
     public Reservation reservePeerId(
             Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
-        return lobbies.reserve(joiner, lobby, peerIds, maxPeers, now);
+        return joins.reserve(joiner, lobby, peerIds, maxPeers, now);
     }
 
     @Override
     public JoinOutcome admit(
             Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
-        return lobbies.admit(joiner, lobby, peerId, maxPeers, now);
+        return joins.admit(joiner, lobby, peerId, maxPeers, now);
     }
 
     @Override

@@ -32,17 +32,18 @@ final class BenchPeer implements WebSocket.Listener {
 
     void connect(HttpClient http, URI url, String lobbyToJoin) {
         joinStarted = System.nanoTime();
-        http.newWebSocketBuilder()
-                .buildAsync(url, this)
-                .whenComplete(
-                        (ws, error) -> {
-                            if (error != null) {
-                                joined.completeExceptionally(error);
-                                return;
-                            }
-                            socket = ws;
-                            send(0, session.mesh() ? 0 : 1, lobbyToJoin);
-                        });
+        var unused =
+                http.newWebSocketBuilder()
+                        .buildAsync(url, this)
+                        .whenComplete(
+                                (ws, error) -> {
+                                    if (error != null) {
+                                        joined.completeExceptionally(error);
+                                        return;
+                                    }
+                                    socket = ws;
+                                    send(0, session.mesh() ? 0 : 1, lobbyToJoin);
+                                });
     }
 
     synchronized void send(int type, int to, String data) {

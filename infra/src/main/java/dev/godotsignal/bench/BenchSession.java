@@ -110,7 +110,7 @@ final class BenchSession {
             stats.error("relayed frame without a bench marker");
             return;
         }
-        String[] parts = data.substring(marker + 8).trim().split("[ \\r\\n]+");
+        String[] parts = data.substring(marker + 8).trim().split("[ \\r\\n]+", -1);
         String key = parts[0];
         long sentAt = Long.parseLong(parts[1]);
         stats.received.incrementAndGet();

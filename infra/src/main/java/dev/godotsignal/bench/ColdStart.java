@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.gateway.GatewayOptions;
 import dev.godotsignal.gateway.LocalGateway;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ public final class ColdStart {
                     "%-20s %-8s %10s %10s %10s %12s %12s%n",
                     "function", "priming", "JVM→main", "INIT", "priming", "1st event", "2nd event");
             String connectEvent =
-                    "{\"requestContext\":{\"routeKey\":\"$connect\",\"eventType\":\"CONNECT\",\"connectionId\":\"cold-%s\","
-                            + "\"apiId\":\"local\",\"stage\":\"prod\"},\"isBase64Encoded\":false}";
+                    "{\"requestContext\":{\"routeKey\":\"$connect\",\"eventType\":\"CONNECT\",\"connectionId\":\"cold-"
+                            + "FUNCTION\",\"apiId\":\"local\",\"stage\":\"prod\"},\"isBase64Encoded\":false}";
             String messageEvent =
                     "{\"requestContext\":{\"routeKey\":\"$default\",\"eventType\":\"MESSAGE\",\"connectionId\":\"cold-msg\","
                             + "\"apiId\":\"local\",\"stage\":\"prod\"},\"body\":\"{\\\"type\\\":0,\\\"id\\\":0,\\\"data\\\":\\\"\\\"}\",\"isBase64Encoded\":false}";
@@ -49,7 +50,8 @@ public final class ColdStart {
                 String event =
                         function.equals("MessageFunction")
                                 ? messageEvent
-                                : String.format(connectEvent, function)
+                                : connectEvent
+                                        .replace("FUNCTION", function)
                                         .replace(
                                                 "$connect",
                                                 function.equals("DisconnectFunction")
@@ -102,7 +104,7 @@ public final class ColdStart {
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         String last =
                 output.lines()

@@ -34,7 +34,7 @@ public record ChaosOptions(
     }
 
     public boolean active() {
-        return !maxDelay.isZero() && !maxDelay.isNegative()
+        return (!maxDelay.isZero() && !maxDelay.isNegative())
                 || goneRate > 0
                 || throttleRate > 0
                 || dropDisconnectRate > 0

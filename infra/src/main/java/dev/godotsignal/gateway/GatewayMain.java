@@ -65,9 +65,9 @@ public final class GatewayMain {
         System.out.println(
                 "  DynamoDB Local: "
                         + gateway.dynamo().endpoint()
-                        + (options.dataDir()
+                        + options.dataDir()
                                 .map(d -> "  (data in " + d + ")")
-                                .orElse("  (in memory)")));
+                                .orElse("  (in memory)"));
         if (options.chaos().active()) {
             System.out.println("  CHAOS:          " + options.chaos());
         }

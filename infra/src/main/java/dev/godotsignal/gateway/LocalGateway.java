@@ -9,6 +9,7 @@ import dev.godotsignal.template.SamTemplate;
 import java.io.IOException;
 import java.net.URI;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -64,10 +65,6 @@ public final class LocalGateway implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
     private final Consumer<String> log;
 
-    /** What a developer must see even with --quiet: frames the gateway could not deliver. */
-    private final Consumer<String> warn =
-            line -> System.err.println(CLOCK.format(LocalTime.now()) + "  " + line);
-
     private final Chaos chaos;
     private final LocalQueues queues;
     private final Set<String> doomed = ConcurrentHashMap.newKeySet();
@@ -84,7 +81,11 @@ public final class LocalGateway implements AutoCloseable {
         this.server = server;
         this.log =
                 options.verbose()
-                        ? line -> System.out.println(CLOCK.format(LocalTime.now()) + "  " + line)
+                        ? line ->
+                                System.out.println(
+                                        CLOCK.format(LocalTime.now(ZoneId.systemDefault()))
+                                                + "  "
+                                                + line)
                         : line -> {};
         this.chaos = new Chaos(options.chaos());
         this.queues = new LocalQueues(timers, invocations, log, meter);
@@ -151,7 +152,7 @@ public final class LocalGateway implements AutoCloseable {
                         chaos,
                         meter,
                         log,
-                        warn,
+                        LocalGateway::warn,
                         options.maxConnectionDuration(),
                         () -> dropDisconnectEvents);
         WebSocketUpgradeHandler upgrade =
@@ -168,7 +169,11 @@ public final class LocalGateway implements AutoCloseable {
                         });
         ManagementApi management =
                 new ManagementApi(
-                        connections, log, warn, id -> doomed.remove(id) || chaos.gone(), meter);
+                        connections,
+                        log,
+                        LocalGateway::warn,
+                        id -> doomed.remove(id) || chaos.gone(),
+                        meter);
         upgrade.setHandler(
                 new HttpRoutes(
                         new LocalParameters(options.secrets()),
@@ -333,6 +338,11 @@ public final class LocalGateway implements AutoCloseable {
             ThrottlingInjector.use(null);
         }
         dynamo.close();
+    }
+
+    /** What a developer must see even with --quiet: frames the gateway could not deliver. */
+    private static void warn(String line) {
+        System.err.println(CLOCK.format(LocalTime.now(ZoneId.systemDefault())) + "  " + line);
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -94,15 +94,16 @@ final class LocalQueues {
             long delaySeconds,
             int receive,
             long sentAt) {
-        timers.schedule(
-                () ->
-                        invocations.execute(
-                                () ->
-                                        deliver(
-                                                queueUrl, consumer, messageId, body, receive,
-                                                sentAt)),
-                delaySeconds * 1000,
-                TimeUnit.MILLISECONDS);
+        var unused =
+                timers.schedule(
+                        () ->
+                                invocations.execute(
+                                        () ->
+                                                deliver(
+                                                        queueUrl, consumer, messageId, body,
+                                                        receive, sentAt)),
+                        delaySeconds * 1000,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void deliver(

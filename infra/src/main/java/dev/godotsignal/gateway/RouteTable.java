@@ -82,7 +82,7 @@ final class RouteTable {
         }
         try {
             JsonNode node = JSON.readTree(body);
-            for (String part : selectionField.split("\\.")) {
+            for (String part : selectionField.split("\\.", -1)) {
                 node = node == null ? null : node.get(part);
             }
             if (node != null

@@ -137,10 +137,12 @@ public final class WebSocketFrontDoor {
             }
         }
         connections.put(connection.id, connection);
-        timers.schedule(
-                () -> connection.close(StatusCode.SHUTDOWN, "Connection duration exceeded"),
-                maxConnectionDuration.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // Fire and forget: the close ends the connection whether or not anyone waits on it.
+        var unused =
+                timers.schedule(
+                        () -> connection.close(StatusCode.SHUTDOWN, "Connection duration exceeded"),
+                        maxConnectionDuration.toMillis(),
+                        TimeUnit.MILLISECONDS);
         return new Endpoint(this, connection);
     }
 
@@ -198,7 +200,9 @@ public final class WebSocketFrontDoor {
         if (delay == 0) {
             invocations.execute(invocation);
         } else {
-            timers.schedule(() -> invocations.execute(invocation), delay, TimeUnit.MILLISECONDS);
+            var unused =
+                    timers.schedule(
+                            () -> invocations.execute(invocation), delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -286,7 +290,7 @@ public final class WebSocketFrontDoor {
         if (raw == null || raw.isEmpty()) {
             return query;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -391,6 +392,9 @@ public final class SamTemplate {
     }
 
     /** Resolves intrinsics to local values; {@code AWS::NoValue} resolves to null. */
+    // Statement switches on purpose: each case returns, and what no case matches falls through to
+    // the next kind of lookup below.
+    @SuppressWarnings("StatementSwitchToExpressionSwitch")
     public Object resolve(Object value) {
         if (value instanceof Map<?, ?> map && map.size() == 1) {
             String fn = String.valueOf(map.keySet().iterator().next());
@@ -438,6 +442,7 @@ public final class SamTemplate {
         return value;
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // see resolve
     private Object ref(String name) {
         switch (name) {
             case "AWS::Region":
@@ -493,7 +498,7 @@ public final class SamTemplate {
         if (attribute.equals("Arn")) {
             String service =
                     resources.containsKey(resource)
-                            ? type(resource).split("::")[1].toLowerCase()
+                            ? type(resource).split("::", -1)[1].toLowerCase(Locale.ROOT)
                             : "local";
             return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT + ":" + ref(resource);
         }
