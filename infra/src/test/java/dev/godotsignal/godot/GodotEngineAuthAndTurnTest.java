@@ -9,7 +9,6 @@ import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.testing.Coturn;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.GodotInstance;
-import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.NativeGodotPeer;
 import dev.godotsignal.testing.TestGateways;
 import java.net.URI;
@@ -17,32 +16,22 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The addon in the real Godot engine against a deployment with connect tokens and a TURN relay (a
  * real coturn whose credentials our server hands out in ICE_SERVERS).
  */
-class GodotEngineAuthAndTurnTest {
+class GodotEngineAuthAndTurnTest extends GodotEngineTestBase {
     static final String TOKEN_SECRET = "token-secret-used-only-in-tests!";
     static final String TURN_SECRET = "turn-secret-for-tests-only";
     static final Tokens TOKENS = new Tokens(TOKEN_SECRET.getBytes(StandardCharsets.UTF_8));
     static Coturn coturn;
-    static LocalGateway gateway;
-    static HeadlessChromium chromium;
-    static String base;
-    final List<GodotInstance> instances = new ArrayList<>();
-    final List<NativeGodotPeer> natives = new ArrayList<>();
-    long started;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,58 +41,25 @@ class GodotEngineAuthAndTurnTest {
                 NativeGodotPeer.available(),
                 "webrtc-java's native library does not load on this platform");
         coturn = Coturn.start(TURN_SECRET, "coturn-godot.log");
-        gateway =
+        Map<String, String> parameters =
+                new HashMap<>(coturn.gatewayParameters("/godot-signaling/turn-secret"));
+        parameters.put("AuthSecretParameterName", "/godot-signaling/token-secret");
+        openBrowserOn(
                 LocalGateway.start(
-                        TestGateways.options(
-                                        Map.of(
-                                                "AuthSecretParameterName",
-                                                        "/godot-signaling/token-secret",
-                                                "TurnUrls", coturn.url(),
-                                                "TurnSecretParameterName",
-                                                        "/godot-signaling/turn-secret",
-                                                "StunUrls", "",
-                                                "TurnCredentialTtlSeconds", "600"))
+                        TestGateways.options(parameters)
                                 .withSecrets(
                                         Map.of(
                                                 "/godot-signaling/token-secret",
                                                 TOKEN_SECRET,
                                                 "/godot-signaling/turn-secret",
-                                                TURN_SECRET)));
-        chromium = HeadlessChromium.launch();
-        base = "http://127.0.0.1:" + gateway.port();
+                                                TURN_SECRET))));
     }
 
     @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+    static void stopCoturn() {
         if (coturn != null) {
             coturn.close();
         }
-    }
-
-    @BeforeEach
-    void clock() {
-        started = System.nanoTime();
-    }
-
-    @AfterEach
-    void close(TestInfo info) {
-        instances.forEach(GodotInstance::close);
-        natives.forEach(NativeGodotPeer::close);
-        System.out.printf(
-                "godot %-50s %6d ms%n",
-                info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
-    }
-
-    GodotInstance godot(String name) throws Exception {
-        GodotInstance instance = GodotInstance.testGame(chromium, base, name);
-        instances.add(instance);
-        return instance;
     }
 
     static String token(String player, Duration ttl) {

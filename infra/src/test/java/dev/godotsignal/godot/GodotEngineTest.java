@@ -8,7 +8,6 @@ import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.GodotInstance;
-import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.NativeGodotPeer;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
@@ -18,12 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The addon in the real Godot 4 engine: the official Godot 4.6 web export template runs the test
@@ -31,13 +26,7 @@ import org.junit.jupiter.api.TestInfo;
  * instance, through the local gateway. Nothing is mocked: Godot's own WebSocketPeer,
  * WebRTCMultiplayerPeer (the browser's WebRTC) and SceneMultiplayer RPCs.
  */
-class GodotEngineTest {
-    static LocalGateway gateway;
-    static HeadlessChromium chromium;
-    static String base;
-    final List<GodotInstance> instances = new ArrayList<>();
-    final List<NativeGodotPeer> natives = new ArrayList<>();
-    long started;
+class GodotEngineTest extends GodotEngineTestBase {
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,39 +39,8 @@ class GodotEngineTest {
         assumeTrue(
                 hasNative,
                 "webrtc-java's native library does not load on this platform (linux-x86_64 only here)");
-        gateway = TestGateways.start(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "3"));
-        chromium = HeadlessChromium.launch();
-        base = "http://127.0.0.1:" + gateway.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
-    @BeforeEach
-    void clock() {
-        started = System.nanoTime();
-    }
-
-    @AfterEach
-    void closeInstances(TestInfo info) {
-        instances.forEach(GodotInstance::close);
-        natives.forEach(NativeGodotPeer::close);
-        System.out.printf(
-                "godot %-50s %6d ms%n",
-                info.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
-    }
-
-    GodotInstance godot(String name) throws Exception {
-        GodotInstance instance = GodotInstance.testGame(chromium, base, name);
-        instances.add(instance);
-        return instance;
+        openBrowserOn(
+                TestGateways.start(Map.of("SealCloseDelaySeconds", "1", "MaxPeersPerLobby", "3")));
     }
 
     /** Host creates, the others join; returns the lobby. */

@@ -60,12 +60,7 @@ class TurnRelayTest {
         gateway =
                 LocalGateway.start(
                         TestGateways.options(
-                                        Map.of(
-                                                "TurnUrls", coturn.url(),
-                                                "TurnSecretParameterName",
-                                                        "/godot-signaling/turn-secret",
-                                                "StunUrls", "",
-                                                "TurnCredentialTtlSeconds", "600"))
+                                        coturn.gatewayParameters("/godot-signaling/turn-secret"))
                                 .withSecrets(Map.of("/godot-signaling/turn-secret", SECRET)));
         chromium = HeadlessChromium.launch();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** A real coturn on loopback with a static auth secret (TURN REST credentials), for relay tests. */
 public final class Coturn implements AutoCloseable {
@@ -62,6 +63,22 @@ public final class Coturn implements AutoCloseable {
     /** The URL our server hands out (TurnUrls). */
     public String url() {
         return "turn:127.0.0.1:" + port + "?transport=udp";
+    }
+
+    /**
+     * The template parameters that make our server hand out this relay's credentials (ICE_SERVERS),
+     * with the secret read from the SSM parameter {@code secretParameter}; no STUN.
+     */
+    public Map<String, String> gatewayParameters(String secretParameter) {
+        return Map.of(
+                "TurnUrls",
+                url(),
+                "TurnSecretParameterName",
+                secretParameter,
+                "StunUrls",
+                "",
+                "TurnCredentialTtlSeconds",
+                "600");
     }
 
     @Override
