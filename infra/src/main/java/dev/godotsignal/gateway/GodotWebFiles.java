@@ -86,12 +86,10 @@ final class GodotWebFiles {
         }
         if (rest.startsWith("/project/")) {
             String relative = rest.substring("/project/".length());
-            return serve(
-                    projectFiles().contains(relative)
-                            ? project.resolve(relative)
-                            : Optional.empty(),
-                    response,
-                    callback);
+            Optional<Path> file =
+                    project.resolve(relative)
+                            .filter(f -> isProjectFile(project.root().relativize(f)));
+            return serve(file, response, callback);
         }
         return serve(launcher.resolve(rest), response, callback);
     }
@@ -111,23 +109,27 @@ final class GodotWebFiles {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                     .map(root::relativize)
-                    .filter(
-                            p -> {
-                                for (Path part : p) {
-                                    if (NOT_PROJECT.contains(part.toString())) {
-                                        return false;
-                                    }
-                                }
-                                String name = p.getFileName().toString();
-                                return PROJECT_FILES.contains(
-                                        name.substring(name.lastIndexOf('.') + 1));
-                            })
+                    .filter(GodotWebFiles::isProjectFile)
                     .map(p -> p.toString().replace('\\', '/'))
                     .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A file the launcher preloads: a scene, script, resource or setting outside the tooling
+     * folders.
+     */
+    private static boolean isProjectFile(Path relative) {
+        for (Path part : relative) {
+            if (NOT_PROJECT.contains(part.toString())) {
+                return false;
+            }
+        }
+        String name = relative.getFileName().toString();
+        return PROJECT_FILES.contains(name.substring(name.lastIndexOf('.') + 1));
     }
 
     private ObjectNode fileList() {

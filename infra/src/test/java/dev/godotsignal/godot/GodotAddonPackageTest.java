@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.testing.GodotInstance;
+import dev.godotsignal.testing.GodotPackages;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.TestGateways;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class GodotAddonPackageTest {
         Path zip = Path.of(build(out));
         String version =
                 Files.readAllLines(
-                                GodotEngineSupport.godotProject()
+                                GodotPackages.godotProject()
                                         .resolve("addons/godot_signaling/plugin.cfg"))
                         .stream()
                         .filter(l -> l.startsWith("version="))
@@ -113,9 +114,7 @@ class GodotAddonPackageTest {
         Process process =
                 new ProcessBuilder(
                                 "bash",
-                                GodotEngineSupport.godotProject()
-                                        .resolve("package-addon")
-                                        .toString(),
+                                GodotPackages.godotProject().resolve("package-addon").toString(),
                                 out.toString())
                         .redirectErrorStream(true)
                         .start();

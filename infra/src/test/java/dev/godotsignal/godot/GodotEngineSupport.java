@@ -18,12 +18,11 @@ final class GodotEngineSupport {
 
     private GodotEngineSupport() {}
 
-    static Path godotProject() {
-        return GodotPackages.godotProject();
-    }
-
     static Path engineDir() {
-        return godotProject().resolve("node_modules").resolve(PACKAGE).resolve("godot");
+        return GodotPackages.godotProject()
+                .resolve("node_modules")
+                .resolve(PACKAGE)
+                .resolve("godot");
     }
 
     /**

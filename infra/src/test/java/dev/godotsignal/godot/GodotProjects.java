@@ -1,5 +1,6 @@
 package dev.godotsignal.godot;
 
+import dev.godotsignal.testing.GodotPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ final class GodotProjects {
     static Path emptyProject() throws IOException {
         Path root = Files.createTempDirectory("godot-project");
         Path godot = root.resolve("godot");
-        Path source = GodotEngineSupport.godotProject();
+        Path source = GodotPackages.godotProject();
         copyTree(source.resolve("web"), godot.resolve("web"));
         copyTree(source.resolve("tests"), godot.resolve("tests"));
         Files.copy(source.resolve("project.godot"), godot.resolve("project.godot"));
@@ -34,7 +35,7 @@ final class GodotProjects {
     /** A full copy of clients/godot (without node_modules, whose engine is linked). */
     static Path copyOfProject() throws IOException {
         Path root = emptyProject();
-        Path source = GodotEngineSupport.godotProject();
+        Path source = GodotPackages.godotProject();
         copyTree(source.resolve("addons"), root.resolve("godot/addons"));
         copyTree(source.resolve("example"), root.resolve("godot/example"));
         return root;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.testing.GodotPackages;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.TestGateways;
 import java.nio.file.Files;
@@ -23,9 +24,9 @@ class GodotTryItPageTest {
                 "no Chromium on this machine: apt-get install chromium chromium-driver");
         Path root = Files.createTempDirectory("no-engine");
         GodotProjects.copyTree(
-                GodotEngineSupport.godotProject().resolve("web"), root.resolve("godot/web"));
+                GodotPackages.godotProject().resolve("web"), root.resolve("godot/web"));
         Files.copy(
-                GodotEngineSupport.godotProject().resolve("project.godot"),
+                GodotPackages.godotProject().resolve("project.godot"),
                 root.resolve("godot/project.godot"));
         try (LocalGateway gateway =
                         LocalGateway.start(

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One instance of the real Godot 4 engine (the official web export template) in a Chromium tab,
@@ -114,78 +115,71 @@ public final class GodotInstance {
     }
 
     public String awaitEvent(String prefix, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<String> lines = lines();
-            for (int i = seen; i < lines.size(); i++) {
-                if (lines.get(i).startsWith("@" + prefix)) {
-                    seen = i + 1;
-                    return lines.get(i).substring(1);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        name
-                                + ": no '@"
-                                + prefix
-                                + "' within "
-                                + timeout
-                                + "; output:\n  "
-                                + String.join("\n  ", lines));
-            }
-            Thread.sleep(50);
-        }
+        return poll(
+                "'@" + prefix + "'",
+                timeout,
+                lines -> {
+                    for (int i = seen; i < lines.size(); i++) {
+                        if (lines.get(i).startsWith("@" + prefix)) {
+                            seen = i + 1;
+                            return Optional.of(lines.get(i).substring(1));
+                        }
+                    }
+                    return Optional.empty();
+                });
     }
 
     /** Waits for a line (any line, not only events) that contains the text; returns it. */
     public String awaitLine(String text, Duration timeout) throws Exception {
+        return poll(
+                "line with '" + text + "'",
+                timeout,
+                lines -> lines.stream().filter(l -> l.contains(text)).findFirst());
+    }
+
+    /** An event line anywhere in the output so far, awaited or not. */
+    public Optional<String> event(String prefix) throws Exception {
+        return firstEvent(lines(), prefix);
+    }
+
+    /** Waits until some event line (awaited or not) starts with the prefix. */
+    public String awaitAnyEvent(String prefix, Duration timeout) throws Exception {
+        return poll("'@" + prefix + "'", timeout, lines -> firstEvent(lines, prefix));
+    }
+
+    private static Optional<String> firstEvent(List<String> lines, String prefix) {
+        return lines.stream()
+                .filter(l -> l.startsWith("@" + prefix))
+                .map(l -> l.substring(1))
+                .findFirst();
+    }
+
+    /**
+     * Reads the output every 50 ms until {@code find} finds something in it, or fails with the
+     * output.
+     */
+    private String poll(
+            String what, Duration timeout, Function<List<String>, Optional<String>> find)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<String> found = lines().stream().filter(l -> l.contains(text)).findFirst();
+            List<String> lines = lines();
+            Optional<String> found = find.apply(lines);
             if (found.isPresent()) {
                 return found.get();
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
                         name
-                                + ": no line with '"
-                                + text
-                                + "' within "
+                                + ": no "
+                                + what
+                                + " within "
                                 + timeout
                                 + "; output:\n  "
-                                + String.join("\n  ", lines()));
+                                + String.join("\n  ", lines));
             }
             Thread.sleep(50);
         }
-    }
-
-    /** An event line anywhere in the output so far, awaited or not. */
-    public Optional<String> event(String prefix) throws Exception {
-        return lines().stream()
-                .filter(l -> l.startsWith("@" + prefix))
-                .map(l -> l.substring(1))
-                .findFirst();
-    }
-
-    /** Waits until some event line (awaited or not) starts with the prefix. */
-    public String awaitAnyEvent(String prefix, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<String> found = event(prefix);
-        while (found.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        name
-                                + ": no '@"
-                                + prefix
-                                + "' within "
-                                + timeout
-                                + "; output:\n  "
-                                + String.join("\n  ", lines()));
-            }
-            Thread.sleep(50);
-            found = event(prefix);
-        }
-        return found.get();
     }
 
     /** The lobby name from a "joined &lt;lobby&gt; &lt;id&gt; …" event. */
