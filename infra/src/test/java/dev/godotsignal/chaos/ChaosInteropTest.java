@@ -3,7 +3,7 @@ package dev.godotsignal.chaos;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
-import dev.godotsignal.interop.NativeWebInteropTest;
+import dev.godotsignal.interop.NativeWebScenarios;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.NativeGodotPeer;
 import dev.godotsignal.testing.TestGateways;
@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The four native <-> web scenarios again, with the gateway in chaos mode (seed 7). */
-class ChaosInteropTest extends NativeWebInteropTest {
+class ChaosInteropTest extends NativeWebScenarios {
     static final ChaosOptions CHAOS = ChaosOptions.standard(7);
 
     @BeforeAll
