@@ -18,12 +18,14 @@ public final class MintToken {
     public static void main(String[] args) throws Exception {
         String player = null;
         String lobby = null;
+        String game = null;
         Path secretFile = null;
         long ttl = 300;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--player" -> player = args[++i];
                 case "--lobby" -> lobby = args[++i];
+                case "--game" -> game = args[++i];
                 case "--secret-file" -> secretFile = Path.of(args[++i]);
                 case "--ttl" -> ttl = Long.parseLong(args[++i]);
                 default -> usage("unknown option " + args[i]);
@@ -46,13 +48,14 @@ public final class MintToken {
                         player,
                         Duration.ofSeconds(ttl),
                         Optional.ofNullable(lobby),
+                        Optional.ofNullable(game),
                         Instant.now()));
     }
 
     private static void usage(String problem) {
         System.err.println("mint-token: " + problem);
         System.err.println(
-                "Usage: ./mint-token --player ID [--lobby NAME] [--ttl SECONDS (300)] [--secret-file FILE]");
+                "Usage: ./mint-token --player ID [--lobby NAME] [--game ID] [--ttl SECONDS (300)] [--secret-file FILE]");
         System.err.println("       (or TOKEN_SECRET=... ./mint-token --player ID)");
         System.exit(2);
     }

@@ -16,8 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Short-lived connect tokens: compact JWTs signed with HMAC-SHA256 ({@code alg: HS256}), so any
  * game backend can mint them with a standard library. Claims: {@code sub} the player id, {@code
- * exp} the expiry (unix seconds), optionally {@code lobby}, the only lobby it may join. They travel
- * in the query string ({@code ?token=…}) because web builds cannot set headers.
+ * exp} the expiry (unix seconds), optionally {@code lobby}, the only lobby it may join, and {@code
+ * game}, the only game it may connect to. They travel in the query string ({@code ?token=…})
+ * because web builds cannot set headers.
  */
 public final class Tokens {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +34,8 @@ public final class Tokens {
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     /** A verified token's claims. */
-    public record Claims(String playerId, Instant expiresAt, Optional<String> lobby) {}
+    public record Claims(
+            String playerId, Instant expiresAt, Optional<String> lobby, Optional<String> game) {}
 
     /** Why a token was refused (for logs; the client only sees 401/403). */
     public enum Refusal {
@@ -66,10 +68,21 @@ public final class Tokens {
 
     /** Mints a token for {@code playerId}, valid for {@code ttl}, optionally bound to one lobby. */
     public String mint(String playerId, Duration ttl, Optional<String> lobby, Instant now) {
+        return mint(playerId, ttl, lobby, Optional.empty(), now);
+    }
+
+    /** Mints a token, optionally bound to one lobby and to one game. */
+    public String mint(
+            String playerId,
+            Duration ttl,
+            Optional<String> lobby,
+            Optional<String> game,
+            Instant now) {
         ObjectNode claims = JSON.createObjectNode();
         claims.put("sub", playerId);
         claims.put("exp", now.plus(ttl).getEpochSecond());
         lobby.ifPresent(l -> claims.put("lobby", l));
+        game.ifPresent(g -> claims.put("game", g));
         String body =
                 HEADER
                         + "."
@@ -111,7 +124,11 @@ public final class Tokens {
                 claims.path("lobby").isTextual()
                         ? Optional.of(claims.path("lobby").asText())
                         : Optional.empty();
-        return new Claims(claims.path("sub").asText(), expires, lobby);
+        Optional<String> game =
+                claims.path("game").isTextual()
+                        ? Optional.of(claims.path("game").asText())
+                        : Optional.empty();
+        return new Claims(claims.path("sub").asText(), expires, lobby, game);
     }
 
     private byte[] sign(String body) {

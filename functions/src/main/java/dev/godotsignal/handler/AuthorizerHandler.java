@@ -56,6 +56,7 @@ public final class AuthorizerHandler implements RequestStreamHandler {
             ObjectNode authContext = response.putObject("context");
             authContext.put("playerId", claims.playerId());
             claims.lobby().ifPresent(lobby -> authContext.put("lobby", lobby));
+            claims.game().ifPresent(game -> authContext.put("game", game));
         } catch (Tokens.InvalidToken e) {
             LOG.log(System.Logger.Level.INFO, "connect refused: token " + e.refusal());
             response = policy("anonymous", "Deny", methodArn);

@@ -1,13 +1,15 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code $connect}: records the connection. {@code ?ext=1} opts in to extension frames. Refuses
- * browsers whose Origin is not on the allow-list (when one is configured).
+ * {@code $connect}: records the connection. {@code ?ext=1} opts in to extension frames, {@code
+ * ?game=} picks the game (400 if it is not a game id; 403 if the connect token names another).
+ * Refuses browsers whose Origin is not on the allow-list (when one is configured).
  */
 public final class ConnectHandler extends WebSocketHandler {
 
@@ -24,19 +26,32 @@ public final class ConnectHandler extends WebSocketHandler {
         if (!runtime.originAllowed(header(event, "Origin"))) {
             return 403; // a browser page from an origin not on the allow-list
         }
-        Map<String, String> query = event.getQueryStringParameters();
-        String ext = query == null ? null : query.get("ext");
+        Map<String, String> query =
+                event.getQueryStringParameters() == null
+                        ? Map.of()
+                        : event.getQueryStringParameters();
+        String ext = query.get("ext");
         boolean extensions = "1".equals(ext) || "true".equalsIgnoreCase(ext);
+        String game = query.getOrDefault("game", Games.DEFAULT);
+        if (!Games.isValid(game)) {
+            return 400;
+        }
         // Set by the authorizer when tokens are on: a token bound to a lobby only lets its holder
-        // join that one.
+        // join that one; a token bound to a game only lets its holder into that one.
         Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
-        Optional<String> lobby =
-                authorizer == null
-                        ? Optional.empty()
-                        : Optional.ofNullable(authorizer.get("lobby")).map(String::valueOf);
+        Optional<String> lobby = claim(authorizer, "lobby");
+        if (claim(authorizer, "game").filter(g -> !g.equals(game)).isPresent()) {
+            return 403;
+        }
         runtime.service(event.getRequestContext(), report)
-                .connect(event.getRequestContext().getConnectionId(), extensions, lobby);
+                .connect(event.getRequestContext().getConnectionId(), extensions, game, lobby);
         return 200;
+    }
+
+    private static Optional<String> claim(Map<String, Object> authorizer, String name) {
+        return authorizer == null
+                ? Optional.empty()
+                : Optional.ofNullable(authorizer.get(name)).map(String::valueOf);
     }
 
     private static String header(APIGatewayV2WebSocketEvent event, String name) {

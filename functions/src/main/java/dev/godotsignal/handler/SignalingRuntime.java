@@ -9,7 +9,6 @@ import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
-import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.turn.IceServers;
 import dev.godotsignal.turn.TurnCredentials;
@@ -27,7 +26,7 @@ import java.util.Map;
 final class SignalingRuntime {
     private final FunctionConfig config;
     private final AwsClients clients;
-    private final SignalingStore store;
+    private final DynamoDbSignalingStore store;
     private final LobbyNames names;
     private final PeerIds peerIds;
     private final IceServers iceServers;
@@ -108,6 +107,7 @@ final class SignalingRuntime {
         PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
         SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
         return new SignalingService(
+                store,
                 store,
                 channel,
                 timers,

@@ -1,9 +1,9 @@
 package dev.godotsignal.protocol;
 
 /**
- * Why a connection is refused or dropped. The texts are the close reasons of Godot's demo server,
- * so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE}, {@link #LOBBY_NOT_ALLOWED}
- * and {@link #RATE_LIMITED} are ours (the demo has no limits and no tokens).
+ * Why a connection is refused or dropped, or a request refused. The texts are the close reasons of
+ * Godot's demo server, so logs and client messages read the same; {@link #MESSAGE_TOO_LARGE},
+ * {@link #LOBBY_NOT_ALLOWED}, {@link #RATE_LIMITED} and the discovery extension's are ours.
  */
 public enum ErrorReason {
     NOT_IN_LOBBY("Have not joined lobby yet"),
@@ -21,7 +21,11 @@ public enum ErrorReason {
     BINARY_FRAME("Invalid transfer mode, must be text"),
     MESSAGE_TOO_LARGE("Message too large"),
     LOBBY_NOT_ALLOWED("Lobby not allowed by token"),
-    RATE_LIMITED("Too many messages");
+    RATE_LIMITED("Too many messages"),
+    INVALID_MATCH("Invalid match request"),
+    /** Refusals of LOBBY_DATA, which leave the connection open. */
+    INVALID_LOBBY_DATA("Invalid lobby data"),
+    ONLY_HOST_CAN_SET_DATA("Only host can set lobby data");
 
     private final String text;
 

@@ -43,4 +43,14 @@ public record Message(MessageType type, int id, String data) {
     public static Message error(ErrorReason reason) {
         return new Message(MessageType.ERROR, ERROR_CODE, reason.text());
     }
+
+    /** An ERROR frame with {@code id} 0: a request was refused, the connection stays open. */
+    public static Message refusal(ErrorReason reason) {
+        return new Message(MessageType.ERROR, 0, reason.text());
+    }
+
+    /** A lobby's data, from its host (peer 1). */
+    public static Message lobbyData(String json) {
+        return new Message(MessageType.LOBBY_DATA, 1, json);
+    }
 }

@@ -22,7 +22,14 @@ public enum MessageType {
      * Extension (server to client), right after ID, only with {@code ?ext=1} and only when TURN is
      * configured: {@code data} is {@code {"iceServers":[...]}} with time-limited TURN credentials.
      */
-    ICE_SERVERS(101);
+    ICE_SERVERS(101),
+    /**
+     * Extension, only with {@code ?ext=1}: from the host, a change of its lobby's data; to the
+     * lobby's ext peers, the lobby's full data ({@code id} 1, the host).
+     */
+    LOBBY_DATA(102),
+    /** Extension, only with {@code ?ext=1}, client to server: quick match, instead of JOIN. */
+    MATCH(103);
 
     private final int code;
 

@@ -1,6 +1,13 @@
 package dev.godotsignal.signaling;
 
+import dev.godotsignal.discovery.DiscoveryStore;
+import dev.godotsignal.discovery.LobbyDataOutcome;
+import dev.godotsignal.discovery.LobbyDataUpdate;
+import dev.godotsignal.discovery.LobbyListing;
+import dev.godotsignal.discovery.MatchPool;
+import dev.godotsignal.discovery.MatchRequest;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.Limits;
@@ -16,17 +23,29 @@ import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.protocol.ProtocolException;
 import dev.godotsignal.turn.IceServers;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Entering a lobby: JOIN with an empty name creates one (its host gets ID 1, then JOIN); with a
  * name, an id is reserved and sent as ID before the join commits, then the peer is admitted and
- * introduced to the earlier peers it is linked to, and they to it. The store refuses in its own
- * terms; the client is told in the demo server's words.
+ * introduced to the earlier peers it is linked to, and they to it. MATCH (quick match) takes a seat
+ * in the oldest fitting listed lobby, or opens one when it is the pool's turn. The store refuses in
+ * its own terms; the client is told in the demo server's words.
  */
 final class LobbyEntry {
+    /** How many of a pool's oldest listed lobbies a matcher looks at (one index page). */
+    static final int MATCH_CANDIDATES = 50;
+
+    /** How often a matcher waits for another's new lobby before it opens one regardless. */
+    static final int MATCH_TURNS = 16;
+
     private final SignalingStore store;
+    private final DiscoveryStore discovery;
     private final PeerChannel channel;
     private final Limits limits;
     private final LobbyNames names;
@@ -43,6 +62,7 @@ final class LobbyEntry {
      */
     LobbyEntry(
             SignalingStore store,
+            DiscoveryStore discovery,
             PeerChannel channel,
             Limits limits,
             LobbyNames names,
@@ -53,6 +73,7 @@ final class LobbyEntry {
             Supplier<Outbox> outboxes,
             Consumer<Outbox> finish) {
         this.store = store;
+        this.discovery = discovery;
         this.channel = channel;
         this.limits = limits;
         this.names = names;
@@ -77,14 +98,25 @@ final class LobbyEntry {
         } else if (!LobbyNames.isJoinable(lobbyName)) {
             throw new ProtocolException(ErrorReason.LOBBY_NOT_FOUND);
         } else {
-            joinLobby(joiner, lobbyName);
+            joinLobby(joiner, Games.lobbyKey(joiner.game(), lobbyName));
         }
     }
 
     /** An empty lobby name: a new lobby with the joiner as its host, told ID, then JOIN. */
     private void createLobby(Connection host, LobbyMode mode) throws ProtocolException {
         JoinOutcome outcome =
-                store.createLobby(host, mode, names::next, limits.maxLobbies(), clock.instant());
+                store.createLobby(
+                        host,
+                        mode,
+                        limits.maxPeersPerLobby(),
+                        newKeys(host),
+                        limits.maxLobbies(),
+                        clock.instant());
+        opened(host, outcome);
+    }
+
+    /** A lobby opened with {@code host} as peer 1: ID, then the usual announcements. */
+    private void opened(Connection host, JoinOutcome outcome) throws ProtocolException {
         if (outcome instanceof JoinOutcome.Joined joined) {
             Outbox outbox = outboxes.get();
             if (outbox.send(
@@ -97,6 +129,119 @@ final class LobbyEntry {
         }
     }
 
+    /** Fresh lobby keys in the connection's game. */
+    private Supplier<String> newKeys(Connection connection) {
+        return () -> Games.lobbyKey(connection.game(), names.next());
+    }
+
+    /**
+     * Quick match: a seat in the oldest listed lobby of the pool whose data fits {@code where};
+     * else the pool's newest lobby; else a new public lobby, opened only if no other matcher of the
+     * pool opened one meanwhile (then that one is tried), so concurrent matchers fill a lobby
+     * before they open the next.
+     */
+    void match(Connection joiner, MatchRequest request) throws ProtocolException {
+        if (joiner.membership().isPresent()) {
+            throw new ProtocolException(ErrorReason.ALREADY_IN_LOBBY);
+        }
+        if (joiner.allowedLobby().isPresent()) {
+            throw new ProtocolException(ErrorReason.LOBBY_NOT_ALLOWED);
+        }
+        MatchPool pool = request.pool(joiner.game());
+        Set<String> tried = new HashSet<>();
+        for (LobbyListing candidate :
+                discovery.matchCandidates(pool, MATCH_CANDIDATES, clock.instant())) {
+            if (candidate.full() || !candidate.data().matches(request.where())) {
+                continue;
+            }
+            String lobby = Games.lobbyKey(joiner.game(), candidate.name());
+            tried.add(lobby);
+            if (tookSeat(joiner, lobby)) {
+                return;
+            }
+        }
+        Optional<String> turn = discovery.poolTurn(pool);
+        for (int attempt = 0; attempt < MATCH_TURNS; attempt++) {
+            if (turn.isPresent() && tried.add(turn.get()) && tookSeat(joiner, turn.get())) {
+                return;
+            }
+            JoinOutcome outcome =
+                    discovery.openForMatch(
+                            joiner,
+                            pool,
+                            turn,
+                            request.openingData(),
+                            newKeys(joiner),
+                            limits.maxLobbies(),
+                            clock.instant());
+            if (outcome instanceof JoinOutcome.Superseded superseded) {
+                turn = Optional.of(superseded.current()).filter(lobby -> !lobby.isEmpty());
+                continue;
+            }
+            opened(joiner, outcome);
+            return;
+        }
+        // The pool's turn kept moving without a seat for this matcher: it opens a lobby of its own
+        // (public, with its data) rather than wait any longer.
+        JoinOutcome outcome =
+                store.createLobby(
+                        joiner,
+                        pool.mode(),
+                        pool.maxPeers(),
+                        newKeys(joiner),
+                        limits.maxLobbies(),
+                        clock.instant());
+        if (outcome instanceof JoinOutcome.Joined joined) {
+            LobbyDataOutcome published =
+                    discovery.updateLobbyData(
+                            joined.lobby(),
+                            new LobbyDataUpdate(
+                                    Optional.of(true),
+                                    OptionalInt.empty(),
+                                    Optional.of(request.openingData())),
+                            clock.instant());
+            if (published instanceof LobbyDataOutcome.Changed changed) {
+                outcome =
+                        new JoinOutcome.Joined(
+                                joined.lobby(),
+                                joined.peerId(),
+                                joined.mode(),
+                                joined.earlier(),
+                                Optional.of(changed.data()));
+            }
+        }
+        opened(joiner, outcome);
+    }
+
+    /**
+     * Tries a seat in {@code lobby}: false if it has no room (or is sealed or gone), true once the
+     * matcher is handled (admitted, or refused for good after its ID, or gone).
+     */
+    private boolean tookSeat(Connection joiner, String lobby) throws ProtocolException {
+        Reservation reservation =
+                discovery.holdSeat(joiner, lobby, peerIds::nextGuest, clock.instant());
+        if (!(reservation instanceof Reservation.Reserved reserved)) {
+            return false;
+        }
+        Outbox outbox = outboxes.get();
+        if (!outbox.send(
+                joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()))) {
+            discovery.releaseSeat(lobby, reserved.peerId(), clock.instant());
+            finish.accept(outbox);
+            return true;
+        }
+        JoinOutcome outcome =
+                discovery.admitToSeat(joiner, lobby, reserved.peerId(), clock.instant());
+        if (outcome instanceof JoinOutcome.Joined joined) {
+            announce(joiner, joined, outbox);
+            finish.accept(outbox);
+            return true;
+        }
+        finish.accept(outbox);
+        refused(joiner, outcome);
+        return true;
+    }
+
     /**
      * Joining a named lobby, in two steps: an id is reserved and sent as ID before the join commits
      * — once it commits, later joiners may announce themselves to this peer at any moment, and a
@@ -104,12 +249,7 @@ final class LobbyEntry {
      */
     private void joinLobby(Connection joiner, String lobby) throws ProtocolException {
         Reservation reservation =
-                store.reservePeerId(
-                        joiner,
-                        lobby,
-                        peerIds::nextGuest,
-                        limits.maxPeersPerLobby(),
-                        clock.instant());
+                store.reservePeerId(joiner, lobby, peerIds::nextGuest, clock.instant());
         if (reservation instanceof Reservation.Refused refused) {
             throw new ProtocolException(reasonFor(refused.refusal()));
         }
@@ -117,13 +257,7 @@ final class LobbyEntry {
         Outbox outbox = outboxes.get();
         if (outbox.send(
                 joiner.connectionId(), Message.id(reserved.peerId(), reserved.mode().isMesh()))) {
-            JoinOutcome outcome =
-                    store.admit(
-                            joiner,
-                            lobby,
-                            reserved.peerId(),
-                            limits.maxPeersPerLobby(),
-                            clock.instant());
+            JoinOutcome outcome = store.admit(joiner, lobby, reserved.peerId(), clock.instant());
             if (outcome instanceof JoinOutcome.Joined joined) {
                 announce(joiner, joined, outbox);
             } else {
@@ -155,8 +289,8 @@ final class LobbyEntry {
     }
 
     /**
-     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, then
-     * JOIN; to each of those: PEER_CONNECT(joiner).
+     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, JOIN,
+     * then the lobby's data if it has any; to each of those: PEER_CONNECT(joiner).
      */
     private void announce(Connection joiner, JoinOutcome.Joined joined, Outbox outbox) {
         if (joined.peerId() == PeerIds.HOST) {
@@ -165,7 +299,7 @@ final class LobbyEntry {
         events.joined(joined.lobby(), joined.peerId());
         if (joiner.extensions() && iceServers.configured()) {
             // Before any PEER_CONNECT, so the client creates its peer connections with them.
-            String user = joined.lobby() + "-" + joined.peerId();
+            String user = Games.nameOf(joined.lobby()) + "-" + joined.peerId();
             outbox.send(
                     joiner.connectionId(),
                     Message.iceServers(iceServers.forPeer(user, clock.instant())));
@@ -177,6 +311,9 @@ final class LobbyEntry {
             outbox.send(other.connectionId(), Message.peerConnect(joined.peerId()));
             outbox.send(joiner.connectionId(), Message.peerConnect(other.peerId()));
         }
-        outbox.send(joiner.connectionId(), Message.joined(joined.lobby()));
+        outbox.send(joiner.connectionId(), Message.joined(Games.nameOf(joined.lobby())));
+        if (joiner.extensions() && joined.data().isPresent()) {
+            outbox.send(joiner.connectionId(), Message.lobbyData(joined.data().get().json()));
+        }
     }
 }

@@ -1,6 +1,11 @@
 package dev.godotsignal.signaling;
 
+import dev.godotsignal.discovery.DiscoveryStore;
+import dev.godotsignal.discovery.LobbyDataOutcome;
+import dev.godotsignal.discovery.LobbyDataUpdate;
+import dev.godotsignal.discovery.MatchRequest;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.Lobby;
@@ -33,6 +38,7 @@ public final class SignalingService {
     private static final System.Logger LOG = System.getLogger(SignalingService.class.getName());
 
     private final SignalingStore store;
+    private final DiscoveryStore discovery;
     private final PeerChannel channel;
     private final Timers timers;
     private final Limits limits;
@@ -43,6 +49,7 @@ public final class SignalingService {
 
     public SignalingService(
             SignalingStore store,
+            DiscoveryStore discovery,
             PeerChannel channel,
             Timers timers,
             Limits limits,
@@ -52,6 +59,7 @@ public final class SignalingService {
             SignalingEvents events,
             Clock clock) {
         this.store = store;
+        this.discovery = discovery;
         this.channel = channel;
         this.timers = timers;
         this.limits = limits;
@@ -60,6 +68,7 @@ public final class SignalingService {
         this.joins =
                 new LobbyEntry(
                         store,
+                        discovery,
                         channel,
                         limits,
                         names,
@@ -71,9 +80,16 @@ public final class SignalingService {
                         this::finish);
     }
 
-    /** A new connection; {@code allowedLobby} when its token binds it to one lobby. */
-    public void connect(String connectionId, boolean extensions, Optional<String> allowedLobby) {
-        store.putConnection(connectionId, extensions, allowedLobby, clock.instant());
+    /**
+     * A new connection to {@code game} (see {@link Games}); {@code allowedLobby} when its token
+     * binds it to one lobby.
+     */
+    public void connect(
+            String connectionId, boolean extensions, String game, Optional<String> allowedLobby) {
+        if (!Games.isValid(game)) {
+            throw new IllegalArgumentException("not a game id: " + game);
+        }
+        store.putConnection(connectionId, extensions, game, allowedLobby, clock.instant());
         // The first check is the join deadline; later ones catch a $disconnect that never came.
         timers.schedule(new Timer.ConnectionCheck(connectionId), limits.joinDeadline());
     }
@@ -176,6 +192,12 @@ public final class SignalingService {
             joins.join(sender, message);
             return;
         }
+        // Extension types exist only for connections that asked for them; for the others they
+        // are unknown types, answered as the demo server answers those.
+        if (message.type() == MessageType.MATCH.code() && sender.extensions()) {
+            joins.match(sender, MatchRequest.parse(message.data(), limits.maxPeersPerLobby()));
+            return;
+        }
         Connection.Membership membership =
                 sender.membership()
                         .orElseThrow(() -> new ProtocolException(ErrorReason.NOT_IN_LOBBY));
@@ -184,6 +206,8 @@ public final class SignalingService {
                         .orElseThrow(() -> new ProtocolException(ErrorReason.INVALID_COMMAND));
         if (type == MessageType.SEAL) {
             seal(membership);
+        } else if (type == MessageType.LOBBY_DATA && sender.extensions()) {
+            lobbyData(sender, membership, message.data());
         } else if (type.isRelayed()) {
             relay(sender.connectionId(), membership, type, message.id(), message.data(), gate);
         } else {
@@ -205,6 +229,50 @@ public final class SignalingService {
         }
         finish(outbox);
         timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
+    }
+
+    /**
+     * The host's LOBBY_DATA: stored, then sent to every ext peer of the lobby. A refusal changes
+     * nothing and leaves the sender connected: an ERROR frame with id 0.
+     */
+    private void lobbyData(Connection sender, Connection.Membership membership, String data)
+            throws ProtocolException {
+        if (membership.peerId() != PeerIds.HOST) {
+            refuse(sender, ErrorReason.ONLY_HOST_CAN_SET_DATA);
+            return;
+        }
+        LobbyDataUpdate update;
+        try {
+            update = LobbyDataUpdate.parse(data, limits.maxPeersPerLobby());
+        } catch (ProtocolException e) {
+            refuse(sender, e.reason());
+            return;
+        }
+        LobbyDataOutcome outcome =
+                discovery.updateLobbyData(membership.lobby(), update, clock.instant());
+        if (outcome instanceof LobbyDataOutcome.Refused refused) {
+            switch (refused.refusal()) {
+                case LOBBY_GONE -> throw new ProtocolException(ErrorReason.LOBBY_GONE);
+                case LOBBY_SEALED -> refuse(sender, ErrorReason.LOBBY_SEALED);
+                case BELOW_PEER_COUNT -> refuse(sender, ErrorReason.INVALID_LOBBY_DATA);
+            }
+            return;
+        }
+        LobbyDataOutcome.Changed changed = (LobbyDataOutcome.Changed) outcome;
+        Outbox outbox = outbox();
+        Message told = Message.lobbyData(changed.data().json());
+        for (Member member : changed.members()) {
+            if (member.extensions()) {
+                outbox.send(member.connectionId(), told);
+            }
+        }
+        finish(outbox);
+    }
+
+    /** A request refused with the connection left open (extension requests only). */
+    private void refuse(Connection sender, ErrorReason reason) {
+        events.rejected(reason);
+        channel.send(sender.connectionId(), codec.encode(Message.refusal(reason)));
     }
 
     private void relay(

@@ -23,7 +23,11 @@ import java.util.function.Supplier;
 public interface SignalingStore {
 
     void putConnection(
-            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now);
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Instant now);
 
     Optional<Connection> connection(String connectionId, Instant now);
 
@@ -38,24 +42,27 @@ public interface SignalingStore {
     MessageAdmission admitMessage(
             String connectionId, Limits.RateWindow window, RelayIntent relay, Instant now);
 
-    /** Creates a lobby with a fresh name from {@code names}; the creator becomes peer 1. */
+    /**
+     * Creates a hidden lobby of {@code maxPeers} with a fresh key from {@code names}; the creator
+     * becomes peer 1.
+     */
     JoinOutcome createLobby(
             Connection creator,
             LobbyMode mode,
+            int maxPeers,
             Supplier<String> names,
             int maxLobbies,
             Instant now);
 
     /**
-     * First step of a join: checks the lobby (live, unsealed, not full) and reserves a fresh id
-     * from {@code peerIds} for the joiner. The joiner is told its id before it is admitted, so no
-     * other peer can announce itself to it before its ID arrives.
+     * First step of a join: checks the lobby (live, unsealed, not full: each lobby has its own
+     * size) and reserves a fresh id from {@code peerIds} for the joiner. The joiner is told its id
+     * before it is admitted, so no other peer can announce itself to it before its ID arrives.
      */
-    Reservation reservePeerId(
-            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now);
+    Reservation reservePeerId(Connection joiner, String lobby, IntSupplier peerIds, Instant now);
 
-    /** Second step: admits the reserved id (caps and seal checked again, atomically). */
-    JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now);
+    /** Second step: admits the reserved id (size and seal checked again, atomically). */
+    JoinOutcome admit(Connection joiner, String lobby, int peerId, Instant now);
 
     /** Looks {@code peerId} up in {@code lobby} (one key read). */
     MemberLookup member(String lobby, int peerId, Instant now);

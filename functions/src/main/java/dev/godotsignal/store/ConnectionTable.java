@@ -5,6 +5,7 @@ import static dev.godotsignal.store.Items.CONNECTED_AT;
 import static dev.godotsignal.store.Items.CONNECTION_ID;
 import static dev.godotsignal.store.Items.EXPIRES_AT;
 import static dev.godotsignal.store.Items.EXT;
+import static dev.godotsignal.store.Items.GAME;
 import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_ID;
@@ -21,6 +22,7 @@ import static dev.godotsignal.store.Items.n;
 import static dev.godotsignal.store.Items.s;
 
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.LobbyMode;
 import java.time.Instant;
 import java.util.HashMap;
@@ -51,12 +53,18 @@ final class ConnectionTable {
         this.tuning = tuning;
     }
 
-    void put(String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
+    void put(
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Instant now) {
         Map<String, AttributeValue> item =
                 new HashMap<>(
                         Map.of(
                                 CONNECTION_ID, s(connectionId),
                                 EXT, bool(extensions),
+                                GAME, s(game),
                                 CONNECTED_AT, n(now.getEpochSecond()),
                                 EXPIRES_AT, expiry(now, tuning.itemLifetime())));
         allowedLobby.ifPresent(lobby -> item.put(ALLOWED_LOBBY, s(lobby)));
@@ -99,8 +107,9 @@ final class ConnectionTable {
                         : Optional.empty();
         Optional<String> allowedLobby =
                 Optional.ofNullable(item.get(ALLOWED_LOBBY)).map(AttributeValue::s);
+        String game = item.containsKey(GAME) ? item.get(GAME).s() : Games.DEFAULT;
         return Optional.of(
-                new Connection(connectionId, item.get(EXT).bool(), allowedLobby, membership));
+                new Connection(connectionId, item.get(EXT).bool(), game, allowedLobby, membership));
     }
 
     /** See {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered}. */

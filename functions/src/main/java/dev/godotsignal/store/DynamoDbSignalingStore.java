@@ -5,11 +5,20 @@ import static dev.godotsignal.store.Items.PEER_ID;
 import static dev.godotsignal.store.Items.intOf;
 import static dev.godotsignal.store.Items.modeOf;
 
+import dev.godotsignal.discovery.DiscoveryStore;
+import dev.godotsignal.discovery.ListCursor;
+import dev.godotsignal.discovery.ListedPage;
+import dev.godotsignal.discovery.LobbyDataOutcome;
+import dev.godotsignal.discovery.LobbyDataUpdate;
+import dev.godotsignal.discovery.LobbyListing;
+import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.FlatData;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.Lobby;
+import dev.godotsignal.lobby.LobbyData;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.MemberLookup;
 import dev.godotsignal.lobby.PeerIds;
@@ -28,16 +37,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The store on DynamoDB: the {@link ConnectionTable} (records, ordering gates) with {@link
- * FrameAdmission} and the {@link LobbyTable} (lobbies and their members); the schema is {@link
- * Items}. Leaving is the one operation that spans both: the connection record goes first, then its
- * membership.
+ * FrameAdmission}, the {@link LobbyTable} (lobbies and their members) with {@link LobbyJoins}, and
+ * discovery: {@link LobbyDirectoryTable} (lists, lobby data) and {@link MatchSeats}; the schema is
+ * {@link Items}. Leaving is the one operation that spans both tables: the connection record goes
+ * first, then its membership.
  */
-public final class DynamoDbSignalingStore implements SignalingStore {
+public final class DynamoDbSignalingStore implements SignalingStore, DiscoveryStore {
     private final TableNames tables;
     private final ConnectionTable connections;
     private final LobbyTable lobbies;
     private final LobbyJoins joins;
     private final FrameAdmission admission;
+    private final LobbyDirectoryTable directory;
+    private final MatchSeats seats;
 
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
         this(dynamo, tables, StoreTuning.defaults());
@@ -46,9 +58,14 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables, StoreTuning tuning) {
         this.tables = tables;
         this.connections = new ConnectionTable(dynamo, tables.connections(), tuning);
-        this.lobbies = new LobbyTable(dynamo, tables.lobbies(), tuning);
+        Listing listing = new Listing(dynamo, tables.lobbies());
+        this.lobbies = new LobbyTable(dynamo, tables.lobbies(), tuning, listing);
         this.admission = new FrameAdmission(dynamo, tables.connections(), connections);
         this.joins = new LobbyJoins(dynamo, tables.lobbies(), connections, lobbies, tuning);
+        this.directory = new LobbyDirectoryTable(dynamo, tables.lobbies(), lobbies, tuning);
+        this.seats =
+                new MatchSeats(
+                        dynamo, tables.lobbies(), connections, lobbies, joins, listing, tuning);
     }
 
     public TableNames tables() {
@@ -57,8 +74,12 @@ public final class DynamoDbSignalingStore implements SignalingStore {
 
     @Override
     public void putConnection(
-            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
-        connections.put(connectionId, extensions, allowedLobby, now);
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Instant now) {
+        connections.put(connectionId, extensions, game, allowedLobby, now);
     }
 
     @Override
@@ -76,22 +97,23 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     public JoinOutcome createLobby(
             Connection creator,
             LobbyMode mode,
+            int maxPeers,
             Supplier<String> names,
             int maxLobbies,
             Instant now) {
-        return joins.create(creator, mode, names, maxLobbies, now);
+        return joins.create(
+                creator, LobbyJoins.Opening.hidden(mode, maxPeers), names, maxLobbies, now);
     }
 
     @Override
     public Reservation reservePeerId(
-            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
-        return joins.reserve(joiner, lobby, peerIds, maxPeers, now);
+            Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
+        return joins.reserve(joiner, lobby, peerIds, now);
     }
 
     @Override
-    public JoinOutcome admit(
-            Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
-        return joins.admit(joiner, lobby, peerId, maxPeers, now);
+    public JoinOutcome admit(Connection joiner, String lobby, int peerId, Instant now) {
+        return joins.admit(joiner, lobby, peerId, now);
     }
 
     @Override
@@ -117,6 +139,67 @@ public final class DynamoDbSignalingStore implements SignalingStore {
     @Override
     public Optional<Lobby> seal(String lobby, Instant now) {
         return lobbies.seal(lobby, now);
+    }
+
+    // ---- Discovery
+
+    @Override
+    public ListedPage listed(String game, int limit, Optional<ListCursor> after, Instant now) {
+        return directory.listed(game, limit, after, now);
+    }
+
+    @Override
+    public List<LobbyListing> matchCandidates(MatchPool pool, int limit, Instant now) {
+        return directory.matchCandidates(pool, limit, now);
+    }
+
+    @Override
+    public Optional<String> poolTurn(MatchPool pool) {
+        return directory.poolTurn(pool);
+    }
+
+    @Override
+    public JoinOutcome openForMatch(
+            Connection host,
+            MatchPool pool,
+            Optional<String> seenTurn,
+            FlatData data,
+            Supplier<String> names,
+            int maxLobbies,
+            Instant now) {
+        LobbyJoins.Opening opening =
+                new LobbyJoins.Opening(
+                        pool.mode(),
+                        pool.maxPeers(),
+                        true,
+                        Optional.of(data),
+                        Optional.of(new LobbyJoins.PoolTurn(pool.turnKey(), seenTurn)));
+        return joins.create(host, opening, names, maxLobbies, now);
+    }
+
+    @Override
+    public Reservation holdSeat(Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
+        return seats.hold(joiner, lobby, peerIds, now);
+    }
+
+    @Override
+    public JoinOutcome admitToSeat(Connection joiner, String lobby, int peerId, Instant now) {
+        return seats.admit(joiner, lobby, peerId, now);
+    }
+
+    @Override
+    public void releaseSeat(String lobby, int peerId, Instant now) {
+        seats.release(lobby, peerId, now);
+    }
+
+    @Override
+    public LobbyDataOutcome updateLobbyData(String lobby, LobbyDataUpdate update, Instant now) {
+        return directory.update(lobby, update, now);
+    }
+
+    @Override
+    public Optional<LobbyData> lobbyData(String lobby, Instant now) {
+        return directory.lobbyData(lobby, now);
     }
 
     @Override

@@ -13,10 +13,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <ul>
  *   <li>connections: {@value #CONNECTION_ID} → {@value #EXT}, and once joined {@value #LOBBY},
  *       {@value #PEER_ID}, {@value #MESH}; the rate window and the ordering gates of its pairs;
- *   <li>lobbies: {@value #LOBBY} + {@value #PEER_ID}; peer id {@value #LOBBY_ITEM} is the lobby's
- *       own item (mode, sealed, peer count, join sequence), every other id a member (connection,
- *       ext, seq). The live-lobby counter sits at lobby {@value #LIVE_COUNTER}, a name no client
- *       can ask for.
+ *   <li>lobbies: {@value #LOBBY} (the lobby's key, see {@link dev.godotsignal.lobby.Games}) +
+ *       {@value #PEER_ID}; peer id {@value #LOBBY_ITEM} is the lobby's own item (mode, sealed, peer
+ *       count, join sequence, discovery), every other id a member (connection, ext, seq). The
+ *       live-lobby counter sits at lobby {@value #LIVE_COUNTER} and match pools' turns at {@code
+ *       #turn/…}, names no client can ask for.
  * </ul>
  *
  * Every item has {@value #EXPIRES_AT} (the tables' TTL attribute) and is treated as absent once
@@ -32,6 +33,7 @@ public final class Items {
     public static final String MESH = "mesh";
     public static final String EXT = "ext";
     public static final String CONNECTION_ID = "connectionId";
+    public static final String GAME = "game";
 
     // Connections table
     public static final String CONNECTED_AT = "connectedAt";
@@ -54,6 +56,33 @@ public final class Items {
 
     /** A departed member's tombstone. */
     public static final String LEFT_AT = "leftAt";
+
+    // Lobbies table, the lobby's own item: discovery (see Listing). The game, size and visibility,
+    // the custom data once set, the matcher pool key (game|mode|maxPeers), the place in the lists
+    // (creation time then key), and the seats held for matchers being admitted (id -> expiry).
+    public static final String MAX_PEERS = "maxPeers";
+    public static final String PUBLIC = "public";
+    public static final String DATA = "ldata";
+    public static final String POOL = "pool";
+    public static final String LIST_ORDER = "listOrder";
+    public static final String SEATS = "seats";
+
+    /**
+     * The two indexes' partition keys, copies of {@link #GAME} and {@link #POOL} present only while
+     * the lobby is listed (public, unsealed, not full): both indexes are sparse.
+     */
+    public static final String LIST_GAME = "listGame";
+
+    public static final String MATCH_POOL = "matchPool";
+    public static final String LIST_INDEX = "ListIndex";
+    public static final String MATCH_INDEX = "MatchIndex";
+
+    /** A match pool's turn item (peer id {@value #LOBBY_ITEM}): the lobby opened last. */
+    public static final String TURN = "turn";
+
+    public static String turnItemKey(String turnKey) {
+        return "#turn/" + turnKey;
+    }
 
     // Lobbies table: the live-lobby counter
     public static final String LIVE_COUNTER = "#live";

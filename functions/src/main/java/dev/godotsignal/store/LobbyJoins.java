@@ -2,19 +2,29 @@ package dev.godotsignal.store;
 
 import static dev.godotsignal.store.Items.CONNECTION_ID;
 import static dev.godotsignal.store.Items.CREATED_AT;
+import static dev.godotsignal.store.Items.DATA;
 import static dev.godotsignal.store.Items.EXPIRES_AT;
 import static dev.godotsignal.store.Items.EXT;
+import static dev.godotsignal.store.Items.GAME;
 import static dev.godotsignal.store.Items.JOINED_AT;
 import static dev.godotsignal.store.Items.JOIN_SEQ;
+import static dev.godotsignal.store.Items.LIST_GAME;
+import static dev.godotsignal.store.Items.LIST_ORDER;
 import static dev.godotsignal.store.Items.LIVE_COUNTER;
 import static dev.godotsignal.store.Items.LIVE_LOBBIES;
 import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.LOBBY_ITEM;
+import static dev.godotsignal.store.Items.MATCH_POOL;
+import static dev.godotsignal.store.Items.MAX_PEERS;
 import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_COUNT;
 import static dev.godotsignal.store.Items.PENDING;
+import static dev.godotsignal.store.Items.POOL;
+import static dev.godotsignal.store.Items.PUBLIC;
 import static dev.godotsignal.store.Items.SEALED;
+import static dev.godotsignal.store.Items.SEATS;
 import static dev.godotsignal.store.Items.SEQ;
+import static dev.godotsignal.store.Items.TURN;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.expiry;
 import static dev.godotsignal.store.Items.intOf;
@@ -25,9 +35,13 @@ import static dev.godotsignal.store.Items.modeOf;
 import static dev.godotsignal.store.Items.n;
 import static dev.godotsignal.store.Items.s;
 
+import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.FlatData;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
+import dev.godotsignal.lobby.LobbyData;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.Member;
 import dev.godotsignal.lobby.PeerIds;
@@ -43,6 +57,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -55,8 +70,26 @@ final class LobbyJoins {
         LOBBY_ITEM,
         LIVE_COUNTER,
         HOST_MEMBER,
-        HOST_MEMBERSHIP
+        HOST_MEMBERSHIP,
+        POOL_TURN
     }
+
+    /**
+     * What a new lobby starts as; {@code turn}, for a quick-match lobby, makes its creation the
+     * pool's next turn, only if the pool's last opened lobby is still {@code seen}.
+     */
+    record Opening(
+            LobbyMode mode,
+            int maxPeers,
+            boolean isPublic,
+            Optional<FlatData> data,
+            Optional<PoolTurn> turn) {
+        static Opening hidden(LobbyMode mode, int maxPeers) {
+            return new Opening(mode, maxPeers, false, Optional.empty(), Optional.empty());
+        }
+    }
+
+    record PoolTurn(String turnKey, Optional<String> seen) {}
 
     private enum AdmitSlot {
         LOBBY_ITEM,
@@ -85,10 +118,11 @@ final class LobbyJoins {
 
     JoinOutcome create(
             Connection creator,
-            LobbyMode mode,
+            Opening opening,
             Supplier<String> names,
             int maxLobbies,
             Instant now) {
+        LobbyMode mode = opening.mode();
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
             String name = names.get();
             Map<String, AttributeValue> lobbyItem = new HashMap<>(lobbyKey(name, LOBBY_ITEM));
@@ -106,7 +140,28 @@ final class LobbyJoins {
                             n(now.getEpochSecond()),
                             EXPIRES_AT,
                             expiry(now, tuning.itemLifetime())));
-            Transaction.Outcome<CreateSlot> outcome =
+            String game = Games.gameOf(name);
+            String pool = MatchPool.indexKey(game, mode, opening.maxPeers());
+            lobbyItem.putAll(
+                    Map.of(
+                            GAME,
+                            s(game),
+                            MAX_PEERS,
+                            n(opening.maxPeers()),
+                            PUBLIC,
+                            bool(opening.isPublic()),
+                            POOL,
+                            s(pool),
+                            LIST_ORDER,
+                            s(listOrder(now, name)),
+                            SEATS,
+                            AttributeValue.fromM(Map.of())));
+            opening.data().ifPresent(data -> lobbyItem.put(DATA, s(data.json())));
+            if (Listing.open(opening.isPublic(), false, 1, opening.maxPeers())) {
+                lobbyItem.put(LIST_GAME, s(game));
+                lobbyItem.put(MATCH_POOL, s(pool));
+            }
+            Transaction<CreateSlot> transaction =
                     new Transaction<CreateSlot>()
                             .put(
                                     CreateSlot.LOBBY_ITEM,
@@ -155,13 +210,36 @@ final class LobbyJoins {
                             .update(
                                     CreateSlot.HOST_MEMBERSHIP,
                                     connections.membershipUpdate(
-                                            creator.connectionId(), name, PeerIds.HOST, mode, now))
-                            .run(dynamo);
+                                            creator.connectionId(), name, PeerIds.HOST, mode, now));
+            opening.turn()
+                    .ifPresent(
+                            turn ->
+                                    transaction.update(
+                                            CreateSlot.POOL_TURN, turnUpdate(turn, name, now)));
+            Transaction.Outcome<CreateSlot> outcome = transaction.run(dynamo);
             if (outcome.committed()) {
-                return new JoinOutcome.Joined(name, PeerIds.HOST, mode, List.of());
+                return new JoinOutcome.Joined(
+                        name,
+                        PeerIds.HOST,
+                        mode,
+                        List.of(),
+                        opening.data()
+                                .map(
+                                        data ->
+                                                new LobbyData(
+                                                        opening.isPublic(),
+                                                        opening.maxPeers(),
+                                                        mode,
+                                                        data,
+                                                        1)));
             }
             if (outcome.failed(CreateSlot.HOST_MEMBERSHIP)) {
                 return alreadyJoinedOrGone(outcome.itemOf(CreateSlot.HOST_MEMBERSHIP), now);
+            }
+            if (outcome.failed(CreateSlot.POOL_TURN)) {
+                Map<String, AttributeValue> turn = outcome.itemOf(CreateSlot.POOL_TURN);
+                return new JoinOutcome.Superseded(
+                        turn == null || !turn.containsKey(TURN) ? "" : turn.get(TURN).s());
             }
             if (outcome.failed(CreateSlot.LIVE_COUNTER)) {
                 return new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES);
@@ -173,11 +251,10 @@ final class LobbyJoins {
                 "could not create a lobby after " + tuning.maxAttempts() + " attempts");
     }
 
-    Reservation reserve(
-            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+    Reservation reserve(Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
             Map<String, AttributeValue> meta = lobbies.item(lobby, LOBBY_ITEM);
-            Optional<JoinRefusal> refused = refusal(meta, maxPeers, now);
+            Optional<JoinRefusal> refused = refusal(meta, now);
             if (refused.isPresent()) {
                 return new Reservation.Refused(refused.get());
             }
@@ -209,10 +286,10 @@ final class LobbyJoins {
                 "could not reserve an id after " + tuning.maxAttempts() + " attempts");
     }
 
-    JoinOutcome admit(Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+    JoinOutcome admit(Connection joiner, String lobby, int peerId, Instant now) {
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
             Map<String, AttributeValue> meta = lobbies.item(lobby, LOBBY_ITEM);
-            Optional<JoinRefusal> refused = refusal(meta, maxPeers, now);
+            Optional<JoinRefusal> refused = refusal(meta, now);
             if (refused.isPresent()) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
                 return new JoinOutcome.Refused(refused.get());
@@ -220,6 +297,9 @@ final class LobbyJoins {
             LobbyMode mode = modeOf(meta);
             long seq = longOf(meta, JOIN_SEQ);
             long next = seq + 1;
+            int count = intOf(meta, PEER_COUNT);
+            // The count is a condition too, so this write knows whether it fills the lobby.
+            boolean fills = count + 1 >= intOf(meta, MAX_PEERS);
             Transaction.Outcome<AdmitSlot> outcome =
                     new Transaction<AdmitSlot>()
                             // joinSeq = :seq: nobody was admitted since our read, so our seq is the
@@ -232,18 +312,21 @@ final class LobbyJoins {
                                             .updateExpression(
                                                     "SET "
                                                             + PEER_COUNT
-                                                            + " = "
-                                                            + PEER_COUNT
-                                                            + " + :one, "
+                                                            + " = :count + :one, "
                                                             + JOIN_SEQ
-                                                            + " = :next")
+                                                            + " = :next"
+                                                            + (fills
+                                                                    ? " REMOVE " + Listing.UNLIST
+                                                                    : ""))
                                             .conditionExpression(
                                                     JOIN_SEQ
                                                             + " = :seq AND "
                                                             + SEALED
                                                             + " = :false AND "
                                                             + PEER_COUNT
-                                                            + " < :max AND "
+                                                            + " = :count AND :count < "
+                                                            + MAX_PEERS
+                                                            + " AND "
                                                             + EXPIRES_AT
                                                             + " > :now")
                                             .expressionAttributeValues(
@@ -256,8 +339,8 @@ final class LobbyJoins {
                                                             n(seq),
                                                             ":false",
                                                             bool(false),
-                                                            ":max",
-                                                            n(maxPeers),
+                                                            ":count",
+                                                            n(count),
                                                             ":now",
                                                             n(now.getEpochSecond())))
                                             .build())
@@ -303,7 +386,12 @@ final class LobbyJoins {
                         lobbies.query(lobby, now).members().stream()
                                 .filter(m -> m.seq() < next)
                                 .toList();
-                return new JoinOutcome.Joined(lobby, peerId, mode, earlier);
+                return new JoinOutcome.Joined(
+                        lobby,
+                        peerId,
+                        mode,
+                        earlier,
+                        LobbyDirectoryTable.toldOnJoin(meta, count + 1));
             }
             if (outcome.failed(AdmitSlot.MEMBERSHIP)) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
@@ -322,21 +410,21 @@ final class LobbyJoins {
                 "could not join lobby after " + tuning.maxAttempts() + " attempts");
     }
 
-    private static Optional<JoinRefusal> refusal(
-            Map<String, AttributeValue> meta, int maxPeers, Instant now) {
+    /** Why nobody may join this lobby now, if so; its own size is its cap. */
+    static Optional<JoinRefusal> refusal(Map<String, AttributeValue> meta, Instant now) {
         if (!live(meta, now) || !meta.containsKey(MESH)) {
             return Optional.of(JoinRefusal.LOBBY_NOT_FOUND);
         }
         if (meta.get(SEALED).bool()) {
             return Optional.of(JoinRefusal.LOBBY_SEALED);
         }
-        if (intOf(meta, PEER_COUNT) >= maxPeers) {
+        if (intOf(meta, PEER_COUNT) >= intOf(meta, MAX_PEERS)) {
             return Optional.of(JoinRefusal.LOBBY_FULL);
         }
         return Optional.empty();
     }
 
-    private void releaseReservation(String lobby, int peerId, String connectionId) {
+    void releaseReservation(String lobby, int peerId, String connectionId) {
         try {
             dynamo.deleteItem(
                     b ->
@@ -351,14 +439,37 @@ final class LobbyJoins {
         }
     }
 
-    private static JoinOutcome alreadyJoinedOrGone(
-            Map<String, AttributeValue> connection, Instant now) {
+    static JoinOutcome alreadyJoinedOrGone(Map<String, AttributeValue> connection, Instant now) {
         return live(connection, now)
                 ? new JoinOutcome.Refused(JoinRefusal.ALREADY_IN_LOBBY)
                 : new JoinOutcome.NotConnected();
     }
 
-    private Put memberPut(String lobby, int peerId, Connection connection, long seq, Instant now) {
+    /** The pool's turn passes to {@code lobby}, if it is still where the opener saw it. */
+    private Update turnUpdate(PoolTurn turn, String lobby, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":lobby", s(lobby));
+        values.put(":exp", expiry(now, tuning.itemLifetime()));
+        turn.seen().ifPresent(seen -> values.put(":seen", s(seen)));
+        return Update.builder()
+                .tableName(table)
+                .key(lobbyKey(Items.turnItemKey(turn.turnKey()), LOBBY_ITEM))
+                .updateExpression("SET " + TURN + " = :lobby, " + EXPIRES_AT + " = :exp")
+                .conditionExpression(
+                        turn.seen().isPresent()
+                                ? "attribute_not_exists(" + TURN + ") OR " + TURN + " = :seen"
+                                : "attribute_not_exists(" + TURN + ")")
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** A lobby's place in the lists: creation time (ms, fixed width), then its key. */
+    static String listOrder(Instant createdAt, String lobby) {
+        return String.format("%013d#%s", createdAt.toEpochMilli(), lobby);
+    }
+
+    Put memberPut(String lobby, int peerId, Connection connection, long seq, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(lobbyKey(lobby, peerId));
         item.putAll(
                 Map.of(

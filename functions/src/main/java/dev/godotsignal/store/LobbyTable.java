@@ -56,10 +56,13 @@ final class LobbyTable {
     private final StoreTuning tuning;
     private final MemberCache memberCache;
 
-    LobbyTable(DynamoDbClient dynamo, String table, StoreTuning tuning) {
+    private final Listing listing;
+
+    LobbyTable(DynamoDbClient dynamo, String table, StoreTuning tuning, Listing listing) {
         this.dynamo = dynamo;
         this.table = table;
         this.tuning = tuning;
+        this.listing = listing;
         this.memberCache = new MemberCache(tuning.memberCacheSize(), tuning.memberCacheLifetime());
     }
 
@@ -102,7 +105,8 @@ final class LobbyTable {
                     b ->
                             b.tableName(table)
                                     .key(lobbyKey(lobby, LOBBY_ITEM))
-                                    .updateExpression("SET " + SEALED + " = :true")
+                                    .updateExpression(
+                                            "SET " + SEALED + " = :true REMOVE " + Listing.UNLIST)
                                     .conditionExpression(
                                             "attribute_exists("
                                                     + MESH
@@ -228,6 +232,9 @@ final class LobbyTable {
             Backoff.pause(attempt);
         }
         LobbyQuery result = query(lobby, now);
+        if (result.meta().filter(m -> Listing.open(m) && !Listing.listed(m)).isPresent()) {
+            listing.relist(lobby, now); // a full public lobby has room again
+        }
         boolean sealed = result.meta().map(meta -> meta.get(SEALED).bool()).orElse(false);
         return new LeaveOutcome.Left(
                 lobby, peerId, mode, sealed, result.meta().isEmpty(), result.members());

@@ -1,11 +1,21 @@
 package dev.godotsignal.signaling;
 
+import dev.godotsignal.discovery.DiscoveryStore;
+import dev.godotsignal.discovery.ListCursor;
+import dev.godotsignal.discovery.ListedPage;
+import dev.godotsignal.discovery.LobbyDataOutcome;
+import dev.godotsignal.discovery.LobbyDataUpdate;
+import dev.godotsignal.discovery.LobbyListing;
+import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.FlatData;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.Lobby;
+import dev.godotsignal.lobby.LobbyData;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.Member;
 import dev.godotsignal.lobby.MemberLookup;
@@ -18,10 +28,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -30,13 +42,16 @@ import java.util.function.Supplier;
  * persistence store): the same contract as the DynamoDB store, each call atomic (synchronized),
  * without expiry. {@code DynamoDbSignalingStoreTest} holds the real store to the same behaviours.
  */
-public final class InMemorySignalingStore implements SignalingStore {
+public final class InMemorySignalingStore implements SignalingStore, DiscoveryStore {
     private final Map<String, ConnectionRecord> connections = new HashMap<>();
     private final Map<String, LobbyRecord> lobbies = new HashMap<>();
+    private final Map<String, String> turns = new HashMap<>();
+    private long created;
 
     private static final class ConnectionRecord {
         final String id;
         final boolean extensions;
+        final String game;
         final Optional<String> allowedLobby;
         Connection.Membership membership;
         long window = -1;
@@ -45,38 +60,77 @@ public final class InMemorySignalingStore implements SignalingStore {
         final Map<Integer, Long> delivered = new HashMap<>();
         final Map<Integer, List<String>> held = new HashMap<>();
 
-        ConnectionRecord(String id, boolean extensions, Optional<String> allowedLobby) {
+        ConnectionRecord(
+                String id, boolean extensions, String game, Optional<String> allowedLobby) {
             this.id = id;
             this.extensions = extensions;
+            this.game = game;
             this.allowedLobby = allowedLobby;
         }
 
         Connection view() {
-            return new Connection(id, extensions, allowedLobby, Optional.ofNullable(membership));
+            return new Connection(
+                    id, extensions, game, allowedLobby, Optional.ofNullable(membership));
         }
     }
 
     private static final class LobbyRecord {
+        final String key;
         final LobbyMode mode;
+        final long order;
+        int maxPeers;
+        boolean isPublic;
+        Optional<FlatData> data = Optional.empty();
         boolean sealed;
         long joinSeq = 1;
         final Map<Integer, Member> members = new LinkedHashMap<>();
         final Map<Integer, String> reserved = new HashMap<>();
+        final Set<Integer> seats = new HashSet<>();
         final Map<Integer, String> left = new HashMap<>();
 
-        LobbyRecord(LobbyMode mode) {
+        LobbyRecord(String key, LobbyMode mode, int maxPeers, long order) {
+            this.key = key;
             this.mode = mode;
+            this.maxPeers = maxPeers;
+            this.order = order;
         }
 
         List<Member> present() {
             return members.values().stream().sorted(Comparator.comparingLong(Member::seq)).toList();
         }
+
+        /** Members and held seats, as the DynamoDB store counts them. */
+        int peers() {
+            return members.size() + seats.size();
+        }
+
+        boolean listed() {
+            return isPublic && !sealed && peers() < maxPeers;
+        }
+
+        String orderKey() {
+            return String.format("%013d#%s", order, key);
+        }
+
+        LobbyListing listing() {
+            return new LobbyListing(
+                    Games.nameOf(key), peers(), maxPeers, mode, data.orElse(FlatData.EMPTY), order);
+        }
+
+        LobbyData lobbyData() {
+            return new LobbyData(isPublic, maxPeers, mode, data.orElse(FlatData.EMPTY), peers());
+        }
     }
 
     @Override
     public synchronized void putConnection(
-            String connectionId, boolean extensions, Optional<String> allowedLobby, Instant now) {
-        connections.put(connectionId, new ConnectionRecord(connectionId, extensions, allowedLobby));
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Instant now) {
+        connections.put(
+                connectionId, new ConnectionRecord(connectionId, extensions, game, allowedLobby));
     }
 
     @Override
@@ -121,9 +175,21 @@ public final class InMemorySignalingStore implements SignalingStore {
     public synchronized JoinOutcome createLobby(
             Connection creator,
             LobbyMode mode,
+            int maxPeers,
             Supplier<String> names,
             int maxLobbies,
             Instant now) {
+        return open(creator, mode, maxPeers, false, Optional.empty(), names, maxLobbies);
+    }
+
+    private JoinOutcome open(
+            Connection creator,
+            LobbyMode mode,
+            int maxPeers,
+            boolean isPublic,
+            Optional<FlatData> data,
+            Supplier<String> names,
+            int maxLobbies) {
         ConnectionRecord record = connections.get(creator.connectionId());
         if (record == null) {
             return new JoinOutcome.NotConnected();
@@ -138,20 +204,23 @@ public final class InMemorySignalingStore implements SignalingStore {
         while (lobbies.containsKey(name)) {
             name = names.get();
         }
-        LobbyRecord lobby = new LobbyRecord(mode);
+        LobbyRecord lobby = new LobbyRecord(name, mode, maxPeers, ++created);
+        lobby.isPublic = isPublic;
+        lobby.data = data;
         lobby.members.put(
                 PeerIds.HOST,
                 new Member(PeerIds.HOST, creator.connectionId(), creator.extensions(), 1));
         lobbies.put(name, lobby);
         record.membership = new Connection.Membership(name, PeerIds.HOST, mode);
-        return new JoinOutcome.Joined(name, PeerIds.HOST, mode, List.of());
+        return new JoinOutcome.Joined(
+                name, PeerIds.HOST, mode, List.of(), data.map(d -> lobby.lobbyData()));
     }
 
     @Override
     public synchronized Reservation reservePeerId(
-            Connection joiner, String lobby, IntSupplier peerIds, int maxPeers, Instant now) {
+            Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
         LobbyRecord record = lobbies.get(lobby);
-        Optional<JoinRefusal> refusal = refusal(record, maxPeers);
+        Optional<JoinRefusal> refusal = refusal(record);
         if (refusal.isPresent()) {
             return new Reservation.Refused(refusal.get());
         }
@@ -167,10 +236,10 @@ public final class InMemorySignalingStore implements SignalingStore {
 
     @Override
     public synchronized JoinOutcome admit(
-            Connection joiner, String lobby, int peerId, int maxPeers, Instant now) {
+            Connection joiner, String lobby, int peerId, Instant now) {
         LobbyRecord record = lobbies.get(lobby);
         ConnectionRecord connection = connections.get(joiner.connectionId());
-        Optional<JoinRefusal> refusal = refusal(record, maxPeers);
+        Optional<JoinRefusal> refusal = refusal(record);
         if (refusal.isPresent()) {
             if (record != null) {
                 record.reserved.remove(peerId, joiner.connectionId());
@@ -193,17 +262,18 @@ public final class InMemorySignalingStore implements SignalingStore {
         record.members.put(
                 peerId, new Member(peerId, joiner.connectionId(), joiner.extensions(), seq));
         connection.membership = new Connection.Membership(lobby, peerId, record.mode);
-        return new JoinOutcome.Joined(lobby, peerId, record.mode, earlier);
+        return new JoinOutcome.Joined(
+                lobby, peerId, record.mode, earlier, record.data.map(d -> record.lobbyData()));
     }
 
-    private static Optional<JoinRefusal> refusal(LobbyRecord lobby, int maxPeers) {
+    private static Optional<JoinRefusal> refusal(LobbyRecord lobby) {
         if (lobby == null) {
             return Optional.of(JoinRefusal.LOBBY_NOT_FOUND);
         }
         if (lobby.sealed) {
             return Optional.of(JoinRefusal.LOBBY_SEALED);
         }
-        if (lobby.members.size() >= maxPeers) {
+        if (lobby.peers() >= lobby.maxPeers) {
             return Optional.of(JoinRefusal.LOBBY_FULL);
         }
         return Optional.empty();
@@ -311,6 +381,137 @@ public final class InMemorySignalingStore implements SignalingStore {
                 lobby.sealed,
                 false,
                 lobby.present());
+    }
+
+    // ---- Discovery
+
+    @Override
+    public synchronized ListedPage listed(
+            String game, int limit, Optional<ListCursor> after, Instant now) {
+        List<LobbyRecord> listed =
+                lobbies.values().stream()
+                        .filter(l -> l.listed() && Games.gameOf(l.key).equals(game))
+                        .filter(
+                                l ->
+                                        after.isEmpty()
+                                                || l.orderKey().compareTo(after.get().order()) > 0)
+                        .sorted(Comparator.comparing(LobbyRecord::orderKey))
+                        .toList();
+        List<LobbyRecord> page = listed.subList(0, Math.min(limit, listed.size()));
+        Optional<ListCursor> next =
+                listed.size() > limit
+                        ? Optional.of(
+                                new ListCursor(
+                                        page.get(page.size() - 1).orderKey(),
+                                        page.get(page.size() - 1).key))
+                        : Optional.empty();
+        return new ListedPage(page.stream().map(LobbyRecord::listing).toList(), next);
+    }
+
+    @Override
+    public synchronized List<LobbyListing> matchCandidates(MatchPool pool, int limit, Instant now) {
+        return lobbies.values().stream()
+                .filter(
+                        l ->
+                                l.listed()
+                                        && MatchPool.indexKey(
+                                                        Games.gameOf(l.key), l.mode, l.maxPeers)
+                                                .equals(pool.indexKey()))
+                .sorted(Comparator.comparing(LobbyRecord::orderKey))
+                .limit(limit)
+                .map(LobbyRecord::listing)
+                .toList();
+    }
+
+    @Override
+    public synchronized Optional<String> poolTurn(MatchPool pool) {
+        return Optional.ofNullable(turns.get(pool.turnKey()));
+    }
+
+    @Override
+    public synchronized JoinOutcome openForMatch(
+            Connection host,
+            MatchPool pool,
+            Optional<String> seenTurn,
+            FlatData data,
+            Supplier<String> names,
+            int maxLobbies,
+            Instant now) {
+        String turn = turns.get(pool.turnKey());
+        if (turn != null && !seenTurn.equals(Optional.of(turn))) {
+            return new JoinOutcome.Superseded(turn);
+        }
+        JoinOutcome outcome =
+                open(
+                        host,
+                        pool.mode(),
+                        pool.maxPeers(),
+                        true,
+                        Optional.of(data),
+                        names,
+                        maxLobbies);
+        if (outcome instanceof JoinOutcome.Joined joined) {
+            turns.put(pool.turnKey(), joined.lobby());
+        }
+        return outcome;
+    }
+
+    @Override
+    public synchronized Reservation holdSeat(
+            Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
+        Reservation reservation = reservePeerId(joiner, lobby, peerIds, now);
+        if (reservation instanceof Reservation.Reserved reserved) {
+            LobbyRecord record = lobbies.get(lobby);
+            record.reserved.remove(reserved.peerId());
+            record.seats.add(reserved.peerId());
+        }
+        return reservation;
+    }
+
+    @Override
+    public synchronized JoinOutcome admitToSeat(
+            Connection joiner, String lobby, int peerId, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        if (record == null) {
+            return new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND);
+        }
+        if (!record.seats.remove(peerId)) {
+            return new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL);
+        }
+        record.reserved.put(peerId, joiner.connectionId());
+        return admit(joiner, lobby, peerId, now);
+    }
+
+    @Override
+    public synchronized void releaseSeat(String lobby, int peerId, Instant now) {
+        Optional.ofNullable(lobbies.get(lobby)).ifPresent(l -> l.seats.remove(peerId));
+    }
+
+    @Override
+    public synchronized LobbyDataOutcome updateLobbyData(
+            String lobby, LobbyDataUpdate update, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        if (record == null) {
+            return new LobbyDataOutcome.Refused(LobbyDataOutcome.Refusal.LOBBY_GONE);
+        }
+        if (record.sealed) {
+            return new LobbyDataOutcome.Refused(LobbyDataOutcome.Refusal.LOBBY_SEALED);
+        }
+        int maxPeers = update.maxPeers().orElse(record.maxPeers);
+        if (maxPeers < record.peers()) {
+            return new LobbyDataOutcome.Refused(LobbyDataOutcome.Refusal.BELOW_PEER_COUNT);
+        }
+        record.maxPeers = maxPeers;
+        update.isPublic().ifPresent(p -> record.isPublic = p);
+        record.data = Optional.of(update.data().orElse(record.data.orElse(FlatData.EMPTY)));
+        return new LobbyDataOutcome.Changed(record.lobbyData(), record.present());
+    }
+
+    @Override
+    public synchronized Optional<LobbyData> lobbyData(String lobby, Instant now) {
+        return Optional.ofNullable(lobbies.get(lobby))
+                .filter(l -> l.data.isPresent())
+                .map(LobbyRecord::lobbyData);
     }
 
     /** Test access: how many lobbies exist (a destroyed lobby must be gone). */

@@ -15,14 +15,15 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The HTTP side of the gateway: the emulated AWS APIs the handlers call (SSM, SQS,
- * {@code @connections}), the web client and demo page, the Godot project under {@code /godot/}, and
- * a status page.
+ * The HTTP side of the gateway: the template's HTTP API routes ({@code GET /lobbies}), the emulated
+ * AWS APIs the handlers call (SSM, SQS, {@code @connections}), the web client and demo page, the
+ * Godot project under {@code /godot/}, and a status page.
  */
 final class HttpRoutes extends Handler.Abstract {
     private final LocalParameters parameters;
     private final LocalQueues queues;
     private final ManagementApi management;
+    private final HttpApi httpApi;
     private final Optional<StaticFiles> web;
     private final Optional<GodotWebFiles> godot;
     private final Supplier<String> status;
@@ -35,11 +36,13 @@ final class HttpRoutes extends Handler.Abstract {
             LocalParameters parameters,
             LocalQueues queues,
             ManagementApi management,
+            HttpApi httpApi,
             Optional<Path> webRoot,
             Supplier<String> status) {
         this.parameters = parameters;
         this.queues = queues;
         this.management = management;
+        this.httpApi = httpApi;
         this.web = webRoot.filter(Files::isDirectory).map(StaticFiles::new);
         this.godot = godotProject(webRoot).map(GodotWebFiles::new);
         this.status = status;
@@ -64,6 +67,9 @@ final class HttpRoutes extends Handler.Abstract {
         }
         if (path.contains(ManagementApi.PATH)) {
             management.handle(request, response, callback, path);
+            return true;
+        }
+        if (httpApi.handle(request, response, callback)) {
             return true;
         }
         if (get && godot.isPresent() && godot.get().handle(path, response, callback)) {

@@ -72,6 +72,7 @@ public final class LocalGateway implements AutoCloseable {
     private final Map<String, Map<String, String>> functionEnvironments = new ConcurrentHashMap<>();
     private volatile boolean dropDisconnectEvents;
     private RouteTable routes;
+    private HttpApi httpApi;
 
     private LocalGateway(
             GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
@@ -179,6 +180,7 @@ public final class LocalGateway implements AutoCloseable {
                         new LocalParameters(options.secrets()),
                         queues,
                         management,
+                        httpApi,
                         options.webRoot(),
                         () ->
                                 "Godot WebRTC signaling (local gateway)\n"
@@ -193,6 +195,7 @@ public final class LocalGateway implements AutoCloseable {
         server.setHandler(upgrade);
         server.start();
         log.accept("routes: " + routes.describe());
+        log.accept("HTTP API: " + String.join(", ", httpApi.describe()));
     }
 
     /**
@@ -241,12 +244,19 @@ public final class LocalGateway implements AutoCloseable {
                                     return new LocalFunction(spec, env, log, chaos::crash, meter);
                                 });
         routes = new RouteTable(template, function);
+        httpApi = new HttpApi(log);
+        template.httpRoutes().forEach(r -> httpApi.add(r, function.apply(r.functionId())));
         template.queueSubscriptions()
                 .forEach(s -> queues.subscribe(s, function.apply(s.functionId())));
     }
 
     public int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The lobby list ({@code GET}), the local stand-in for the stack's {@code LobbiesUrl}. */
+    public URI lobbiesUrl() {
+        return URI.create("http://localhost:" + port() + "/lobbies");
     }
 
     /** The URL a Godot client connects to. */

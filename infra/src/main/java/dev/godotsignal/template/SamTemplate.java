@@ -49,6 +49,13 @@ public final class SamTemplate {
         }
     }
 
+    /**
+     * An HTTP API route ({@code Type: HttpApi} event) and its function; {@code allowOrigins} is its
+     * API's CORS configuration ({@code *} for any origin; empty: no CORS).
+     */
+    public record HttpRoute(
+            String method, String path, String functionId, List<String> allowOrigins) {}
+
     /** A function consuming a queue (an SQS event source). */
     public record QueueSubscription(String queueId, String queueUrl, String functionId) {}
 
@@ -72,6 +79,7 @@ public final class SamTemplate {
     private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
     private final List<TableSpec> tables = new ArrayList<>();
     private final List<QueueSubscription> subscriptions = new ArrayList<>();
+    private final List<HttpRoute> httpRoutes = new ArrayList<>();
     private final String routeSelectionExpression;
     private final String stageName;
 
@@ -145,6 +153,9 @@ public final class SamTemplate {
                                     .next();
                     subscriptions.add(new QueueSubscription(queue, String.valueOf(ref(queue)), id));
                 }
+                if ("HttpApi".equals(e.get("Type"))) {
+                    httpRoutes.add(httpRoute(id, castMap(e.get("Properties"))));
+                }
             }
         }
         for (String id : resources.keySet()) {
@@ -153,6 +164,33 @@ public final class SamTemplate {
                 routes.put(route.routeKey(), route);
             }
         }
+    }
+
+    private HttpRoute httpRoute(String functionId, Map<String, Object> props) {
+        List<String> origins = List.of();
+        Object api = props.get("ApiId");
+        if (api != null) {
+            Object cors =
+                    castMap(properties(referencedIds(api).iterator().next()))
+                            .get("CorsConfiguration");
+            if (cors != null) {
+                Object allowed = resolve(castMap(cors).get("AllowOrigins"));
+                origins =
+                        allowed instanceof List<?> list
+                                ? list.stream().map(String::valueOf).toList()
+                                : List.of(String.valueOf(allowed));
+            }
+        }
+        return new HttpRoute(
+                String.valueOf(resolve(props.get("Method"))).toUpperCase(java.util.Locale.ROOT),
+                String.valueOf(resolve(props.get("Path"))),
+                functionId,
+                origins);
+    }
+
+    /** The HTTP API routes of the template's functions. */
+    public List<HttpRoute> httpRoutes() {
+        return List.copyOf(httpRoutes);
     }
 
     public static SamTemplate load(Path file, Map<String, String> parameterOverrides)

@@ -10,7 +10,6 @@ import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.protocol.ProtocolException;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingService;
-import dev.godotsignal.signaling.SignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.TableNames;
 import dev.godotsignal.template.SamTemplate;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Tag;
 class MessageFuzzTest {
     static DynamoDbLocal dynamo;
     static SignalingService service;
-    static SignalingStore store;
+    static DynamoDbSignalingStore store;
     static final MessageCodec CODEC = new MessageCodec();
     static String lobby;
 
@@ -65,6 +64,7 @@ class MessageFuzzTest {
         service =
                 new SignalingService(
                         store,
+                        store,
                         CHANNEL,
                         (timer, delay) -> {},
                         defaults,
@@ -73,7 +73,7 @@ class MessageFuzzTest {
                         IceServers.none(),
                         dev.godotsignal.signaling.SignalingEvents.NONE,
                         Clock.systemUTC());
-        service.connect("fuzz-host", true, Optional.empty());
+        service.connect("fuzz-host", true, "default", Optional.empty());
         service.text("fuzz-host", "{\"type\":0,\"id\":0,\"data\":\"\"}");
         lobby =
                 store.connection("fuzz-host", java.time.Instant.now())
@@ -105,7 +105,7 @@ class MessageFuzzTest {
      */
     static void dispatchOnce(FuzzedDataProvider data) {
         String guest = "fuzz-" + UUID.randomUUID();
-        service.connect(guest, data.consumeBoolean(), Optional.empty());
+        service.connect(guest, data.consumeBoolean(), "default", Optional.empty());
         if (data.consumeBoolean()) {
             service.text(guest, "{\"type\":0,\"id\":0,\"data\":\"" + lobby + "\"}");
         }

@@ -72,15 +72,16 @@ class LocalStackStoreTest {
     @Test
     void createJoinSealAndLeave() {
         Instant now = Instant.now();
-        store.putConnection("host", false, java.util.Optional.empty(), now);
-        store.putConnection("guest", true, java.util.Optional.empty(), now);
-        store.putConnection("late", false, java.util.Optional.empty(), now);
+        store.putConnection("host", false, "default", java.util.Optional.empty(), now);
+        store.putConnection("guest", true, "default", java.util.Optional.empty(), now);
+        store.putConnection("late", false, "default", java.util.Optional.empty(), now);
         Connection host = store.connection("host", now).orElseThrow();
         JoinOutcome.Joined created =
                 (JoinOutcome.Joined)
                         store.createLobby(
                                 host,
                                 LobbyMode.MESH,
+                                DynamoDbSignalingStoreTest.CAP,
                                 new LobbyNames(new SecureRandom())::next,
                                 10,
                                 now);
@@ -91,7 +92,6 @@ class LocalStackStoreTest {
                                 store.connection("guest", now).orElseThrow(),
                                 created.lobby(),
                                 new PeerIds(new SecureRandom())::nextGuest,
-                                8,
                                 now);
         assertEquals(1, joined.earlier().size());
         assertTrue(store.seal(created.lobby(), now).isPresent(), "sealed");
@@ -102,7 +102,6 @@ class LocalStackStoreTest {
                         store.connection("late", now).orElseThrow(),
                         created.lobby(),
                         new PeerIds(new SecureRandom())::nextGuest,
-                        8,
                         now));
         assertInstanceOf(LeaveOutcome.Left.class, store.removeConnection("host", now));
     }
@@ -110,7 +109,7 @@ class LocalStackStoreTest {
     @Test
     void theOrderingGateRidesOnTheAdmissionWrite() {
         Instant now = Instant.now();
-        store.putConnection("sender", false, java.util.Optional.empty(), now);
+        store.putConnection("sender", false, "default", java.util.Optional.empty(), now);
         assertEquals(
                 new OrderingGate.Closed(),
                 DynamoDbSignalingStoreTest.admit(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LeaveOutcome;
@@ -84,7 +85,7 @@ public class DynamoDbSignalingStoreTest {
 
     static Connection connected(SignalingStore store, Instant now) {
         String id = UUID.randomUUID().toString();
-        store.putConnection(id, false, Optional.empty(), now);
+        store.putConnection(id, false, Games.DEFAULT, Optional.empty(), now);
         return store.connection(id, now).orElseThrow();
     }
 
@@ -99,18 +100,21 @@ public class DynamoDbSignalingStoreTest {
             Connection joiner,
             String lobby,
             java.util.function.IntSupplier ids,
-            int maxPeers,
             Instant now) {
-        Reservation reserved = store.reservePeerId(joiner, lobby, ids, maxPeers, now);
+        Reservation reserved = store.reservePeerId(joiner, lobby, ids, now);
         if (reserved instanceof Reservation.Refused refused) {
             return new JoinOutcome.Refused(refused.refusal());
         }
         Reservation.Reserved r = (Reservation.Reserved) reserved;
-        return store.admit(joiner, lobby, r.peerId(), maxPeers, now);
+        return store.admit(joiner, lobby, r.peerId(), now);
     }
 
-    static String createLobby(SignalingStore store, LobbyMode mode, Instant now) {
-        JoinOutcome outcome = store.createLobby(connected(store, now), mode, NAMES::next, 100, now);
+    /** The size of the lobbies these tests create. */
+    public static final int CAP = 8;
+
+    static String createLobby(SignalingStore store, LobbyMode mode, int maxPeers, Instant now) {
+        JoinOutcome outcome =
+                store.createLobby(connected(store, now), mode, maxPeers, NAMES::next, 100, now);
         JoinOutcome.Joined joined = assertInstanceOf(JoinOutcome.Joined.class, outcome);
         assertEquals(1, joined.peerId());
         return joined.lobby();
@@ -123,7 +127,7 @@ public class DynamoDbSignalingStoreTest {
         Connection host = connected(store, now);
         JoinOutcome.Joined joined =
                 (JoinOutcome.Joined)
-                        store.createLobby(host, LobbyMode.CLIENT_SERVER, NAMES::next, 10, now);
+                        store.createLobby(host, LobbyMode.CLIENT_SERVER, CAP, NAMES::next, 10, now);
         Connection after = store.connection(host.connectionId(), now).orElseThrow();
         assertEquals(
                 Optional.of(new Connection.Membership(joined.lobby(), 1, LobbyMode.CLIENT_SERVER)),
@@ -134,13 +138,14 @@ public class DynamoDbSignalingStoreTest {
     void aNameAlreadyLiveIsNeverReused() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String first = createLobby(store, LobbyMode.MESH, now);
+        String first = createLobby(store, LobbyMode.MESH, CAP, now);
         List<String> names = new ArrayList<>(List.of(first, first, "SecondName0000000000x"));
         JoinOutcome.Joined second =
                 (JoinOutcome.Joined)
                         store.createLobby(
                                 connected(store, now),
                                 LobbyMode.MESH,
+                                CAP,
                                 () -> names.remove(0),
                                 10,
                                 now);
@@ -151,16 +156,16 @@ public class DynamoDbSignalingStoreTest {
     void idsAreUniqueEvenWhenTheGeneratorRepeatsItself() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, now);
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         List<Integer> ids = new ArrayList<>(List.of(5, 5, 5, 7));
         JoinOutcome.Joined a =
                 (JoinOutcome.Joined)
                         DynamoDbSignalingStoreTest.join(
-                                store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
+                                store, connected(store, now), lobby, () -> ids.remove(0), now);
         JoinOutcome.Joined b =
                 (JoinOutcome.Joined)
                         DynamoDbSignalingStoreTest.join(
-                                store, connected(store, now), lobby, () -> ids.remove(0), 8, now);
+                                store, connected(store, now), lobby, () -> ids.remove(0), now);
         assertEquals(5, a.peerId());
         assertEquals(7, b.peerId(), "the colliding 5s were checked and refused");
     }
@@ -169,7 +174,7 @@ public class DynamoDbSignalingStoreTest {
     void racingJoinsNeverPassTheCapAndAnnounceEveryPairExactlyOnce() throws Exception {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, now);
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         int cap = 8;
         int racers = 40;
         List<Connection> joiners = new ArrayList<>();
@@ -185,7 +190,7 @@ public class DynamoDbSignalingStoreTest {
                             () -> {
                                 go.await();
                                 return DynamoDbSignalingStoreTest.join(
-                                        store, joiner, lobby, IDS::nextGuest, cap, now);
+                                        store, joiner, lobby, IDS::nextGuest, now);
                             }));
         }
         go.countDown();
@@ -225,20 +230,20 @@ public class DynamoDbSignalingStoreTest {
     void aConnectionJoinsOneLobbyOnlyEvenWhenRacing() throws Exception {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String one = createLobby(store, LobbyMode.MESH, now);
-        String two = createLobby(store, LobbyMode.MESH, now);
+        String one = createLobby(store, LobbyMode.MESH, CAP, now);
+        String two = createLobby(store, LobbyMode.MESH, CAP, now);
         Connection racer = connected(store, now);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<JoinOutcome> a =
                 pool.submit(
                         () ->
                                 DynamoDbSignalingStoreTest.join(
-                                        store, racer, one, IDS::nextGuest, 8, now));
+                                        store, racer, one, IDS::nextGuest, now));
         Future<JoinOutcome> b =
                 pool.submit(
                         () ->
                                 DynamoDbSignalingStoreTest.join(
-                                        store, racer, two, IDS::nextGuest, 8, now));
+                                        store, racer, two, IDS::nextGuest, now));
         List<JoinOutcome> outcomes = List.of(a.get(), b.get());
         pool.shutdown();
         assertEquals(1, outcomes.stream().filter(o -> o instanceof JoinOutcome.Joined).count());
@@ -249,11 +254,11 @@ public class DynamoDbSignalingStoreTest {
     void sealedUnknownAndExpiredLobbiesRefuseJoins() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, now);
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, now), "NoSuchLobby", IDS::nextGuest, 8, now));
+                        store, connected(store, now), "NoSuchLobby", IDS::nextGuest, now));
         Instant later =
                 now.plus(
                         Duration.ofHours(
@@ -262,12 +267,12 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, later), lobby, IDS::nextGuest, 8, later));
+                        store, connected(store, later), lobby, IDS::nextGuest, later));
         assertTrue(store.seal(lobby, now).orElseThrow().sealed());
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, now), lobby, IDS::nextGuest, 8, now));
+                        store, connected(store, now), lobby, IDS::nextGuest, now));
     }
 
     @Test
@@ -280,23 +285,22 @@ public class DynamoDbSignalingStoreTest {
         assertInstanceOf(
                 JoinOutcome.NotConnected.class,
                 store.createLobby(
-                        c, LobbyMode.MESH, NAMES::next, 10, now.plus(Duration.ofHours(3))));
+                        c, LobbyMode.MESH, CAP, NAMES::next, 10, now.plus(Duration.ofHours(3))));
     }
 
     @Test
     void aGuestLeavingFreesItsSlotAndLeavesATombstone() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, now);
+        String lobby = createLobby(store, LobbyMode.MESH, 2, now);
         Connection guest = connected(store, now);
         JoinOutcome.Joined joined =
                 (JoinOutcome.Joined)
-                        DynamoDbSignalingStoreTest.join(
-                                store, guest, lobby, IDS::nextGuest, 2, now);
+                        DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, now);
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_FULL),
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, now), lobby, IDS::nextGuest, 2, now));
+                        store, connected(store, now), lobby, IDS::nextGuest, now));
 
         LeaveOutcome.Left left =
                 (LeaveOutcome.Left) store.removeConnection(guest.connectionId(), now);
@@ -310,7 +314,7 @@ public class DynamoDbSignalingStoreTest {
         assertInstanceOf(
                 JoinOutcome.Joined.class,
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, now), lobby, IDS::nextGuest, 2, now));
+                        store, connected(store, now), lobby, IDS::nextGuest, now));
         assertEquals(
                 new LeaveOutcome.NotInLobby(),
                 store.removeConnection(guest.connectionId(), now),
@@ -321,10 +325,10 @@ public class DynamoDbSignalingStoreTest {
     void anEnvironmentRemembersMembersUntilItSeesThemLeave() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, now);
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         Connection guest = connected(store, now);
         int guestId =
-                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, 8, now)).peerId();
+                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
         // Another environment (same tables) sees the guest leave; this one still has it in memory,
         // so a relay would go to its closed connection (410, cleaned up) for at most the lifetime.
@@ -341,7 +345,7 @@ public class DynamoDbSignalingStoreTest {
         // Seeing the connection gone (the idempotent cleanup after a 410) forgets it at once.
         Connection second = connected(store, now);
         int secondId =
-                ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, 8, now)).peerId();
+                ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, now)).peerId();
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, secondId, now));
         other.removeConnection(second.connectionId(), now);
         assertEquals(
@@ -516,13 +520,14 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         Connection host = connected(store, now);
         String lobby =
-                ((JoinOutcome.Joined) store.createLobby(host, LobbyMode.MESH, NAMES::next, 1, now))
+                ((JoinOutcome.Joined)
+                                store.createLobby(host, LobbyMode.MESH, CAP, NAMES::next, 1, now))
                         .lobby();
         Connection guest = connected(store, now);
-        DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, 8, now);
+        DynamoDbSignalingStoreTest.join(store, guest, lobby, IDS::nextGuest, now);
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.TOO_MANY_LOBBIES),
-                store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
+                store.createLobby(connected(store, now), LobbyMode.MESH, CAP, NAMES::next, 1, now));
 
         LeaveOutcome.Left left =
                 (LeaveOutcome.Left) store.removeConnection(host.connectionId(), now);
@@ -533,10 +538,10 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_NOT_FOUND),
                 DynamoDbSignalingStoreTest.join(
-                        store, connected(store, now), lobby, IDS::nextGuest, 8, now));
+                        store, connected(store, now), lobby, IDS::nextGuest, now));
         assertInstanceOf(
                 JoinOutcome.Joined.class,
-                store.createLobby(connected(store, now), LobbyMode.MESH, NAMES::next, 1, now));
+                store.createLobby(connected(store, now), LobbyMode.MESH, CAP, NAMES::next, 1, now));
         assertEquals(
                 new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
     }
