@@ -1,12 +1,30 @@
 // The lobby console: a small UI over GodotSignalingClient.
-import { GodotSignalingClient, Channel } from './godot-signaling.js';
+//
+// Tests drive the page through these ids; keep them stable:
+//   #url, #game                 the signaling URL and the game id ("default")
+//   #create-mesh, #create-cs    create a lobby; #lobby-input + #join join one by name
+//   #refresh-lobbies            list the game's public lobbies into #lobby-list: one
+//                               <tr data-lobby="<name>"> per lobby, with a button.join in it;
+//                               #lobbies-status says how many (or the error), #more-lobbies pages on
+//   #match-max-peers, #quick-match   quick match into a lobby of that many players
+//   #lobby-card                 shown once in a lobby: #lobby-name, #my-id, #role, #mode,
+//                               #lobby-data (the latest LOBBY_DATA as JSON, empty until one came),
+//                               #make-public (host's checkbox: setLobbyData({public})), #seal, #leave
+//   #peers (li[data-peer]), #chat, #chat-input, #send, #log, #status
+// Query parameters: url=<ws url>, game=<id>, lobbies=<list URL> (on AWS the stack's LobbiesUrl;
+// by default derived from the signaling URL).
+import { GodotSignalingClient, Channel, listLobbies } from './godot-signaling.js';
 
 const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const LOBBIES_URL = params.get('lobbies') ?? undefined;
 let client = null;
+let lobbiesCursor;
 const peerStates = new Map();
 
-$('url').value = new URLSearchParams(location.search).get('url')
+$('url').value = params.get('url')
   ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+$('game').value = params.get('game') ?? 'default';
 
 function log(text, kind = '') {
   const li = document.createElement('li');
@@ -53,11 +71,26 @@ function renderPeers() {
   $('send').disabled = !open;
 }
 
-async function start(lobby, mesh) {
+function showLobbyData(data) {
+  $('lobby-data').textContent = data ? JSON.stringify(data) : '';
+  $('make-public').checked = data?.public === true;
+}
+
+function game() {
+  return $('game').value.trim();
+}
+
+// connect(client) is join(…) or quickMatch(…): both end in the same JOIN confirmation.
+async function start(connect) {
   client?.close();
   peerStates.clear();
   $('chat').replaceChildren();
-  client = new GodotSignalingClient($('url').value.trim());
+  showLobbyData(null);
+  $('make-public').disabled = true;
+  client = new GodotSignalingClient($('url').value.trim(), {
+    game: game() || undefined,
+    lobbiesUrl: LOBBIES_URL,
+  });
   client.addEventListener('peer-connected', (e) => {
     peerStates.set(e.detail.peerId, 'new');
     log(`peer ${e.detail.peerId} is in the lobby; connecting…`);
@@ -84,10 +117,21 @@ async function start(lobby, mesh) {
   client.addEventListener('sealed', () => {
     log('lobby sealed: no more joins; signaling closes soon, peers stay connected', 'good');
     $('seal').disabled = true;
+    $('make-public').disabled = true;
     setStatus('sealed', 'sealed');
+  });
+  client.addEventListener('lobbydata', (e) => {
+    showLobbyData(e.detail.data);
+    log(`lobby data: ${JSON.stringify(e.detail.data)}`);
+  });
+  // A refused request changes nothing on the server: show what it still holds.
+  client.addEventListener('request-refused', (e) => {
+    log(`refused: ${e.detail.reason}`, 'bad');
+    showLobbyData(client.lobbyData);
   });
   client.addEventListener('error', (e) => log(`error: ${e.detail.reason}`, 'bad'));
   client.addEventListener('disconnected', (e) => {
+    $('make-public').disabled = true;
     log(`signaling closed (${e.detail.code})${e.detail.sealed ? ' after seal — data channels stay up' : ''}`,
       e.detail.sealed ? '' : 'bad');
     if (!e.detail.sealed) {
@@ -98,13 +142,14 @@ async function start(lobby, mesh) {
   });
   setStatus('connecting…', 'busy');
   try {
-    const joined = await client.join(lobby, mesh);
+    const joined = await connect(client);
     $('lobby-card').hidden = false;
     $('lobby-name').textContent = joined.lobby;
     $('my-id').textContent = joined.peerId;
     $('role').textContent = joined.peerId === 1 ? 'host' : 'guest';
     $('mode').textContent = joined.mesh ? 'mesh (every peer connects to every peer)' : 'client/server (clients connect to the host)';
     $('seal').disabled = joined.peerId !== 1;
+    $('make-public').disabled = joined.peerId !== 1;
     $('lobby-input').value = joined.lobby;
     setStatus(`in lobby as peer ${joined.peerId}`, 'good');
     log(`joined lobby ${joined.lobby} as peer ${joined.peerId}`, 'good');
@@ -114,12 +159,71 @@ async function start(lobby, mesh) {
   }
 }
 
-$('create-mesh').onclick = () => start('', true);
-$('create-cs').onclick = () => start('', false);
+function joinLobby(name) {
+  $('lobby-input').value = name;
+  start((c) => c.join(name, true));
+}
+
+function lobbyRow(lobby) {
+  const row = document.createElement('tr');
+  row.dataset.lobby = lobby.name;
+  const data = Object.entries(lobby.data ?? {}).map(([key, value]) => `${key}=${value}`).join(', ');
+  const mode = lobby.mesh ? 'mesh' : 'client/server';
+  // Names and data come from other players: text only, never HTML.
+  for (const text of [lobby.name, `${lobby.peers}/${lobby.maxPeers}`, mode, data]) {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  }
+  const join = document.createElement('button');
+  join.className = 'join small';
+  join.textContent = 'Join';
+  join.onclick = () => joinLobby(lobby.name);
+  const cell = document.createElement('td');
+  cell.append(join);
+  row.append(cell);
+  return row;
+}
+
+// Lists before connecting, so with the standalone listLobbies; more: the next page.
+async function refreshLobbies(more) {
+  const list = $('lobby-list');
+  $('lobbies-status').textContent = 'listing…';
+  try {
+    const url = $('url').value.trim();
+    const token = new URL(url).searchParams.get('token') ?? undefined;
+    const cursor = more ? lobbiesCursor : undefined;
+    const page = await listLobbies(LOBBIES_URL ?? url, game(), {}, { cursor, token });
+    lobbiesCursor = page.cursor;
+    if (!more) list.replaceChildren();
+    list.querySelector('.empty')?.remove();
+    page.lobbies.forEach((lobby) => list.append(lobbyRow(lobby)));
+    const count = list.querySelectorAll('[data-lobby]').length;
+    if (count === 0) {
+      list.innerHTML = '<tr class="empty"><td colspan="5" class="muted">No public lobby in this game yet: create one and make it public, or quick match.</td></tr>';
+    }
+    $('lobbies-status').textContent = `${count} public ${count === 1 ? 'lobby' : 'lobbies'}`;
+    $('more-lobbies').hidden = !lobbiesCursor;
+  } catch (e) {
+    $('lobbies-status').textContent = `cannot list: ${e.message}`;
+    log(`cannot list lobbies: ${e.message}`, 'bad');
+  }
+}
+
+$('create-mesh').onclick = () => start((c) => c.join('', true));
+$('create-cs').onclick = () => start((c) => c.join('', false));
 $('join').onclick = () => {
   const name = $('lobby-input').value.trim();
-  if (name) start(name, true);
+  if (name) joinLobby(name);
 };
+$('refresh-lobbies').onclick = () => refreshLobbies(false);
+$('more-lobbies').onclick = () => refreshLobbies(true);
+$('quick-match').onclick = () => {
+  const maxPeers = Number($('match-max-peers').value) || undefined;
+  log(`quick match in game ${game() || 'default'}${maxPeers ? ` for ${maxPeers} players` : ''}…`);
+  start((c) => c.quickMatch({ maxPeers }));
+};
+$('make-public').onchange = () => client?.setLobbyData({ public: $('make-public').checked });
 $('seal').onclick = () => client?.seal();
 $('leave').onclick = () => {
   client?.close();

@@ -4,12 +4,15 @@
 // No dependencies; an ES module.
 //
 // The Godot addon (clients/godot/addons/godot_signaling/signaling_client.gd) follows the same
-// rules, R1..R17, in the same order.
+// rules, R1..R20, in the same order.
 
 export const MessageType = Object.freeze({
   JOIN: 0, ID: 1, PEER_CONNECT: 2, PEER_DISCONNECT: 3, OFFER: 4, ANSWER: 5, CANDIDATE: 6, SEAL: 7,
-  ERROR: 100,       // extension: id 4000, data = reason; the server closes the socket next
+  ERROR: 100,       // extension: data = reason; id 4000: the server closes the socket next,
+                    // id 0: a request was refused and the socket stays open
   ICE_SERVERS: 101, // extension: data = JSON {"iceServers":[...]}, sent right after ID
+  LOBBY_DATA: 102,  // extension: data = JSON object; host → server sets it, server → peers tells it
+  MATCH: 103,       // extension: data = JSON object; sent instead of JOIN (quick match)
 });
 
 // Godot's WebRTCMultiplayerPeer opens three negotiated channels per peer.
@@ -23,11 +26,42 @@ const CHANNEL_OPTIONS = {
 export const DEFAULT_ICE_SERVERS = Object.freeze([{ urls: ['stun:stun.l.google.com:19302'] }]);
 const KEEPALIVE_FRAME = '{"action":"ping"}';
 
+/** The list's URL for a signaling URL: same host and port over HTTP, path /lobbies (R20). */
+export function lobbiesUrlOf(signalingUrl) {
+  const url = new URL(signalingUrl);
+  const scheme = url.protocol === 'wss:' || url.protocol === 'https:' ? 'https:' : 'http:';
+  return `${scheme}//${url.host}/lobbies`;
+}
+
+/**
+ * Lists the public lobbies of a game over HTTP, without connecting (R20); resolves with
+ * {lobbies: [{name, peers, maxPeers, mesh, data, createdAt}], cursor} (cursor: undefined on the
+ * last page). Rejects with the server's error text.
+ * @param {string} url the list's http(s):// URL, or the ws(s):// signaling URL to derive it from
+ * @param {string} [game] the game id; the server's default game when empty
+ * @param {object} [filter] key → value the lobby's data must hold (compared as text)
+ * @param {object} [options] {limit, cursor, token}
+ */
+export async function listLobbies(url, game = '', filter = {}, { limit, cursor, token } = {}) {
+  const list = new URL(/^wss?:/i.test(url) ? lobbiesUrlOf(url) : url);
+  // Filters first: the reserved parameters set afterwards replace a filter of the same name.
+  for (const [key, value] of Object.entries(filter)) list.searchParams.set(key, String(value));
+  if (game) list.searchParams.set('game', game);
+  if (limit !== undefined) list.searchParams.set('limit', String(limit));
+  if (cursor) list.searchParams.set('cursor', cursor);
+  if (token) list.searchParams.set('token', token);
+  const response = await fetch(list);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `listing lobbies failed (HTTP ${response.status})`);
+  return { lobbies: Array.isArray(body.lobbies) ? body.lobbies : [], cursor: body.cursor };
+}
+
 /**
  * Events (all CustomEvent, details in braces):
  *   lobby-joined {lobby, peerId, mesh}   peer-connected {peerId}   peer-open {peerId}
  *   peer-state {peerId, state}           peer-disconnected {peerId}
  *   message {peerId, channel, data}      sealed {}   ice-servers {iceServers}
+ *   lobbydata {data}                     request-refused {reason}
  *   error {reason}                       disconnected {code, reason, sealed}
  */
 export class GodotSignalingClient extends EventTarget {
@@ -37,11 +71,12 @@ export class GodotSignalingClient extends EventTarget {
   #keepAlive = null;
   #iceServers;
   #peers = new Map(); // peerId -> { pc, channels: Map<id, RTCDataChannel>, remoteSet, pending: [] }
-  #joined = null;     // { resolve, reject } while join() waits for the JOIN confirmation
+  #joined = null;     // { resolve, reject } while join() or quickMatch() waits for the JOIN confirmation
   peerId = 0;
   lobby = '';
   mesh = true;
   sealed = false;
+  lobbyData = null; // the latest LOBBY_DATA: {public, maxPeers, mesh, data, peers}
 
   /**
    * @param {string} url ws:// or wss:// URL of the signaling service
@@ -49,6 +84,10 @@ export class GodotSignalingClient extends EventTarget {
    * @param {RTCIceServer[]} [options.iceServers] used until the server sends its own (ICE_SERVERS)
    * @param {RTCIceTransportPolicy} [options.iceTransportPolicy] 'all' or 'relay' (TURN only)
    * @param {string} [options.token] sent as ?token=… (browsers cannot set WebSocket headers)
+   * @param {string} [options.game] sent as ?game=…: lobbies, lists and quick match are per game;
+   *   a game already in the URL's query wins
+   * @param {string} [options.lobbiesUrl] the list's URL (on AWS the HTTP API's); default: derived
+   *   from the signaling URL (lobbiesUrlOf)
    * @param {number} [options.keepAliveMs] keep-alive period; API Gateway drops sockets idle for 10 min
    */
   constructor(url, options = {}) {
@@ -60,18 +99,50 @@ export class GodotSignalingClient extends EventTarget {
 
   /** Connects and creates (lobby '') or joins a lobby; resolves with {lobby, peerId, mesh}. */
   join(lobby = '', mesh = true) {
+    // R2: JOIN (id 0: mesh, 1: client/server).
+    return this.#connect(MessageType.JOIN, mesh ? 0 : 1, lobby);
+  }
+
+  /**
+   * Connects and joins the oldest public lobby that fits, or creates one (R18); resolves like
+   * join(). Every option is optional: {maxPeers, mesh, where: {key: value}, data: {key: value}}.
+   */
+  quickMatch({ maxPeers, mesh, where, data } = {}) {
+    // JSON.stringify leaves out the options that are undefined: the server's defaults apply.
+    return this.#connect(MessageType.MATCH, 0, JSON.stringify({ maxPeers, mesh, where, data }));
+  }
+
+  /** Host only, before the seal (R19): {public, maxPeers, data}, each optional; `data` is replaced whole. */
+  setLobbyData({ public: isPublic, maxPeers, data } = {}) {
+    this.#send(MessageType.LOBBY_DATA, 0, JSON.stringify({ public: isPublic, maxPeers, data }));
+  }
+
+  /** Lists the public lobbies of this client's game (see listLobbies); connected or not. */
+  listLobbies(filter = {}, { limit, cursor, url, token } = {}) {
+    // The game and token may come with the options or in the signaling URL's query.
+    const query = new URL(this.#url).searchParams;
+    const game = query.get('game') ?? this.#options.game ?? '';
+    const listUrl = url ?? this.#options.lobbiesUrl ?? lobbiesUrlOf(this.#url);
+    return listLobbies(listUrl, game, filter, {
+      limit, cursor, token: token ?? this.#options.token ?? query.get('token') ?? undefined,
+    });
+  }
+
+  #connect(type, id, data) {
     if (this.#socket) throw new Error('already connected');
+    this.lobbyData = null;
     return new Promise((resolve, reject) => {
       this.#joined = { resolve, reject };
-      // R1: opt in to extension frames; a token travels in the query string.
+      // R1: opt in to extension frames; the game and a token travel in the query string.
       const url = new URL(this.#url);
       url.searchParams.set('ext', '1');
+      if (this.#options.game && !url.searchParams.has('game')) url.searchParams.set('game', this.#options.game);
       if (this.#options.token) url.searchParams.set('token', this.#options.token);
       const socket = new WebSocket(url);
       this.#socket = socket;
       socket.onopen = () => {
-        // R2: JOIN as soon as the socket is open (id 0: mesh, 1: client/server).
-        this.#send(MessageType.JOIN, mesh ? 0 : 1, lobby);
+        // R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
+        this.#send(type, id, data);
         // R16: keep the socket alive with a frame API Gateway answers itself.
         this.#keepAlive = setInterval(() => socket.send(KEEPALIVE_FRAME), this.#options.keepAliveMs);
       };
@@ -184,7 +255,21 @@ export class GodotSignalingClient extends EventTarget {
         this.sealed = true;
         this.#emit('sealed');
         break;
+      case MessageType.LOBBY_DATA: // R19
+        try {
+          const parsed = JSON.parse(data);
+          if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+            this.lobbyData = parsed;
+            this.#emit('lobbydata', { data: parsed });
+          }
+        } catch { /* ignore a malformed extension frame */ }
+        break;
       case MessageType.ERROR: // R14
+        // id 0: a request (LOBBY_DATA) was refused; nothing changed and the socket stays open.
+        if (id === 0) {
+          this.#emit('request-refused', { reason: data });
+          break;
+        }
         this.#emit('error', { reason: data });
         this.#joined?.reject(new Error(data));
         this.#joined = null;

@@ -1,7 +1,11 @@
 extends Control
 ## Creates or joins a lobby through SignalingClient, lets the host seal it, and greets every
 ## peer with an RPC once its WebRTC connection is up: the RPC travels peer to peer, not
-## through the signaling server.
+## through the signaling server. It also lists the public lobbies, joins one of them or quick
+## matches, and lets the host make the lobby public.
+
+## Quick match looks for (or opens) lobbies of this many players.
+const MATCH_PEERS := 4
 
 @onready var _client: SignalingClient = $SignalingClient
 @onready var _url: LineEdit = %Url
@@ -10,6 +14,11 @@ extends Control
 @onready var _create: Button = %Create
 @onready var _join_button: Button = %Join
 @onready var _seal: Button = %Seal
+@onready var _refresh: Button = %Refresh
+@onready var _join_selected: Button = %JoinSelected
+@onready var _quick_match: Button = %QuickMatch
+@onready var _public: CheckBox = %Public
+@onready var _lobbies: ItemList = %Lobbies
 @onready var _status: Label = %Status
 @onready var _log: RichTextLabel = %Log
 
@@ -24,11 +33,20 @@ func _ready() -> void:
 	_join_button.pressed.connect(_join.bind(false))
 	_lobby.text_submitted.connect(func(_text: String) -> void: _join(false))
 	_seal.pressed.connect(_on_seal_pressed)
+	_refresh.pressed.connect(_on_refresh_pressed)
+	_join_selected.pressed.connect(_on_join_selected_pressed)
+	_lobbies.item_activated.connect(_join_listed)
+	_quick_match.pressed.connect(_on_quick_match_pressed)
+	_public.toggled.connect(func(on: bool) -> void: _client.set_lobby_data({"public": on}))
 	_client.lobby_joined.connect(_on_lobby_joined)
 	_client.peer_connected.connect(func(id: int) -> void: _say("introduced to peer %d, connecting..." % id))
 	_client.peer_disconnected.connect(func(id: int) -> void: _say("peer %d left the lobby" % id))
 	_client.lobby_sealed.connect(_on_lobby_sealed)
 	_client.signaling_error.connect(func(reason: String) -> void: _say("server error: %s" % reason))
+	_client.request_refused.connect(_on_request_refused)
+	_client.lobby_data_changed.connect(_on_lobby_data_changed)
+	_client.lobbies_listed.connect(_on_lobbies_listed)
+	_client.lobby_list_failed.connect(func(reason: String) -> void: _say("cannot list lobbies: %s" % reason))
 	_client.disconnected.connect(_on_disconnected)
 	# These come from the WebRTC peer, once a data channel is open.
 	multiplayer.peer_connected.connect(_on_multiplayer_peer_connected)
@@ -49,6 +67,60 @@ func _join(create: bool) -> void:
 		_say("cannot connect: %s" % error_string(err))
 
 
+func _on_quick_match_pressed() -> void:
+	_client.url = _url.text.strip_edges()
+	var err := _client.quick_match({"maxPeers": MATCH_PEERS, "mesh": _mesh.button_pressed})
+	if err == OK:
+		_say("quick match for %d players at %s..." % [MATCH_PEERS, _client.url])
+		_status.text = "Connecting..."
+	else:
+		_say("cannot connect: %s" % error_string(err))
+
+
+func _on_refresh_pressed() -> void:
+	_client.url = _url.text.strip_edges()
+	var err := _client.list_lobbies()
+	if err != OK:
+		_say("cannot list lobbies: %s" % error_string(err))
+
+
+func _on_lobbies_listed(lobbies: Array, _cursor: String) -> void:
+	_lobbies.clear()
+	for lobby: Dictionary in lobbies:
+		var data := PackedStringArray()
+		for key: String in lobby.get("data", {}):
+			data.append("%s=%s" % [key, lobby["data"][key]])
+		var mode := "mesh" if lobby.get("mesh", true) else "client/server"
+		var players := "%d/%d" % [lobby.get("peers", 0), lobby.get("maxPeers", 0)]
+		var index := _lobbies.add_item("%s  %s  %s  %s" % [lobby.get("name", ""), players, mode, ", ".join(data)])
+		_lobbies.set_item_metadata(index, lobby.get("name", ""))
+	_say("%d public lobb%s in the list" % [lobbies.size(), "y" if lobbies.size() == 1 else "ies"])
+
+
+func _on_join_selected_pressed() -> void:
+	var selected := _lobbies.get_selected_items()
+	if selected.is_empty():
+		_say("select a lobby in the list (Refresh lists them)")
+		return
+	_join_listed(selected[0])
+
+
+func _join_listed(index: int) -> void:
+	_lobby.text = _lobbies.get_item_metadata(index)
+	_join(false)
+
+
+func _on_lobby_data_changed(data: Dictionary) -> void:
+	_public.set_pressed_no_signal(data.get("public", false))
+	_say("lobby data: %s" % JSON.stringify(data))
+
+
+# Nothing changed on the server: show what it still holds.
+func _on_request_refused(reason: String) -> void:
+	_public.set_pressed_no_signal(_client.get_lobby_data().get("public", false))
+	_say("refused: %s" % reason)
+
+
 func _on_seal_pressed() -> void:
 	var err := _client.seal_lobby()
 	if err != OK:
@@ -58,18 +130,22 @@ func _on_seal_pressed() -> void:
 func _on_lobby_joined(lobby: String, peer_id: int, mesh: bool) -> void:
 	_lobby.text = lobby
 	_seal.disabled = peer_id != 1
+	_public.disabled = peer_id != 1
+	_public.set_pressed_no_signal(false) # until the lobby's data says otherwise
 	_say("in lobby %s as peer %d (%s)" % [lobby, peer_id, "mesh" if mesh else "client/server"])
 	_update_status()
 
 
 func _on_lobby_sealed() -> void:
 	_seal.disabled = true
+	_public.disabled = true
 	_say("lobby sealed: signaling closes soon, the game goes on")
 	_update_status()
 
 
 func _on_disconnected(code: int, reason: String) -> void:
 	_seal.disabled = true
+	_public.disabled = true
 	var outcome := "peers keep playing" if _client.is_sealed() else "game over"
 	var why := "code %d" % code if reason.is_empty() else "code %d, %s" % [code, reason]
 	_say("signaling closed (%s): %s" % [why, outcome])

@@ -16,6 +16,10 @@ func _ready() -> void:
 	signaling.peer_disconnected.connect(func(id: int) -> void: _report("left %d" % id))
 	signaling.lobby_sealed.connect(func() -> void: _report("sealed"))
 	signaling.signaling_error.connect(func(reason: String) -> void: _report("error %s" % reason))
+	signaling.request_refused.connect(func(reason: String) -> void: _report("refused %s" % reason))
+	signaling.lobby_data_changed.connect(func(data: Dictionary) -> void: _report("lobby_data %s" % JSON.stringify(data)))
+	signaling.lobbies_listed.connect(_on_lobbies_listed)
+	signaling.lobby_list_failed.connect(func(reason: String) -> void: _report("list_failed %s" % reason))
 	signaling.disconnected.connect(func(code: int, _reason: String) -> void: _report("disconnected %d" % code))
 	multiplayer.peer_connected.connect(func(id: int) -> void: _report("peer_up %d" % id))
 	multiplayer.peer_disconnected.connect(func(id: int) -> void: _report("peer_down %d" % id))
@@ -39,6 +43,10 @@ func _run(command: String) -> void:
 			signaling.url = words[1]
 		"token":
 			signaling.token = words[1] if words.size() > 1 else ""
+		"game":  # game <id>, or nothing for none (the server's default)
+			signaling.game = words[1] if words.size() > 1 else ""
+		"lobbies_url":
+			signaling.lobbies_url = words[1] if words.size() > 1 else ""
 		"ice_servers":
 			signaling.ice_servers = JSON.parse_string(command.trim_prefix("ice_servers "))
 		"ice_policy":
@@ -47,6 +55,24 @@ func _run(command: String) -> void:
 			var lobby := "" if words[1] == "-" else words[1]
 			var err := signaling.join_lobby(lobby, words[2] == "mesh")
 			_report("join_called %s" % error_string(err))
+		"match":  # match <options JSON, optional>
+			var options := _json_object(command.trim_prefix("match"))
+			_report("match_called %s" % error_string(signaling.quick_match(options)))
+		"lobbydata":  # lobbydata <JSON: public, maxPeers, data>
+			var data := _json_object(command.trim_prefix("lobbydata"))
+			_report("lobbydata_called %s" % error_string(signaling.set_lobby_data(data)))
+		"list":  # list [limit=<n>] [cursor=<c>] [<filter JSON>]
+			var limit := 50
+			var cursor := ""
+			var rest := command.trim_prefix("list").strip_edges()
+			while rest.begins_with("limit=") or rest.begins_with("cursor="):
+				var option := rest.get_slice(" ", 0)
+				if option.begins_with("limit="):
+					limit = option.trim_prefix("limit=").to_int()
+				else:
+					cursor = option.trim_prefix("cursor=")
+				rest = rest.trim_prefix(option).strip_edges()
+			_report("list_called %s" % error_string(signaling.list_lobbies(_json_object(rest), limit, cursor)))
 		"seal":
 			_report("seal_called %s" % error_string(signaling.seal_lobby()))
 		"close":
@@ -64,6 +90,16 @@ func _run(command: String) -> void:
 
 func _on_lobby_joined(lobby: String, peer_id: int, mesh: bool) -> void:
 	_report("joined %s %d %s unique=%d" % [lobby, peer_id, "mesh" if mesh else "cs", multiplayer.get_unique_id()])
+
+
+# A command's JSON argument; {} when there is none.
+func _json_object(text: String) -> Dictionary:
+	return JSON.parse_string(text) if not text.strip_edges().is_empty() else {}
+
+
+func _on_lobbies_listed(lobbies: Array, cursor: String) -> void:
+	var names := lobbies.map(func(lobby: Dictionary) -> String: return lobby.get("name", ""))
+	_report("lobbies %s" % JSON.stringify({"count": lobbies.size(), "names": names, "cursor": cursor, "lobbies": lobbies}))
 
 
 func _on_peer_packet(id: int, packet: PackedByteArray) -> void:

@@ -5,8 +5,9 @@ extends Node
 ##
 ## Add it to a scene, call [method join_lobby], and the peers of the lobby become the
 ## [member Node.multiplayer] peers of the scene tree: RPCs and MultiplayerSynchronizer work as
-## with any other MultiplayerPeer. The rules below (R1..R17) are the same, in the same order,
-## as the project's web client (clients/web/godot-signaling.js).
+## with any other MultiplayerPeer. [method quick_match] joins or opens a public lobby instead, and
+## [method list_lobbies] lists the public ones before connecting. The rules below (R1..R20) are the
+## same, in the same order, as the project's web client (clients/web/godot-signaling.js).
 
 ## Emitted on the server's JOIN confirmation: the lobby exists and this peer is in it.
 signal lobby_joined(lobby: String, peer_id: int, mesh: bool)
@@ -20,6 +21,18 @@ signal lobby_sealed()
 ## The server refused something (extension frame; the socket closes right after), or the
 ## connection itself ([constant CONNECT_FAILED]).
 signal signaling_error(reason: String)
+## The server refused a request ([method set_lobby_data]) and changed nothing: the connection
+## stays open.
+signal request_refused(reason: String)
+## The lobby's data, as the server sent it: {"public", "maxPeers", "mesh", "data", "peers"}. It
+## comes after the JOIN confirmation when the lobby's data was ever set (always after
+## [method quick_match]), and each time the host changes it.
+signal lobby_data_changed(data: Dictionary)
+## [method list_lobbies] answered: one page of public lobbies, each {"name", "peers", "maxPeers",
+## "mesh", "data", "createdAt"}, oldest first; [param cursor] is empty on the last page.
+signal lobbies_listed(lobbies: Array, cursor: String)
+## [method list_lobbies] failed: the server's reason, or why the request did not complete.
+signal lobby_list_failed(reason: String)
 ## The signaling socket is closed. The game goes on only if the lobby was sealed.
 signal disconnected(code: int, reason: String)
 
@@ -32,8 +45,10 @@ enum Message {
 	ANSWER = 5,
 	CANDIDATE = 6,
 	SEAL = 7,
-	ERROR = 100, # Extension: id 4000, data = reason; the server closes the socket next.
+	ERROR = 100, # Extension: data = reason; id 4000: the server closes the socket next, 0: it stays open.
 	ICE_SERVERS = 101, # Extension: data = JSON {"iceServers": [...]}, sent right after ID.
+	LOBBY_DATA = 102, # Extension: data = JSON object; the host sets it, the server tells every peer.
+	MATCH = 103, # Extension: data = JSON object; sent instead of JOIN (quick match).
 }
 
 ## The frame API Gateway answers itself: it resets the 10-minute idle timeout.
@@ -47,6 +62,12 @@ const CONNECT_FAILED := "Could not connect (refused or unreachable)"
 @export var url: String = "ws://localhost:9080"
 ## Sent as the `token` query parameter when not empty (web builds cannot set headers).
 @export var token: String = ""
+## Sent as the `game` query parameter: lobby names, lists and quick match are per game. A `game`
+## already in [member url]'s query wins.
+@export var game: String = "default"
+## URL of the public lobby list ([method list_lobbies]); on AWS the stack's LobbiesUrl. Empty: the
+## host and port of [member url] over http(s), path /lobbies.
+@export var lobbies_url: String = ""
 ## Used for the peers created until the server sends its own list (ICE_SERVERS).
 @export var ice_servers: Array = [{"urls": ["stun:stun.l.google.com:19302"]}]
 ## "all", or "relay" to use TURN relays only (hides players' addresses from each other).
@@ -59,14 +80,15 @@ const CONNECT_FAILED := "Could not connect (refused or unreachable)"
 
 var _ws: WebSocketPeer = null
 var _rtc_mp: WebRTCMultiplayerPeer = null
-var _requested_lobby: String = ""
-var _requested_mesh: bool = true
+var _http: HTTPRequest = null # created by the first list_lobbies()
+var _first_frame: Array = [] # [type, id, data]: the JOIN or MATCH sent once the socket opens
 var _join_sent: bool = false
 var _since_keepalive: float = 0.0
 var _peer_id: int = 0
 var _lobby: String = ""
 var _mesh: bool = true
 var _sealed: bool = false
+var _lobby_data: Dictionary = {}
 var _remote_set: Dictionary = {} # peer id -> true once its remote description is set
 var _held_candidates: Dictionary = {} # peer id -> Array of [mid, index, name]
 
@@ -74,15 +96,48 @@ var _held_candidates: Dictionary = {} # peer id -> Array of [mid, index, name]
 ## Connects and creates a lobby (empty name) or joins the named one.
 ## [param mesh] only matters when creating: true for a mesh, false for client/server.
 func join_lobby(lobby: String = "", mesh: bool = true) -> Error:
-	close()
-	_reset()
-	_requested_lobby = lobby
-	_requested_mesh = mesh
-	_ws = WebSocketPeer.new()
-	var err := _ws.connect_to_url(_connect_url())
-	if err != OK:
-		_ws = null
-	return err
+	# R2: JOIN (id 0: mesh, 1: client/server).
+	return _connect(Message.JOIN, 0 if mesh else 1, lobby)
+
+
+## Connects and joins the oldest public lobby that fits, or creates one and becomes its host (R18).
+## Every key of [param options] is optional: "maxPeers" (int), "mesh" (bool), "where" (the data
+## the lobby must hold, a flat Dictionary) and "data" (added to a lobby it creates). Then
+## everything happens as after [method join_lobby], followed by [signal lobby_data_changed].
+func quick_match(options: Dictionary = {}) -> Error:
+	return _connect(Message.MATCH, 0, JSON.stringify(_whole_numbers(options)))
+
+
+## Host only, before the seal (R19): any of "public" (bool: listed and open to quick match),
+## "maxPeers" (int) and "data" (a flat Dictionary of strings, numbers and booleans, replaced
+## whole). Every peer then gets [signal lobby_data_changed]; a refusal comes as
+## [signal request_refused].
+func set_lobby_data(data: Dictionary) -> Error:
+	return _send(Message.LOBBY_DATA, 0, JSON.stringify(_whole_numbers(data)))
+
+
+## Lists one page of the public lobbies of [member game] over HTTP (R20), connected or not:
+## [param filter] maps keys of the lobbies' data to the values they must hold (compared as text),
+## [param cursor] is the one from the previous page. Answers with [signal lobbies_listed] or
+## [signal lobby_list_failed]; ERR_BUSY while the previous list is on its way.
+func list_lobbies(filter: Dictionary = {}, limit: int = 50, cursor: String = "") -> Error:
+	if _http == null:
+		_http = HTTPRequest.new()
+		_http.timeout = 20.0
+		_http.request_completed.connect(_on_lobbies_answered)
+		add_child(_http)
+	var params := PackedStringArray()
+	for key: Variant in filter:
+		params.append("%s=%s" % [str(key).uri_encode(), _query_text(filter[key]).uri_encode()])
+	params.append("game=" + _game().uri_encode())
+	params.append("limit=%d" % limit)
+	if not cursor.is_empty():
+		params.append("cursor=" + cursor.uri_encode())
+	var auth := token if not token.is_empty() else _url_param("token")
+	if not auth.is_empty():
+		params.append("token=" + auth.uri_encode())
+	var list_url := _lobbies_url()
+	return _http.request(list_url + ("&" if list_url.contains("?") else "?") + "&".join(params))
 
 
 ## Host only: every peer is told, later joins are refused, the signaling closes soon after.
@@ -117,6 +172,11 @@ func is_mesh() -> bool:
 	return _mesh
 
 
+## The latest lobby data from the server (see [signal lobby_data_changed]); empty before any.
+func get_lobby_data() -> Dictionary:
+	return _lobby_data
+
+
 ## The WebRTC multiplayer peer (null before the server gave an id), for games that set
 ## [member auto_set_multiplayer_peer] to false and assign it themselves.
 func get_rtc_peer() -> WebRTCMultiplayerPeer:
@@ -137,10 +197,10 @@ func _poll_socket(delta: float) -> void:
 		return
 	ws.poll()
 	var state := ws.get_ready_state()
-	# R2: JOIN as soon as the socket is open (id 0: mesh, 1: client/server).
+	# R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
 	if state == WebSocketPeer.STATE_OPEN and not _join_sent:
 		_join_sent = true
-		_send(Message.JOIN, 0 if _requested_mesh else 1, _requested_lobby)
+		_send(_first_frame[0], _first_frame[1], _first_frame[2])
 	# Drain in any state: a web build may still hold frames that arrived before the close.
 	while ws.get_available_packet_count() > 0:
 		_handle_frame(ws.get_packet().get_string_from_utf8())
@@ -157,7 +217,18 @@ func _poll_socket(delta: float) -> void:
 		_on_socket_closed(ws.get_close_code(), ws.get_close_reason())
 
 
-# R1: opt in to the extension frames; a token travels in the query string.
+func _connect(type: int, id: int, data: String) -> Error:
+	close()
+	_reset()
+	_first_frame = [type, id, data]
+	_ws = WebSocketPeer.new()
+	var err := _ws.connect_to_url(_connect_url())
+	if err != OK:
+		_ws = null
+	return err
+
+
+# R1: opt in to the extension frames; the game and a token travel in the query string.
 func _connect_url() -> String:
 	var base := url.strip_edges()
 	var params := PackedStringArray()
@@ -172,9 +243,41 @@ func _connect_url() -> String:
 	if host_at >= 0 and base.find("/", host_at + 3) < 0:
 		base += "/"
 	params.append("ext=1")
+	if not game.is_empty() and _url_param("game").is_empty():
+		params.append("game=" + game.uri_encode())
 	if not token.is_empty():
 		params.append("token=" + token.uri_encode())
 	return base + "?" + "&".join(params)
+
+
+# The value of a parameter of [member url]'s own query, "" if it has none.
+func _url_param(key: String) -> String:
+	var full := url.strip_edges()
+	var query_at := full.find("?")
+	if query_at < 0:
+		return ""
+	for pair in full.substr(query_at + 1).split("&", false):
+		if pair.get_slice("=", 0) == key:
+			return pair.substr(key.length() + 1).uri_decode()
+	return ""
+
+
+func _game() -> String:
+	var from_url := _url_param("game")
+	return from_url if not from_url.is_empty() else game
+
+
+# R20: the list lives on the same host and port as the WebSocket, over HTTP, unless told otherwise.
+func _lobbies_url() -> String:
+	if not lobbies_url.strip_edges().is_empty():
+		return lobbies_url.strip_edges()
+	var base := url.strip_edges()
+	var scheme := "https://" if base.begins_with("wss://") else "http://"
+	var host := base.substr(base.find("://") + 3) if base.contains("://") else base
+	for end: String in ["/", "?"]:
+		if host.contains(end):
+			host = host.substr(0, host.find(end))
+	return scheme + host + "/lobbies"
 
 
 func _send(type: int, id: int, data: String) -> Error:
@@ -217,9 +320,15 @@ func _handle_frame(text: String) -> void:
 			# R13: from now on a closed socket does not end the game.
 			_sealed = true
 			lobby_sealed.emit()
+		Message.LOBBY_DATA:
+			_on_lobby_data(data)
 		Message.ERROR:
-			# R14: the server closes the socket right after (R15 follows).
-			signaling_error.emit(data)
+			# R14: id 0: a request was refused; nothing changed and the socket stays open.
+			if id == 0:
+				request_refused.emit(data)
+			else:
+				# The server closes the socket right after (R15 follows).
+				signaling_error.emit(data)
 		_:
 			# R17: unknown types are safe to ignore (future extensions).
 			print_verbose("SignalingClient: ignoring message type %d" % type)
@@ -245,6 +354,15 @@ func _on_ice_servers(data: String) -> void:
 	var parsed: Variant = JSON.parse_string(data)
 	if typeof(parsed) == TYPE_DICTIONARY and typeof(parsed.get("iceServers")) == TYPE_ARRAY:
 		ice_servers = parsed["iceServers"]
+
+
+# R19: the lobby's data, sent to every peer each time it is set.
+func _on_lobby_data(data: String) -> void:
+	var parsed: Variant = JSON.parse_string(data)
+	if typeof(parsed) != TYPE_DICTIONARY:
+		return
+	_lobby_data = _whole_numbers(parsed)
+	lobby_data_changed.emit(_lobby_data)
 
 
 # R5: one connection per introduced peer; the larger id offers, so the host (1) never does.
@@ -331,8 +449,51 @@ func _on_socket_closed(code: int, reason: String) -> void:
 	disconnected.emit(code, reason)
 
 
+# R20: one page of the list, or why there is none.
+func _on_lobbies_answered(result: int, code: int, _headers: PackedStringArray, body: PackedByteArray) -> void:
+	if result != HTTPRequest.RESULT_SUCCESS:
+		lobby_list_failed.emit("Could not list lobbies (HTTPRequest result %d)" % result)
+		return
+	# Not JSON.parse_string: a proxy's HTML error page must not print an engine error.
+	var json := JSON.new()
+	var answer: Dictionary = {}
+	if json.parse(body.get_string_from_utf8()) == OK and typeof(json.data) == TYPE_DICTIONARY:
+		answer = json.data
+	if code != 200:
+		var reason: Variant = answer.get("error")
+		lobby_list_failed.emit(reason if typeof(reason) == TYPE_STRING else "Could not list lobbies (HTTP %d)" % code)
+	elif typeof(answer.get("lobbies")) != TYPE_ARRAY:
+		lobby_list_failed.emit("Could not list lobbies (not a list)")
+	else:
+		var cursor: Variant = answer.get("cursor")
+		lobbies_listed.emit(_whole_numbers(answer["lobbies"]), cursor if typeof(cursor) == TYPE_STRING else "")
+
+
 func _is_number(value: Variant) -> bool:
 	return typeof(value) == TYPE_INT or typeof(value) == TYPE_FLOAT
+
+
+# JSON numbers parse as floats, which stringify as "4.0": whole ones become ints, both ways, so
+# "maxPeers" reaches the server as 4 and reads back as 4.
+func _whole_numbers(value: Variant) -> Variant:
+	match typeof(value):
+		TYPE_FLOAT:
+			var number: float = value
+			if number == floorf(number) and absf(number) < 9.0e15:
+				return int(number)
+		TYPE_DICTIONARY:
+			var dictionary := {}
+			for key: Variant in value:
+				dictionary[key] = _whole_numbers(value[key])
+			return dictionary
+		TYPE_ARRAY:
+			return (value as Array).map(_whole_numbers)
+	return value
+
+
+# A filter's value as the list compares it: the text of the value (true, 4, dunes).
+func _query_text(value: Variant) -> String:
+	return str(_whole_numbers(value))
 
 
 func _connection(id: int) -> WebRTCPeerConnection:
@@ -368,3 +529,4 @@ func _reset() -> void:
 	_lobby = ""
 	_mesh = true
 	_sealed = false
+	_lobby_data = {}
