@@ -41,8 +41,11 @@ final class LobbyEntry {
     /** How many of a pool's oldest listed lobbies a matcher looks at (one index page). */
     static final int MATCH_CANDIDATES = 50;
 
-    /** How often a matcher waits for another's new lobby before it opens one regardless. */
-    static final int MATCH_TURNS = 16;
+    /**
+     * How many lobbies opened by others a matcher tries before it opens one regardless. Each
+     * try it loses means another matcher opened a lobby, so the wait is bounded by the rush.
+     */
+    static final int MATCH_TURNS = 64;
 
     private final SignalingStore store;
     private final DiscoveryStore discovery;

@@ -61,9 +61,9 @@ public final class Items {
     // the custom data once set, the matcher pool key (game|mode|maxPeers), the place in the lists
     // (creation time then key), and the seats held for matchers being admitted (id -> expiry).
     public static final String MAX_PEERS = "maxPeers";
-    public static final String PUBLIC = "public";
+    public static final String PUBLIC = "isPublic";
     public static final String DATA = "ldata";
-    public static final String POOL = "pool";
+    public static final String POOL = "poolKey";
     public static final String LIST_ORDER = "listOrder";
     public static final String SEATS = "seats";
 
