@@ -188,6 +188,11 @@ public final class SamTemplate {
                 origins);
     }
 
+    /** The template's outputs, as written (intrinsics unresolved). */
+    public Map<String, Object> outputs() {
+        return castMap(root.getOrDefault("Outputs", Map.of()));
+    }
+
     /** The HTTP API routes of the template's functions. */
     public List<HttpRoute> httpRoutes() {
         return List.copyOf(httpRoutes);

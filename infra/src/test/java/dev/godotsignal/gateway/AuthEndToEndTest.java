@@ -1,5 +1,6 @@
 package dev.godotsignal.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,5 +142,61 @@ class AuthEndToEndTest {
                 .buildAsync(withToken(token), new java.net.http.WebSocket.Listener() {})
                 .join()
                 .abort();
+    }
+
+    @Test
+    void aTokenBoundToAGameConnectsOnlyToThatGame() {
+        String racer =
+                TOKENS.mint(
+                        "racer",
+                        Duration.ofMinutes(5),
+                        Optional.empty(),
+                        Optional.of("racing"),
+                        Instant.now());
+        try (WsClient ws = WsClient.connect(URI.create(withToken(racer) + "&game=racing"))) {
+            ws.send(MessageType.JOIN, 0, "");
+            ws.expect(MessageType.ID, 1, "true");
+        }
+        assertTrue(refusedStatus(withToken(racer)).contains("403"), "the default game");
+        assertTrue(refusedStatus(URI.create(withToken(racer) + "&game=chess")).contains("403"));
+    }
+
+    static HttpResponse<String> list(String query, String... headers) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(GATEWAY.get().lobbiesUrl() + "?" + query));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theLobbyListNeedsAValidTokenAndItsGame() throws Exception {
+        String token =
+                TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String racer =
+                TOKENS.mint(
+                        "racer",
+                        Duration.ofMinutes(5),
+                        Optional.empty(),
+                        Optional.of("racing"),
+                        Instant.now());
+        String expired =
+                TOKENS.mint("player-1", Duration.ofMinutes(-5), Optional.empty(), Instant.now());
+        assertEquals(401, list("game=default").statusCode());
+        assertEquals(403, list("token=" + expired).statusCode());
+        assertEquals(403, list("token=not-a-token").statusCode());
+        assertEquals(200, list("token=" + token).statusCode());
+        assertEquals(200, list("game=x", "Authorization", "Bearer " + token).statusCode());
+        assertEquals(200, list("game=racing&token=" + racer).statusCode());
+        assertEquals(403, list("game=chess&token=" + racer).statusCode());
+        // CORS follows AllowedOrigins: this deployment allows one origin.
+        HttpResponse<String> allowed = list("token=" + token, "Origin", "https://mygame.example");
+        assertEquals(
+                "https://mygame.example",
+                allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        HttpResponse<String> other = list("token=" + token, "Origin", "https://evil.example");
+        assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
     }
 }

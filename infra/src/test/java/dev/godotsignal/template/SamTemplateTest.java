@@ -77,6 +77,44 @@ class SamTemplateTest {
                 t.tables().stream()
                         .allMatch(x -> x.ttlAttribute().equals(Optional.of(Items.EXPIRES_AT))),
                 "the store's TTL attribute on every table");
+        // Discovery's two indexes, with the names and keys the store queries.
+        assertEquals(
+                List.of(
+                        new SamTemplate.IndexSpec(
+                                Items.LIST_INDEX,
+                                List.of(
+                                        new SamTemplate.KeyElement(Items.LIST_GAME, "HASH"),
+                                        new SamTemplate.KeyElement(Items.LIST_ORDER, "RANGE")),
+                                "ALL"),
+                        new SamTemplate.IndexSpec(
+                                Items.MATCH_INDEX,
+                                List.of(
+                                        new SamTemplate.KeyElement(Items.MATCH_POOL, "HASH"),
+                                        new SamTemplate.KeyElement(Items.LIST_ORDER, "RANGE")),
+                                "ALL")),
+                lobbies.globalIndexes());
+    }
+
+    @Test
+    void theLobbyListIsAnHttpApiRouteWithItsUrlAsAnOutput() throws Exception {
+        SamTemplate t = SamTemplate.load(TestGateways.template(), Map.of());
+        assertEquals(
+                List.of(
+                        new SamTemplate.HttpRoute(
+                                "GET", "/lobbies", "ListLobbiesFunction", List.of("*"))),
+                t.httpRoutes());
+        assertEquals(
+                "dev.godotsignal.handler.ListLobbiesHandler",
+                t.functions().get("ListLobbiesFunction").handlerClass());
+        SamTemplate restricted =
+                SamTemplate.load(
+                        TestGateways.template(),
+                        Map.of("AllowedOrigins", "https://a.example,https://b.example"));
+        assertEquals(
+                List.of("https://a.example", "https://b.example"),
+                restricted.httpRoutes().get(0).allowOrigins());
+        Object url = ((Map<?, ?>) t.outputs().get("LobbiesUrl")).get("Value");
+        assertTrue(SamTemplate.referencedIds(url).contains("LobbiesApi"), String.valueOf(url));
     }
 
     @Test
