@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.GodotDemoClient;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * WebRTCMultiplayerPeer (the browser's WebRTC) and SceneMultiplayer RPCs.
  */
 class GodotEngineTest extends GodotEngineTestBase {
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() throws Exception {
@@ -171,6 +174,59 @@ class GodotEngineTest extends GodotEngineTestBase {
 
     /** SceneMultiplayer's command byte for raw bytes (send_bytes / peer_packet). */
     static final String RAW = "\u0003";
+
+    @Test
+    void twoInstancesFindEachOtherThroughTheListAndQuickMatch() throws Exception {
+        GodotInstance host = godot("matcher-a");
+        GodotInstance guest = godot("matcher-b");
+        for (GodotInstance g : List.of(host, guest)) {
+            g.command("game godot-discovery");
+        }
+        host.command("match {\"maxPeers\":2,\"data\":{\"map\":\"dunes\"}}");
+        String joined = host.awaitEvent("joined");
+        assertEquals(1, GodotInstance.peerIdOf(joined), joined);
+        String lobby = GodotInstance.lobbyOf(joined);
+        JsonNode data =
+                JSON.readTree(host.awaitEvent("lobby_data").substring("lobby_data ".length()));
+        assertTrue(data.path("public").asBoolean(), data.toString());
+
+        // The other player browses before it matches: HTTPRequest, through the engine's fetch.
+        guest.command("list {\"map\":\"dunes\"}");
+        JsonNode listed = JSON.readTree(guest.awaitEvent("lobbies").substring("lobbies ".length()));
+        assertEquals(List.of(lobby), names(listed));
+        guest.command("match {\"maxPeers\":2}");
+        int guestId = GodotInstance.peerIdOf(guest.awaitEvent("joined " + lobby));
+        assertTrue(guestId > 1);
+        guest.awaitEvent("lobby_data");
+        host.awaitAnyEvent("peer_up " + guestId, Duration.ofSeconds(30));
+        guest.awaitAnyEvent("peer_up 1", Duration.ofSeconds(30));
+        rpcEveryWay(List.of(host, guest), "matched");
+
+        // Full now: the list no longer shows it; the host's data change reaches the guest.
+        guest.command("list");
+        assertEquals(
+                0,
+                JSON.readTree(guest.awaitEvent("lobbies {").substring("lobbies ".length()))
+                        .path("count")
+                        .asInt());
+        host.command("lobbydata {\"data\":{\"map\":\"canyon\"}}");
+        JsonNode changed =
+                JSON.readTree(
+                        guest.awaitEvent("lobby_data {\"data\":{\"map\":\"canyon\"")
+                                .substring("lobby_data ".length()));
+        assertEquals(2, changed.path("peers").asInt());
+        guest.command("lobbydata {\"public\":false}");
+        assertEquals("refused Only host can set lobby data", guest.awaitEvent("refused"));
+        for (GodotInstance g : List.of(host, guest)) {
+            assertTrue(g.errors().isEmpty(), "no engine errors: " + g.errors());
+        }
+    }
+
+    static List<String> names(JsonNode listed) {
+        List<String> names = new ArrayList<>();
+        listed.path("names").forEach(n -> names.add(n.asText()));
+        return names;
+    }
 
     @Test
     void serverErrorsSurfaceAsSignalsAndTheSameNodeJoinsAgain() throws Exception {
