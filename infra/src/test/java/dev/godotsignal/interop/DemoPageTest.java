@@ -96,4 +96,65 @@ class DemoPageTest {
             assertTrue(Files.size(shots.resolve("demo-page-host.png")) > 10_000);
         }
     }
+
+    @Test
+    void theLobbyBrowserListsJoinsAndQuickMatches() throws Exception {
+        boolean hasChromium = HeadlessChromium.executable().isPresent();
+        assumeTrue(
+                hasChromium,
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        try (LocalGateway gateway = TestGateways.start(Map.of());
+                HeadlessChromium chromium = HeadlessChromium.launch()) {
+            String url = "http://127.0.0.1:" + gateway.port() + "/?game=browser-test";
+            HeadlessChromium.Page host = chromium.open(url);
+            HeadlessChromium.Page browser = chromium.open(url);
+            HeadlessChromium.Page matcher = chromium.open(url);
+
+            // The host creates a lobby and makes it public with its checkbox.
+            click(host, "create-mesh");
+            host.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
+            String lobby = host.eval("document.getElementById('lobby-name').textContent").asText();
+            host.waitFor("!document.getElementById('make-public').disabled", WAIT);
+            click(host, "make-public");
+            host.waitFor(
+                    "JSON.parse(document.getElementById('lobby-data').textContent || '{}').public"
+                            + " === true",
+                    WAIT);
+
+            // Another page lists the game's lobbies and joins it from the list.
+            click(browser, "refresh-lobbies");
+            String row = "document.querySelector('#lobby-list tr[data-lobby=\"" + lobby + "\"]')";
+            browser.waitFor(row + " !== null", WAIT);
+            assertTrue(
+                    browser.eval(row + ".textContent").asText().contains("1/"),
+                    "the row shows the peer count");
+            browser.eval(row + ".querySelector('button.join').click()");
+            browser.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+            assertEquals(
+                    lobby,
+                    browser.eval("document.getElementById('lobby-name').textContent").asText());
+            browser.waitFor(
+                    "JSON.parse(document.getElementById('lobby-data').textContent || '{}').peers"
+                            + " === 2",
+                    WAIT);
+
+            // A third quick-matches into a 4-player lobby: not the host's (its size is the
+            // deployment's), so it opens one, and the list then shows both.
+            type(matcher, "match-max-peers", "4");
+            click(matcher, "quick-match");
+            matcher.waitFor(
+                    "document.getElementById('my-id').textContent === '1'"
+                            + " && document.getElementById('lobby-name').textContent.length === 20",
+                    WAIT);
+            String matched =
+                    matcher.eval("document.getElementById('lobby-name').textContent").asText();
+            click(browser, "refresh-lobbies");
+            browser.waitFor(
+                    "document.querySelector('#lobby-list tr[data-lobby=\""
+                            + matched
+                            + "\"]') !== null",
+                    WAIT);
+            browser.screenshot(Path.of("target", "screenshots", "demo-page-lobby-browser.png"));
+        }
+    }
 }
