@@ -24,16 +24,18 @@ public interface DiscoveryStore {
     /** Up to {@code limit} listed lobbies of the pool's game, mode and size, oldest first. */
     List<LobbyListing> matchCandidates(MatchPool pool, int limit, Instant now);
 
-    /** The lobby the pool's matchers opened last (it may be full or gone since). */
-    Optional<String> poolTurn(MatchPool pool);
+    /** The lobby the pool's matchers opened last in {@code lane} (it may be full or gone since). */
+    Optional<String> poolTurn(MatchPool pool, int lane);
 
     /**
-     * Opens a public lobby for a matcher, its host, only if the pool's last opened lobby is still
-     * {@code seenTurn}; otherwise {@link JoinOutcome.Superseded} with the one opened meanwhile.
+     * Opens a public lobby for a matcher, its host, only if the lobby opened last in the pool's
+     * {@code lane} is still {@code seenTurn}; otherwise {@link JoinOutcome.Superseded} with the one
+     * opened meanwhile.
      */
     JoinOutcome openForMatch(
             Connection host,
             MatchPool pool,
+            int lane,
             Optional<String> seenTurn,
             FlatData data,
             Supplier<String> names,

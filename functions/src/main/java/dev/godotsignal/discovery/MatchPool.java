@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * Matchers that may share lobbies: same game, mode and size ({@link #indexKey}, the index partition
  * they search), and for taking turns at opening new lobbies also the same {@code where} ({@link
- * #turnKey}).
+ * #turnKey}). Turns run in {@value #LANES} lanes, so a burst of matchers fills that many lobbies at
+ * once rather than queueing on one.
  */
 public record MatchPool(String game, LobbyMode mode, int maxPeers, FlatData where) {
 
@@ -25,8 +26,17 @@ public record MatchPool(String game, LobbyMode mode, int maxPeers, FlatData wher
         return game + "|" + (mode.isMesh() ? "mesh" : "cs") + "|" + maxPeers;
     }
 
-    /** The index key and a digest of {@code where} in key order, so equal conditions agree. */
-    public String turnKey() {
+    public static final int LANES = 4;
+
+    /**
+     * The index key, a digest of {@code where} in key order (so equal conditions agree), and the
+     * lane.
+     */
+    public String turnKey(int lane) {
+        return whereKey() + "|" + lane;
+    }
+
+    private String whereKey() {
         String canonical =
                 new FlatData(new TreeMap<String, Object>(Map.copyOf(where.values()))).json();
         try {

@@ -24,9 +24,11 @@ import dev.godotsignal.protocol.ProtocolException;
 import dev.godotsignal.turn.IceServers;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -42,8 +44,8 @@ final class LobbyEntry {
     static final int MATCH_CANDIDATES = 50;
 
     /**
-     * How many lobbies opened by others a matcher tries before it opens one regardless. Each
-     * try it loses means another matcher opened a lobby, so the wait is bounded by the rush.
+     * How many lobbies opened by others a matcher tries before it opens one regardless. Each try it
+     * loses means another matcher opened a lobby, so the wait is bounded by the rush.
      */
     static final int MATCH_TURNS = 64;
 
@@ -139,9 +141,11 @@ final class LobbyEntry {
 
     /**
      * Quick match: a seat in the oldest listed lobby of the pool whose data fits {@code where};
-     * else the pool's newest lobby; else a new public lobby, opened only if no other matcher of the
-     * pool opened one meanwhile (then that one is tried), so concurrent matchers fill a lobby
-     * before they open the next.
+     * else the newest lobby of the matcher's turn lane; else a new public lobby, opened only if no
+     * other matcher of that lane opened one meanwhile (then that one is tried), so concurrent
+     * matchers fill lobbies before they open more. A burst spreads: each matcher starts at one of
+     * the {@value MatchPool#LANES} oldest fitting lobbies and takes turns in one of as many lanes,
+     * at random, instead of all of them queueing on one lobby item.
      */
     void match(Connection joiner, MatchRequest request) throws ProtocolException {
         if (joiner.membership().isPresent()) {
@@ -151,19 +155,24 @@ final class LobbyEntry {
             throw new ProtocolException(ErrorReason.LOBBY_NOT_ALLOWED);
         }
         MatchPool pool = request.pool(joiner.game());
+        List<LobbyListing> fitting =
+                discovery.matchCandidates(pool, MATCH_CANDIDATES, clock.instant()).stream()
+                        .filter(c -> !c.full() && c.data().matches(request.where()))
+                        .toList();
+        // Spreading is not secrecy: a plain random number is enough.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int start = random.nextInt(Math.min(MatchPool.LANES, Math.max(1, fitting.size())));
         Set<String> tried = new HashSet<>();
-        for (LobbyListing candidate :
-                discovery.matchCandidates(pool, MATCH_CANDIDATES, clock.instant())) {
-            if (candidate.full() || !candidate.data().matches(request.where())) {
-                continue;
-            }
+        for (int i = 0; i < fitting.size(); i++) {
+            LobbyListing candidate = fitting.get((start + i) % fitting.size());
             String lobby = Games.lobbyKey(joiner.game(), candidate.name());
             tried.add(lobby);
             if (tookSeat(joiner, lobby)) {
                 return;
             }
         }
-        Optional<String> turn = discovery.poolTurn(pool);
+        int lane = random.nextInt(MatchPool.LANES);
+        Optional<String> turn = discovery.poolTurn(pool, lane);
         for (int attempt = 0; attempt < MATCH_TURNS; attempt++) {
             if (turn.isPresent() && tried.add(turn.get()) && tookSeat(joiner, turn.get())) {
                 return;
@@ -172,6 +181,7 @@ final class LobbyEntry {
                     discovery.openForMatch(
                             joiner,
                             pool,
+                            lane,
                             turn,
                             request.openingData(),
                             newKeys(joiner),

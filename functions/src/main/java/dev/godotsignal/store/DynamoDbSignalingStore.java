@@ -154,14 +154,15 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public Optional<String> poolTurn(MatchPool pool) {
-        return directory.poolTurn(pool);
+    public Optional<String> poolTurn(MatchPool pool, int lane) {
+        return directory.poolTurn(pool.turnKey(lane));
     }
 
     @Override
     public JoinOutcome openForMatch(
             Connection host,
             MatchPool pool,
+            int lane,
             Optional<String> seenTurn,
             FlatData data,
             Supplier<String> names,
@@ -173,7 +174,7 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
                         pool.maxPeers(),
                         true,
                         Optional.of(data),
-                        Optional.of(new LobbyJoins.PoolTurn(pool.turnKey(), seenTurn)));
+                        Optional.of(new LobbyJoins.PoolTurn(pool.turnKey(lane), seenTurn)));
         return joins.create(host, opening, names, maxLobbies, now);
     }
 

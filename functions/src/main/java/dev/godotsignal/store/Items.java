@@ -84,6 +84,11 @@ public final class Items {
         return "#turn/" + turnKey;
     }
 
+    /** Whether a lobby key is the store's own bookkeeping (counter, turns), not a lobby. */
+    public static boolean bookkeeping(String lobbyKey) {
+        return lobbyKey.startsWith("#");
+    }
+
     // Lobbies table: the live-lobby counter
     public static final String LIVE_COUNTER = "#live";
     public static final String LIVE_LOBBIES = "liveLobbies";

@@ -106,9 +106,8 @@ final class LobbyDirectoryTable {
         return listings(page.items(), now);
     }
 
-    Optional<String> poolTurn(MatchPool pool) {
-        Map<String, AttributeValue> item =
-                lobbies.item(Items.turnItemKey(pool.turnKey()), LOBBY_ITEM);
+    Optional<String> poolTurn(String turnKey) {
+        Map<String, AttributeValue> item = lobbies.item(Items.turnItemKey(turnKey), LOBBY_ITEM);
         return item != null && item.containsKey(TURN)
                 ? Optional.of(item.get(TURN).s())
                 : Optional.empty();

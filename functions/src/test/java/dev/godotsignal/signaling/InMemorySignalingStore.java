@@ -424,20 +424,21 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public synchronized Optional<String> poolTurn(MatchPool pool) {
-        return Optional.ofNullable(turns.get(pool.turnKey()));
+    public synchronized Optional<String> poolTurn(MatchPool pool, int lane) {
+        return Optional.ofNullable(turns.get(pool.turnKey(lane)));
     }
 
     @Override
     public synchronized JoinOutcome openForMatch(
             Connection host,
             MatchPool pool,
+            int lane,
             Optional<String> seenTurn,
             FlatData data,
             Supplier<String> names,
             int maxLobbies,
             Instant now) {
-        String turn = turns.get(pool.turnKey());
+        String turn = turns.get(pool.turnKey(lane));
         if (turn != null && !seenTurn.equals(Optional.of(turn))) {
             return new JoinOutcome.Superseded(turn);
         }
@@ -451,7 +452,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
                         names,
                         maxLobbies);
         if (outcome instanceof JoinOutcome.Joined joined) {
-            turns.put(pool.turnKey(), joined.lobby());
+            turns.put(pool.turnKey(lane), joined.lobby());
         }
         return outcome;
     }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * 200 players press "quick match" for 4-player lobbies at the same moment, over real WebSockets
  * through the gateway, the handlers and DynamoDB Local: every one is admitted, no lobby goes over
- * 4, and the lobbies are packed (perfect packing is 50; the issue allows 55). Prints the packing
- * reached and how long the matching took.
+ * 4, and the lobbies are packed (perfect packing is 50; each of the {@value MatchPool#LANES} turn
+ * lanes may leave one lobby part filled; the issue allows 55). Prints the packing reached and how
+ * long the matching took.
  */
 class QuickMatchAtScaleTest {
     static final int PLAYERS = 200;

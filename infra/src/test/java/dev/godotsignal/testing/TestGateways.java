@@ -59,7 +59,7 @@ public final class TestGateways {
                     lobbyItems.stream()
                             .filter(
                                     i ->
-                                            !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                                            !Items.bookkeeping(i.get(Items.LOBBY).s())
                                                     && !i.get(Items.PEER_ID).n().equals(lobbyItem)
                                                     && !i.containsKey(Items.LEFT_AT))
                             .count();
@@ -67,7 +67,7 @@ public final class TestGateways {
                     lobbyItems.stream()
                             .filter(
                                     i ->
-                                            !i.get(Items.LOBBY).s().equals(Items.LIVE_COUNTER)
+                                            !Items.bookkeeping(i.get(Items.LOBBY).s())
                                                     && i.get(Items.PEER_ID).n().equals(lobbyItem))
                             .count();
             String live =
