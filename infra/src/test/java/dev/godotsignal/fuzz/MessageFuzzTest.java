@@ -2,11 +2,15 @@ package dev.godotsignal.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.godotsignal.discovery.ListQuery;
+import dev.godotsignal.discovery.LobbyDirectory;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.protocol.MessageCodec;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.protocol.ProtocolException;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingService;
@@ -17,6 +21,8 @@ import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.turn.IceServers;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +33,9 @@ import org.junit.jupiter.api.Tag;
 /**
  * Jazzer over message parsing and dispatch: whatever a client sends, the codec only ever throws
  * ProtocolException, and the service (on the real store, DynamoDB Local) answers without an
- * unexpected exception. Bounded in the normal suite; the fuzz-long group runs without the bound.
+ * unexpected exception. The discovery extension is in the target too: fuzzed MATCH requests from a
+ * fresh ext connection, fuzzed LOBBY_DATA from the live lobby's host, and fuzzed list queries.
+ * Bounded in the normal suite; the fuzz-long group runs without the bound.
  */
 class MessageFuzzTest {
     static DynamoDbLocal dynamo;
@@ -35,6 +43,8 @@ class MessageFuzzTest {
     static DynamoDbSignalingStore store;
     static final MessageCodec CODEC = new MessageCodec();
     static String lobby;
+    static LobbyDirectory directory;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** Frames go nowhere; only exceptions matter here. */
     static final PeerChannel CHANNEL =
@@ -73,6 +83,7 @@ class MessageFuzzTest {
                         IceServers.none(),
                         dev.godotsignal.signaling.SignalingEvents.NONE,
                         Clock.systemUTC());
+        directory = new LobbyDirectory(store, Clock.systemUTC());
         service.connect("fuzz-host", true, "default", Optional.empty());
         service.text("fuzz-host", "{\"type\":0,\"id\":0,\"data\":\"\"}");
         lobby =
@@ -104,6 +115,49 @@ class MessageFuzzTest {
      * A guest of a live lobby (fresh each time: most fuzz frames get it closed) sends the frame.
      */
     static void dispatchOnce(FuzzedDataProvider data) {
+        switch (data.consumeInt(0, 3)) {
+            case 0 -> {
+                String matcher = "fuzz-" + UUID.randomUUID();
+                service.connect(matcher, true, "fuzz", Optional.empty());
+                service.text(matcher, frame(MessageType.MATCH, data.consumeRemainingAsString()));
+                service.disconnect(matcher);
+            }
+            case 1 ->
+                    // The host's refused requests leave it connected; accepted ones change its
+                    // lobby, which the next fuzzed guests join.
+                    service.text(
+                            "fuzz-host",
+                            frame(MessageType.LOBBY_DATA, data.consumeRemainingAsString()));
+            case 2 -> listOnce(data);
+            default -> guestOnce(data);
+        }
+    }
+
+    static String frame(MessageType type, String data) {
+        return JSON.createObjectNode()
+                .put("type", type.code())
+                .put("id", 0)
+                .put("data", data)
+                .toString();
+    }
+
+    /** A list query of fuzzed parameters: a clean refusal or a page, nothing else. */
+    static void listOnce(FuzzedDataProvider data) {
+        Map<String, String> parameters = new HashMap<>();
+        int count = data.consumeInt(0, 5);
+        for (int i = 0; i < count; i++) {
+            parameters.put(
+                    data.pickValue(List.of("game", "limit", "cursor", "map", "")),
+                    data.consumeString(200));
+        }
+        try {
+            directory.list(ListQuery.parse(parameters));
+        } catch (ListQuery.BadQuery expected) {
+            // a 400 with its reason
+        }
+    }
+
+    static void guestOnce(FuzzedDataProvider data) {
         String guest = "fuzz-" + UUID.randomUUID();
         service.connect(guest, data.consumeBoolean(), "default", Optional.empty());
         if (data.consumeBoolean()) {
