@@ -30,6 +30,7 @@ public final class CostReport {
     static final double WRITE_UNIT = 0.625 / 1e6;
     static final double READ_UNIT = 0.125 / 1e6;
     static final double SQS_REQUEST = 0.40 / 1e6;
+    static final double HTTP_API_REQUEST = 1.00 / 1e6;
     static final double MEMORY_GB = 0.5;
     static final double MINUTES_PER_PEER = 1.0;
     static final int CANDIDATES = 8;
@@ -69,12 +70,14 @@ public final class CostReport {
                         .quiet()
                         .withParameters(Map.of("SealCloseDelaySeconds", "1"));
         List<Row> rows = new ArrayList<>();
+        List<DiscoveryCosts.Op> discovery;
         try (LocalGateway gateway = LocalGateway.start(options)) {
             for (int peers : new int[] {2, 4, 8}) {
                 rows.add(measure(gateway, peers));
             }
+            discovery = DiscoveryCosts.measure(gateway);
         }
-        String markdown = render(rows);
+        String markdown = render(rows) + DiscoveryCosts.render(discovery);
         Files.writeString(output, markdown);
         System.out.print(markdown);
         System.out.println("written to " + output.toAbsolutePath());

@@ -50,6 +50,8 @@ public final class GatewayMain {
                 "  WebSocket URL:  " + gateway.url() + "   (also " + gateway.stageUrl() + ")");
         System.out.println("  Demo page:      http://127.0.0.1:" + gateway.port() + "/");
         System.out.println(
+                "  Lobby list:     " + gateway.lobbiesUrl() + "?game=default  (GET, HTTP API)");
+        System.out.println(
                 "  Godot example:  http://127.0.0.1:"
                         + gateway.port()
                         + "/godot/"
