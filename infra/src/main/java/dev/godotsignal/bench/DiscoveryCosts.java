@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DiscoveryCosts {
     static final int REPEATS = 10;
+    private static final Duration SETTLE = Duration.ofMillis(300);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -103,7 +104,7 @@ final class DiscoveryCosts {
         }
     }
 
-    /** Something to measure; {@code done} returns once its last answer arrived. */
+    /** Something to measure; returns once its last answer arrived. */
     private interface Operation {
         void run() throws Exception;
     }
@@ -204,6 +205,8 @@ final class DiscoveryCosts {
         meter.reset();
         CapacityMeter.start();
         operation.run();
+        // The answers arrive before their invocation returns: let it finish before reading.
+        Thread.sleep(SETTLE.toMillis());
         CapacityMeter.Reading capacity = CapacityMeter.stop();
         GatewayMeter.Reading reading = meter.read();
         return new Op(
