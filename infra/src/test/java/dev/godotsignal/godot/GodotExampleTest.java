@@ -46,6 +46,10 @@ class GodotExampleTest {
     static final int[] CREATE = {78, 197};
     static final int[] JOIN = {196, 197};
     static final int[] SEAL = {314, 197};
+    static final int[] REFRESH = {78, 243};
+    static final int[] JOIN_SELECTED = {196, 243};
+    static final int[] PUBLIC = {450, 243};
+    static final int[] FIRST_LISTED = {700, 349};
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
@@ -73,6 +77,21 @@ class GodotExampleTest {
         bob.awaitLine("peer 1 says: hello from peer 1", WAIT);
         alice.awaitLine("says: hello from peer", WAIT);
 
+        // The lobby browser: the host makes the lobby public, a third player lists and joins it.
+        click(alice, PUBLIC);
+        alice.awaitLine("lobby data: {\"data\":{},\"maxPeers\"", WAIT);
+        GodotInstance carol = GodotInstance.start(chromium, base, "carol", "");
+        carol.page().waitFor("window.godotHarness.lines.length >= 2", WAIT);
+        Thread.sleep(500);
+        click(carol, REFRESH);
+        carol.awaitLine("1 public lobby in the list", WAIT);
+        Thread.sleep(500); // the list's next frame
+        click(carol, FIRST_LISTED);
+        Thread.sleep(500);
+        click(carol, JOIN_SELECTED);
+        carol.awaitLine("in lobby " + lobby + " as peer ", WAIT);
+        carol.awaitLine("peer 1 says: hello from peer 1", WAIT);
+
         click(alice, SEAL);
         alice.awaitLine("lobby sealed", WAIT);
         bob.awaitLine("lobby sealed", WAIT);
@@ -83,8 +102,8 @@ class GodotExampleTest {
         bob.page().screenshot(shots.resolve("godot-example-guest.png"));
         assertTrue(Files.size(shots.resolve("godot-example-host.png")) > 10_000);
         assertTrue(
-                alice.errors().isEmpty() && bob.errors().isEmpty(),
-                "no engine errors: " + alice.errors() + bob.errors());
+                alice.errors().isEmpty() && bob.errors().isEmpty() && carol.errors().isEmpty(),
+                "no engine errors: " + alice.errors() + bob.errors() + carol.errors());
     }
 
     static void click(GodotInstance godot, int[] at) throws Exception {
