@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.godotsignal.discovery.LobbyDataOutcome;
+import dev.godotsignal.discovery.LobbyDataUpdate;
+import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.FlatData;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
@@ -41,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The store against DynamoDB Local, with the tables the template declares. */
@@ -544,5 +549,173 @@ public class DynamoDbSignalingStoreTest {
                 store.createLobby(connected(store, now), LobbyMode.MESH, CAP, NAMES::next, 1, now));
         assertEquals(
                 new LeaveOutcome.NotInLobby(), store.removeConnection(host.connectionId(), now));
+    }
+
+    /** Discovery's writes (seats, turns, listing) against DynamoDB Local. */
+    @Nested
+    class Discovery {
+        static final String GAME = "store-test";
+        final DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
+        final Instant now = Instant.now();
+
+        MatchPool pool(int maxPeers) {
+            return new MatchPool(GAME, LobbyMode.MESH, maxPeers, FlatData.EMPTY);
+        }
+
+        String open(MatchPool pool) {
+            JoinOutcome outcome =
+                    store.openForMatch(
+                            connected(store, now),
+                            pool,
+                            0,
+                            store.poolTurn(pool, 0),
+                            FlatData.EMPTY,
+                            () -> Games.lobbyKey(GAME, NAMES.next()),
+                            100,
+                            now);
+            return assertInstanceOf(JoinOutcome.Joined.class, outcome).lobby();
+        }
+
+        Reservation hold(String lobby, Instant at) {
+            return store.holdSeat(connected(store, at), lobby, IDS::nextGuest, at);
+        }
+
+        List<String> listed() {
+            return store.listed(GAME, 50, Optional.empty(), now).lobbies().stream()
+                    .map(l -> Games.lobbyKey(GAME, l.name()))
+                    .toList();
+        }
+
+        @Test
+        void aHeldSeatCountsAtOnceSoTheLobbyNeverOverfills() {
+            String lobby = open(pool(3));
+            assertEquals(List.of(lobby), listed());
+            Connection first = connected(store, now);
+            Connection second = connected(store, now);
+            Reservation.Reserved a =
+                    assertInstanceOf(
+                            Reservation.Reserved.class,
+                            store.holdSeat(first, lobby, IDS::nextGuest, now));
+            Reservation.Reserved b =
+                    assertInstanceOf(
+                            Reservation.Reserved.class,
+                            store.holdSeat(second, lobby, IDS::nextGuest, now));
+            assertEquals(new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, now));
+            assertEquals(List.of(), listed(), "full: out of the lists in the write that filled it");
+            JoinOutcome.Joined joined =
+                    assertInstanceOf(
+                            JoinOutcome.Joined.class,
+                            store.admitToSeat(first, lobby, a.peerId(), now));
+            assertEquals(List.of(1), joined.earlier().stream().map(Member::peerId).toList());
+            assertEquals(3, joined.data().orElseThrow().peers());
+            assertInstanceOf(
+                    JoinOutcome.Joined.class, store.admitToSeat(second, lobby, b.peerId(), now));
+            assertEquals(3, store.lobby(lobby, now).orElseThrow().members().size());
+        }
+
+        @Test
+        void aSeatGivenBackListsTheLobbyAgain() {
+            String lobby = open(pool(2));
+            Reservation.Reserved seat =
+                    assertInstanceOf(Reservation.Reserved.class, hold(lobby, now));
+            assertEquals(List.of(), listed());
+            store.releaseSeat(lobby, seat.peerId(), now);
+            assertEquals(List.of(lobby), listed());
+            assertEquals(1, store.lobbyData(lobby, now).orElseThrow().peers());
+        }
+
+        @Test
+        void aSeatWhoseMatcherNeverCameIsGivenBackToTheNextMatcher() {
+            String lobby = open(pool(2));
+            assertInstanceOf(Reservation.Reserved.class, hold(lobby, now));
+            assertEquals(new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, now));
+            // Past the seat's lifetime (2 minutes), the next matcher reclaims it.
+            assertInstanceOf(
+                    Reservation.Reserved.class, hold(lobby, now.plus(Duration.ofMinutes(3))));
+        }
+
+        @Test
+        void aMatcherOpensALobbyOnlyOnThePoolsTurn() {
+            MatchPool pool = pool(4);
+            String first = open(pool);
+            Connection late = connected(store, now);
+            JoinOutcome superseded =
+                    store.openForMatch(
+                            late,
+                            pool,
+                            0,
+                            Optional.empty(), // it read the turn before the first opened
+                            FlatData.EMPTY,
+                            () -> Games.lobbyKey(GAME, NAMES.next()),
+                            100,
+                            now);
+            assertEquals(new JoinOutcome.Superseded(first), superseded);
+            JoinOutcome second =
+                    store.openForMatch(
+                            late,
+                            pool,
+                            0,
+                            Optional.of(first),
+                            FlatData.EMPTY,
+                            () -> Games.lobbyKey(GAME, NAMES.next()),
+                            100,
+                            now);
+            String lobby = assertInstanceOf(JoinOutcome.Joined.class, second).lobby();
+            assertEquals(Optional.of(lobby), store.poolTurn(pool, 0));
+            assertEquals(Optional.empty(), store.poolTurn(pool, 1), "lanes are apart");
+        }
+
+        @Test
+        void twoGamesMayUseTheSameLobbyName() {
+            for (String game : List.of("default", "racing", "chess")) {
+                JoinOutcome outcome =
+                        store.createLobby(
+                                connected(store, now),
+                                LobbyMode.MESH,
+                                CAP,
+                                () -> Games.lobbyKey(game, "SameName"),
+                                100,
+                                now);
+                String key = assertInstanceOf(JoinOutcome.Joined.class, outcome).lobby();
+                assertEquals("SameName", Games.nameOf(key));
+                assertEquals(game, Games.gameOf(key));
+            }
+        }
+
+        @Test
+        void lobbyDataIsCheckedAgainstThePeerCountAndListedOnlyWhileOpen() throws Exception {
+            String lobby =
+                    ((JoinOutcome.Joined)
+                                    store.createLobby(
+                                            connected(store, now),
+                                            LobbyMode.MESH,
+                                            CAP,
+                                            () -> Games.lobbyKey(GAME, NAMES.next()),
+                                            100,
+                                            now))
+                            .lobby();
+            join(store, connected(store, now), lobby, IDS::nextGuest, now);
+            join(store, connected(store, now), lobby, IDS::nextGuest, now);
+            assertEquals(List.of(), listed(), "hidden");
+            assertEquals(
+                    new LobbyDataOutcome.Refused(LobbyDataOutcome.Refusal.BELOW_PEER_COUNT),
+                    store.updateLobbyData(
+                            lobby, LobbyDataUpdate.parse("{\"maxPeers\":2}", 99), now));
+            LobbyDataOutcome.Changed changed =
+                    assertInstanceOf(
+                            LobbyDataOutcome.Changed.class,
+                            store.updateLobbyData(
+                                    lobby,
+                                    LobbyDataUpdate.parse(
+                                            "{\"public\":true,\"data\":{\"map\":\"dunes\"}}", 99),
+                                    now));
+            assertEquals(3, changed.members().size());
+            assertEquals(List.of(lobby), listed());
+            store.seal(lobby, now);
+            assertEquals(List.of(), listed(), "sealed");
+            assertEquals(
+                    new LobbyDataOutcome.Refused(LobbyDataOutcome.Refusal.LOBBY_SEALED),
+                    store.updateLobbyData(lobby, LobbyDataUpdate.parse("{}", 99), now));
+        }
     }
 }
