@@ -44,10 +44,12 @@ public interface DiscoveryStore {
 
     /**
      * Holds a seat for a matcher in {@code lobby} (counted at once, so no race can overfill it) and
-     * a fresh id from {@code peerIds}; refused if the lobby is gone, sealed or full. The seat
-     * becomes a member with {@link #admitToSeat}, or is given back with {@link #releaseSeat}.
+     * a fresh id from {@code peerIds}; refused if the lobby is gone, sealed or full, or no longer
+     * public and of the matcher's pool (its host may have changed it). The seat becomes a member
+     * with {@link #admitToSeat}, or is given back with {@link #releaseSeat}.
      */
-    Reservation holdSeat(Connection joiner, String lobby, IntSupplier peerIds, Instant now);
+    Reservation holdSeat(
+            Connection joiner, String lobby, MatchPool pool, IntSupplier peerIds, Instant now);
 
     /** Admits the matcher to its held seat; refused only if the lobby was sealed or destroyed. */
     JoinOutcome admitToSeat(Connection joiner, String lobby, int peerId, Instant now);

@@ -167,14 +167,14 @@ final class LobbyEntry {
             LobbyListing candidate = fitting.get((start + i) % fitting.size());
             String lobby = Games.lobbyKey(joiner.game(), candidate.name());
             tried.add(lobby);
-            if (tookSeat(joiner, lobby)) {
+            if (tookSeat(joiner, lobby, pool)) {
                 return;
             }
         }
         int lane = random.nextInt(MatchPool.LANES);
         Optional<String> turn = discovery.poolTurn(pool, lane);
         for (int attempt = 0; attempt < MATCH_TURNS; attempt++) {
-            if (turn.isPresent() && tried.add(turn.get()) && tookSeat(joiner, turn.get())) {
+            if (turn.isPresent() && tried.add(turn.get()) && tookSeat(joiner, turn.get(), pool)) {
                 return;
             }
             JoinOutcome outcome =
@@ -230,9 +230,10 @@ final class LobbyEntry {
      * Tries a seat in {@code lobby}: false if it has no room (or is sealed or gone), true once the
      * matcher is handled (admitted, or refused for good after its ID, or gone).
      */
-    private boolean tookSeat(Connection joiner, String lobby) throws ProtocolException {
+    private boolean tookSeat(Connection joiner, String lobby, MatchPool pool)
+            throws ProtocolException {
         Reservation reservation =
-                discovery.holdSeat(joiner, lobby, peerIds::nextGuest, clock.instant());
+                discovery.holdSeat(joiner, lobby, pool, peerIds::nextGuest, clock.instant());
         if (!(reservation instanceof Reservation.Reserved reserved)) {
             return false;
         }

@@ -179,8 +179,9 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public Reservation holdSeat(Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
-        return seats.hold(joiner, lobby, peerIds, now);
+    public Reservation holdSeat(
+            Connection joiner, String lobby, MatchPool pool, IntSupplier peerIds, Instant now) {
+        return seats.hold(joiner, lobby, pool.indexKey(), peerIds, now);
     }
 
     @Override

@@ -5,6 +5,8 @@ import static dev.godotsignal.store.Items.JOIN_SEQ;
 import static dev.godotsignal.store.Items.LOBBY_ITEM;
 import static dev.godotsignal.store.Items.MAX_PEERS;
 import static dev.godotsignal.store.Items.PEER_COUNT;
+import static dev.godotsignal.store.Items.POOL;
+import static dev.godotsignal.store.Items.PUBLIC;
 import static dev.godotsignal.store.Items.SEALED;
 import static dev.godotsignal.store.Items.SEATS;
 import static dev.godotsignal.store.Items.bool;
@@ -14,6 +16,7 @@ import static dev.godotsignal.store.Items.lobbyKey;
 import static dev.godotsignal.store.Items.longOf;
 import static dev.godotsignal.store.Items.modeOf;
 import static dev.godotsignal.store.Items.n;
+import static dev.godotsignal.store.Items.s;
 
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.JoinOutcome;
@@ -71,7 +74,9 @@ final class MatchSeats {
         this.tuning = tuning;
     }
 
-    Reservation hold(Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
+    /** A seat in {@code lobby}, if it is still public and in the pool {@code poolKey}. */
+    Reservation hold(
+            Connection joiner, String lobby, String poolKey, IntSupplier peerIds, Instant now) {
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
             Map<String, AttributeValue> meta = lobbies.item(lobby, LOBBY_ITEM);
             Optional<JoinRefusal> refused = LobbyJoins.refusal(meta, now);
@@ -81,6 +86,9 @@ final class MatchSeats {
             }
             if (refused.isPresent()) {
                 return new Reservation.Refused(refused.get());
+            }
+            if (!meta.get(PUBLIC).bool() || !meta.get(POOL).s().equals(poolKey)) {
+                return new Reservation.Refused(JoinRefusal.LOBBY_NOT_FOUND); // not for matchers
             }
             int count = intOf(meta, PEER_COUNT);
             boolean fills = count + 1 >= intOf(meta, MAX_PEERS);
@@ -104,6 +112,10 @@ final class MatchSeats {
                                                         + " = :count AND "
                                                         + SEALED
                                                         + " = :false AND "
+                                                        + PUBLIC
+                                                        + " = :true AND "
+                                                        + POOL
+                                                        + " = :pool AND "
                                                         + EXPIRES_AT
                                                         + " > :now AND attribute_not_exists("
                                                         + SEATS
@@ -120,6 +132,10 @@ final class MatchSeats {
                                                         n(1),
                                                         ":false",
                                                         bool(false),
+                                                        ":true",
+                                                        bool(true),
+                                                        ":pool",
+                                                        s(poolKey),
                                                         ":now",
                                                         n(now.getEpochSecond()))));
                 return new Reservation.Reserved(lobby, peerId, modeOf(meta));

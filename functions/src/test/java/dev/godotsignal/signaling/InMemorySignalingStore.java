@@ -459,10 +459,16 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
 
     @Override
     public synchronized Reservation holdSeat(
-            Connection joiner, String lobby, IntSupplier peerIds, Instant now) {
+            Connection joiner, String lobby, MatchPool pool, IntSupplier peerIds, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        if (record != null
+                && !(record.isPublic
+                        && MatchPool.indexKey(Games.gameOf(lobby), record.mode, record.maxPeers)
+                                .equals(pool.indexKey()))) {
+            return new Reservation.Refused(JoinRefusal.LOBBY_NOT_FOUND);
+        }
         Reservation reservation = reservePeerId(joiner, lobby, peerIds, now);
         if (reservation instanceof Reservation.Reserved reserved) {
-            LobbyRecord record = lobbies.get(lobby);
             record.reserved.remove(reserved.peerId());
             record.seats.add(reserved.peerId());
         }

@@ -576,8 +576,8 @@ public class DynamoDbSignalingStoreTest {
             return assertInstanceOf(JoinOutcome.Joined.class, outcome).lobby();
         }
 
-        Reservation hold(String lobby, Instant at) {
-            return store.holdSeat(connected(store, at), lobby, IDS::nextGuest, at);
+        Reservation hold(String lobby, MatchPool pool, Instant at) {
+            return store.holdSeat(connected(store, at), lobby, pool, IDS::nextGuest, at);
         }
 
         List<String> listed() {
@@ -595,12 +595,13 @@ public class DynamoDbSignalingStoreTest {
             Reservation.Reserved a =
                     assertInstanceOf(
                             Reservation.Reserved.class,
-                            store.holdSeat(first, lobby, IDS::nextGuest, now));
+                            store.holdSeat(first, lobby, pool(3), IDS::nextGuest, now));
             Reservation.Reserved b =
                     assertInstanceOf(
                             Reservation.Reserved.class,
-                            store.holdSeat(second, lobby, IDS::nextGuest, now));
-            assertEquals(new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, now));
+                            store.holdSeat(second, lobby, pool(3), IDS::nextGuest, now));
+            assertEquals(
+                    new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, pool(3), now));
             assertEquals(List.of(), listed(), "full: out of the lists in the write that filled it");
             JoinOutcome.Joined joined =
                     assertInstanceOf(
@@ -617,7 +618,7 @@ public class DynamoDbSignalingStoreTest {
         void aSeatGivenBackListsTheLobbyAgain() {
             String lobby = open(pool(2));
             Reservation.Reserved seat =
-                    assertInstanceOf(Reservation.Reserved.class, hold(lobby, now));
+                    assertInstanceOf(Reservation.Reserved.class, hold(lobby, pool(2), now));
             assertEquals(List.of(), listed());
             store.releaseSeat(lobby, seat.peerId(), now);
             assertEquals(List.of(lobby), listed());
@@ -627,11 +628,28 @@ public class DynamoDbSignalingStoreTest {
         @Test
         void aSeatWhoseMatcherNeverCameIsGivenBackToTheNextMatcher() {
             String lobby = open(pool(2));
-            assertInstanceOf(Reservation.Reserved.class, hold(lobby, now));
-            assertEquals(new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, now));
+            assertInstanceOf(Reservation.Reserved.class, hold(lobby, pool(2), now));
+            assertEquals(
+                    new Reservation.Refused(JoinRefusal.LOBBY_FULL), hold(lobby, pool(2), now));
             // Past the seat's lifetime (2 minutes), the next matcher reclaims it.
             assertInstanceOf(
-                    Reservation.Reserved.class, hold(lobby, now.plus(Duration.ofMinutes(3))));
+                    Reservation.Reserved.class,
+                    hold(lobby, pool(2), now.plus(Duration.ofMinutes(3))));
+        }
+
+        @Test
+        void aLobbyItsHostHidOrResizedTakesNoMatcherOfItsOldPool() throws Exception {
+            String hidden = open(pool(4));
+            store.updateLobbyData(hidden, LobbyDataUpdate.parse("{\"public\":false}", 99), now);
+            assertEquals(
+                    new Reservation.Refused(JoinRefusal.LOBBY_NOT_FOUND),
+                    hold(hidden, pool(4), now));
+            String resized = open(pool(5));
+            store.updateLobbyData(resized, LobbyDataUpdate.parse("{\"maxPeers\":6}", 99), now);
+            assertEquals(
+                    new Reservation.Refused(JoinRefusal.LOBBY_NOT_FOUND),
+                    hold(resized, pool(5), now));
+            assertInstanceOf(Reservation.Reserved.class, hold(resized, pool(6), now));
         }
 
         @Test
