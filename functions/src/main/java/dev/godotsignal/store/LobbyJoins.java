@@ -382,10 +382,7 @@ final class LobbyJoins {
                                             joiner.connectionId(), lobby, peerId, mode, now))
                             .run(dynamo);
             if (outcome.committed()) {
-                List<Member> earlier =
-                        lobbies.query(lobby, now).members().stream()
-                                .filter(m -> m.seq() < next)
-                                .toList();
+                List<Member> earlier = lobbies.membersBefore(lobby, next, now);
                 return new JoinOutcome.Joined(
                         lobby,
                         peerId,

@@ -242,6 +242,14 @@ final class LobbyTable {
 
     record LobbyQuery(Optional<Map<String, AttributeValue>> meta, List<Member> members) {}
 
+    /**
+     * The present members admitted before join number {@code seq}: the peers a newly admitted
+     * joiner is introduced to (one Query).
+     */
+    List<Member> membersBefore(String lobby, long seq, Instant now) {
+        return query(lobby, now).members().stream().filter(m -> m.seq() < seq).toList();
+    }
+
     /** The lobby item and its present members, in join order (one strongly consistent Query). */
     LobbyQuery query(String lobby, Instant now) {
         Optional<Map<String, AttributeValue>> meta = Optional.empty();

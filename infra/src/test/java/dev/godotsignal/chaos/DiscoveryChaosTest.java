@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.LobbyList;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,20 +126,10 @@ class DiscoveryChaosTest {
     }
 
     static JsonNode list(LocalGateway gateway, String query) throws Exception {
-        HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(gateway.lobbiesUrl() + "?" + query))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        return LobbyList.page(gateway, query);
     }
 
     static List<String> names(JsonNode page) {
-        List<String> names = new ArrayList<>();
-        page.path("lobbies").forEach(l -> names.add(l.path("name").asText()));
-        return names;
+        return LobbyList.names(page);
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.LobbyList;
 import dev.godotsignal.testing.LocalGatewayExtension;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
@@ -75,29 +76,15 @@ class DiscoveryEndToEndTest {
     }
 
     static HttpResponse<String> get(String query, String... headers) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        GATEWAY.get().lobbiesUrl()
-                                                + (query.isEmpty() ? "" : "?" + query)))
-                        .timeout(Duration.ofSeconds(10));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return LobbyList.get(GATEWAY.get(), query, headers);
     }
 
     static JsonNode list(String query) throws Exception {
-        HttpResponse<String> response = get(query);
-        assertEquals(200, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
-        return JSON.readTree(response.body());
+        return LobbyList.page(GATEWAY.get(), query);
     }
 
     static List<String> names(JsonNode page) {
-        List<String> names = new ArrayList<>();
-        page.path("lobbies").forEach(l -> names.add(l.path("name").asText()));
-        return names;
+        return LobbyList.names(page);
     }
 
     static String encode(String value) {

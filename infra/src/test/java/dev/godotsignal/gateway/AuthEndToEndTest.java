@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.auth.Tokens;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.LobbyList;
 import dev.godotsignal.testing.LocalGatewayExtension;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -144,15 +144,19 @@ class AuthEndToEndTest {
                 .abort();
     }
 
+    /** A valid token bound to the game "racing". */
+    static String racingToken() {
+        return TOKENS.mint(
+                "racer",
+                Duration.ofMinutes(5),
+                Optional.empty(),
+                Optional.of("racing"),
+                Instant.now());
+    }
+
     @Test
     void aTokenBoundToAGameConnectsOnlyToThatGame() {
-        String racer =
-                TOKENS.mint(
-                        "racer",
-                        Duration.ofMinutes(5),
-                        Optional.empty(),
-                        Optional.of("racing"),
-                        Instant.now());
+        String racer = racingToken();
         try (WsClient ws = WsClient.connect(URI.create(withToken(racer) + "&game=racing"))) {
             ws.send(MessageType.JOIN, 0, "");
             ws.expect(MessageType.ID, 1, "true");
@@ -162,26 +166,14 @@ class AuthEndToEndTest {
     }
 
     static HttpResponse<String> list(String query, String... headers) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(GATEWAY.get().lobbiesUrl() + "?" + query));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return HttpClient.newHttpClient()
-                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return LobbyList.get(GATEWAY.get(), query, headers);
     }
 
     @Test
     void theLobbyListNeedsAValidTokenAndItsGame() throws Exception {
         String token =
                 TOKENS.mint("player-1", Duration.ofMinutes(5), Optional.empty(), Instant.now());
-        String racer =
-                TOKENS.mint(
-                        "racer",
-                        Duration.ofMinutes(5),
-                        Optional.empty(),
-                        Optional.of("racing"),
-                        Instant.now());
+        String racer = racingToken();
         String expired =
                 TOKENS.mint("player-1", Duration.ofMinutes(-5), Optional.empty(), Instant.now());
         assertEquals(401, list("game=default").statusCode());
