@@ -1,15 +1,20 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.lobby.Games;
+import dev.godotsignal.resume.ResumeRefusal;
 import dev.godotsignal.signaling.SignalingEvents;
+import dev.godotsignal.signaling.SignalingService;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code $connect}: records the connection. {@code ?ext=1} opts in to extension frames, {@code
- * ?game=} picks the game (400 if it is not a game id; 403 if the connect token names another).
- * Refuses browsers whose Origin is not on the allow-list (when one is configured).
+ * ?game=} picks the game (400 if it is not a game id; 403 if the connect token names another),
+ * {@code &resume=<token>} resumes a dropped peer (403 for a token that is not the player's current
+ * one, 410 when the peer is gone). Refuses browsers whose Origin is not on the allow-list (when one
+ * is configured).
  */
 public final class ConnectHandler extends WebSocketHandler {
 
@@ -22,7 +27,8 @@ public final class ConnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
+    protected int handle(
+            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
         if (!runtime.originAllowed(header(event, "Origin"))) {
             return 403; // a browser page from an origin not on the allow-list
         }
@@ -40,11 +46,19 @@ public final class ConnectHandler extends WebSocketHandler {
         // join that one; a token bound to a game only lets its holder into that one.
         Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
         Optional<String> lobby = claim(authorizer, "lobby");
+        Optional<String> player = claim(authorizer, "playerId");
         if (claim(authorizer, "game").filter(g -> !g.equals(game)).isPresent()) {
             return 403;
         }
-        runtime.service(event.getRequestContext(), report)
-                .connect(event.getRequestContext().getConnectionId(), extensions, game, lobby);
+        String connectionId = event.getRequestContext().getConnectionId();
+        SignalingService service = runtime.service(event.getRequestContext(), report);
+        String resume = query.get("resume");
+        if (resume != null) {
+            return service.resume(connectionId, extensions, game, lobby, player, resume)
+                    .map(ResumeRefusal::httpStatus)
+                    .orElse(200);
+        }
+        service.connect(connectionId, extensions, game, lobby, player);
         return 200;
     }
 

@@ -1,11 +1,15 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.godotsignal.signaling.Closure;
 import dev.godotsignal.signaling.SignalingEvents;
 import java.util.Map;
 
 /**
- * {@code $disconnect} (best effort, may never come): removes the connection and tells its lobby.
+ * {@code $disconnect} (best effort, may never come): a close the client asked for (1000) removes
+ * the connection and tells its lobby; any other close is a drop, which suspends an extension peer
+ * so it can resume.
  */
 public final class DisconnectHandler extends WebSocketHandler {
 
@@ -18,9 +22,13 @@ public final class DisconnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
+    protected int handle(
+            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
+        JsonNode code = requestContext.path("disconnectStatusCode");
         runtime.service(event.getRequestContext(), report)
-                .disconnect(event.getRequestContext().getConnectionId());
+                .disconnect(
+                        event.getRequestContext().getConnectionId(),
+                        Closure.ofStatusCode(code.canConvertToInt() ? code.asInt() : null));
         return 200;
     }
 }

@@ -58,6 +58,9 @@ public record FunctionConfig(
     /** Name of the SSM SecureString parameter holding coturn's static-auth-secret. */
     public static final String TURN_SECRET_PARAMETER = "TURN_SECRET_PARAMETER";
 
+    /** Seconds a dropped extension peer may resume in; 0 turns resuming off. */
+    public static final String RESUME_GRACE_SECONDS = "RESUME_GRACE_SECONDS";
+
     public static final String TURN_CREDENTIAL_TTL_SECONDS = "TURN_CREDENTIAL_TTL_SECONDS";
 
     /**
@@ -105,7 +108,12 @@ public record FunctionConfig(
                                         LIVENESS_CHECK_SECONDS,
                                         (int) defaults.livenessInterval().toSeconds())),
                         intOr(env, MESSAGES_PER_SECOND, defaults.messagesPerSecond()),
-                        intOr(env, MESSAGE_BURST, defaults.messageBurst()));
+                        intOr(env, MESSAGE_BURST, defaults.messageBurst()),
+                        Duration.ofSeconds(
+                                intOr(
+                                        env,
+                                        RESUME_GRACE_SECONDS,
+                                        (int) defaults.resumeGrace().toSeconds())));
         return new FunctionConfig(
                 new TableNames(required(env, CONNECTIONS_TABLE), required(env, LOBBIES_TABLE)),
                 limits,

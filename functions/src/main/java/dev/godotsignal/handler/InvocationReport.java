@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.godotsignal.protocol.ErrorReason;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.resume.ResumeRefusal;
 import dev.godotsignal.signaling.SignalingEvents;
 import java.io.PrintStream;
 import java.util.EnumMap;
@@ -32,6 +33,10 @@ final class InvocationReport implements SignalingEvents {
     private int candidatesHeld;
     private int goneCleanups;
     private int leaves;
+    private int suspensions;
+    private int resumes;
+    private int resumesRefused;
+    private int keptFramesDropped;
     private final Map<MessageType, Integer> relaysByType = new EnumMap<>(MessageType.class);
     private final Map<ErrorReason, Integer> errors = new EnumMap<>(ErrorReason.class);
 
@@ -83,27 +88,52 @@ final class InvocationReport implements SignalingEvents {
         }
     }
 
+    @Override
+    public void suspended(String lobby, int peerId) {
+        suspensions++;
+        if (this.lobby == null) {
+            this.lobby = lobby;
+            this.peerId = peerId;
+        }
+    }
+
+    @Override
+    public void resumed(String lobby, int peerId) {
+        resumes++;
+        this.lobby = lobby;
+        this.peerId = peerId;
+    }
+
+    @Override
+    public void resumeRefused(ResumeRefusal refusal) {
+        resumesRefused++;
+    }
+
+    @Override
+    public void keptFramesDropped(int count) {
+        keptFramesDropped += count;
+    }
+
     /** Writes the line (and one per error reason, so errors are counted by reason). */
     void emit(PrintStream out, int status) {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         ObjectNode line =
                 metricLine(
                         new String[][] {{"Function"}},
-                        Map.of(
-                                "Joins",
-                                joins,
-                                "LobbiesCreated",
-                                lobbiesCreated,
-                                "Relays",
-                                relays,
-                                "CandidatesHeld",
-                                candidatesHeld,
-                                "GoneCleanups",
-                                goneCleanups,
-                                "Leaves",
-                                leaves,
-                                "Errors",
-                                errors.values().stream().mapToInt(i -> i).sum()));
+                        Map.ofEntries(
+                                Map.entry("Joins", joins),
+                                Map.entry("LobbiesCreated", lobbiesCreated),
+                                Map.entry("Relays", relays),
+                                Map.entry("CandidatesHeld", candidatesHeld),
+                                Map.entry("GoneCleanups", goneCleanups),
+                                Map.entry("Leaves", leaves),
+                                Map.entry("Suspensions", suspensions),
+                                Map.entry("Resumes", resumes),
+                                Map.entry("ResumesRefused", resumesRefused),
+                                Map.entry("KeptFramesDropped", keptFramesDropped),
+                                Map.entry(
+                                        "Errors",
+                                        errors.values().stream().mapToInt(i -> i).sum())));
         line.put("level", status >= 500 ? "ERROR" : "INFO");
         line.put("route", route);
         line.put("connectionId", connectionId);

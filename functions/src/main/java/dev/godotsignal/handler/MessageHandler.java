@@ -1,6 +1,7 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
 import java.util.Map;
@@ -17,7 +18,8 @@ public final class MessageHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report) {
+    protected int handle(
+            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
         String connectionId = event.getRequestContext().getConnectionId();
         SignalingService service = runtime.service(event.getRequestContext(), report);
         if (event.isIsBase64Encoded()) {

@@ -6,6 +6,7 @@ import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.protocol.Message;
 import dev.godotsignal.protocol.MessageCodec;
+import dev.godotsignal.resume.ResumeToken;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
@@ -109,6 +110,8 @@ final class SignalingRuntime {
         return new SignalingService(
                 store,
                 store,
+                store,
+                () -> ResumeToken.newSecret(random),
                 channel,
                 timers,
                 config.limits(),

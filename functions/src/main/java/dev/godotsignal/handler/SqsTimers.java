@@ -45,6 +45,12 @@ final class SqsTimers implements Timers {
             node.put("timer", "seal-close").put("lobby", sealClose.lobby());
         } else if (timer instanceof Timer.ConnectionCheck check) {
             node.put("timer", "connection-check").put("connectionId", check.connectionId());
+        } else if (timer instanceof Timer.ResumeExpiry expiry) {
+            node.put("timer", "resume-expiry").put("connectionId", expiry.connectionId());
+        } else if (timer instanceof Timer.ResumeGreeting greeting) {
+            node.put("timer", "resume-greeting")
+                    .put("connectionId", greeting.connectionId())
+                    .put("received", greeting.received());
         }
         node.put("apiId", apiId).put("stage", stage);
         return node.toString();
@@ -58,6 +64,12 @@ final class SqsTimers implements Timers {
                         case "seal-close" -> new Timer.SealClose(node.path("lobby").asText());
                         case "connection-check" ->
                                 new Timer.ConnectionCheck(node.path("connectionId").asText());
+                        case "resume-expiry" ->
+                                new Timer.ResumeExpiry(node.path("connectionId").asText());
+                        case "resume-greeting" ->
+                                new Timer.ResumeGreeting(
+                                        node.path("connectionId").asText(),
+                                        node.path("received").asLong());
                         default -> null;
                     };
             return timer == null

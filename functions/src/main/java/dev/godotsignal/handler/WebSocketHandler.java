@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.signaling.SignalingEvents;
 import java.io.IOException;
@@ -30,7 +31,8 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context)
             throws IOException {
-        APIGatewayV2WebSocketEvent event = JSON.readValue(input, APIGatewayV2WebSocketEvent.class);
+        JsonNode tree = JSON.readTree(input);
+        APIGatewayV2WebSocketEvent event = JSON.treeToValue(tree, APIGatewayV2WebSocketEvent.class);
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
         InvocationReport report =
                 runtime.report(
@@ -38,7 +40,7 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
                         event.getRequestContext().getConnectionId());
         int status;
         try {
-            status = handle(event, report);
+            status = handle(event, tree.path("requestContext"), report);
         } catch (RuntimeException e) {
             // Logged for the operator; the client never sees it (a thrown error would make API
             // Gateway send it {"message":"Internal server error"}, a frame Godot clients reject).
@@ -63,7 +65,9 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
 
     /**
      * Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the
-     * handshake).
+     * handshake). {@code requestContext} is the event's context as sent, for the fields the event
+     * class does not map ({@code disconnectStatusCode}).
      */
-    protected abstract int handle(APIGatewayV2WebSocketEvent event, SignalingEvents report);
+    protected abstract int handle(
+            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report);
 }

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param livenessInterval how often a joined connection is checked for a lost {@code $disconnect}
  * @param messagesPerSecond per-connection token bucket refill rate; 0 turns the limiter off
  * @param messageBurst the bucket's size: a mesh joiner trickles many candidates at once
+ * @param resumeGrace how long an extension peer whose socket dropped before SEAL stays suspended,
+ *     waiting to resume; zero turns resuming off
  */
 public record Limits(
         int maxPeersPerLobby,
@@ -18,7 +20,8 @@ public record Limits(
         Duration joinDeadline,
         Duration livenessInterval,
         int messagesPerSecond,
-        int messageBurst) {
+        int messageBurst,
+        Duration resumeGrace) {
 
     /** SQS's longest message delay, which carries every timer. */
     public static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(15);
@@ -56,6 +59,7 @@ public record Limits(
     public static final Range LIVENESS_SECONDS = new Range(1, MAX_TIMER_DELAY.toSeconds());
     public static final Range MESSAGES_PER_SECOND = new Range(0, Long.MAX_VALUE);
     public static final Range MESSAGE_BURST = new Range(1, Long.MAX_VALUE);
+    public static final Range RESUME_GRACE_SECONDS = new Range(0, MAX_TIMER_DELAY.toSeconds());
 
     public Limits {
         PEERS_PER_LOBBY.check("maxPeersPerLobby", maxPeersPerLobby);
@@ -66,9 +70,11 @@ public record Limits(
         LIVENESS_SECONDS.check("livenessInterval (s)", livenessInterval.toSeconds());
         MESSAGES_PER_SECOND.check("messagesPerSecond", messagesPerSecond);
         MESSAGE_BURST.check("messageBurst", messageBurst);
+        RESUME_GRACE_SECONDS.check("resumeGrace (s)", resumeGrace.toSeconds());
         if (sealCloseDelay.isNegative()
                 || joinDeadline.isNegative()
-                || livenessInterval.isNegative()) {
+                || livenessInterval.isNegative()
+                || resumeGrace.isNegative()) {
             throw new IllegalArgumentException("durations cannot be negative");
         }
         if (messageBurst < messagesPerSecond) {
@@ -109,6 +115,12 @@ public record Limits(
                 Duration.ofSeconds(5),
                 Duration.ofMinutes(5),
                 50,
-                400);
+                400,
+                Duration.ofSeconds(20));
+    }
+
+    /** Whether a dropped extension peer is suspended to resume (a grace above zero). */
+    public boolean resumes() {
+        return !resumeGrace.isZero();
     }
 }

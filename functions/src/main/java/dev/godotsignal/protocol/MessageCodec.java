@@ -80,6 +80,9 @@ public final class MessageCodec {
             generator.writeNumberField("type", message.type().code());
             generator.writeNumberField("id", message.id());
             generator.writeStringField("data", message.data());
+            if (message.received().isPresent()) {
+                generator.writeNumberField("received", message.received().getAsLong());
+            }
             generator.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -29,7 +29,13 @@ public enum MessageType {
      */
     LOBBY_DATA(102),
     /** Extension, only with {@code ?ext=1}, client to server: quick match, instead of JOIN. */
-    MATCH(103);
+    MATCH(103),
+    /**
+     * Extension (server to client), only with {@code ?ext=1} and only when resuming is on: right
+     * after ID (and ICE_SERVERS), {@code data} the single-use token that resumes this peer after a
+     * dropped socket ({@code ?ext=1&resume=<token>}).
+     */
+    RESUME(104);
 
     private final int code;
 

@@ -58,6 +58,7 @@ final class LobbyEntry {
     private final IceServers iceServers;
     private final SignalingEvents events;
     private final Clock clock;
+    private final PeerResumes resumes;
     private final Supplier<Outbox> outboxes;
     private final Consumer<Outbox> finish;
 
@@ -75,6 +76,7 @@ final class LobbyEntry {
             IceServers iceServers,
             SignalingEvents events,
             Clock clock,
+            PeerResumes resumes,
             Supplier<Outbox> outboxes,
             Consumer<Outbox> finish) {
         this.store = store;
@@ -86,6 +88,7 @@ final class LobbyEntry {
         this.iceServers = iceServers;
         this.events = events;
         this.clock = clock;
+        this.resumes = resumes;
         this.outboxes = outboxes;
         this.finish = finish;
     }
@@ -303,8 +306,9 @@ final class LobbyEntry {
     }
 
     /**
-     * To the joiner, after its ID: ICE servers, one PEER_CONNECT per linked earlier peer, JOIN,
-     * then the lobby's data if it has any; to each of those: PEER_CONNECT(joiner).
+     * To the joiner, after its ID: ICE servers, its resume token, one PEER_CONNECT per linked
+     * earlier peer, JOIN, then the lobby's data if it has any; to each of those:
+     * PEER_CONNECT(joiner).
      */
     private void announce(Connection joiner, JoinOutcome.Joined joined, Outbox outbox) {
         if (joined.peerId() == PeerIds.HOST) {
@@ -318,11 +322,13 @@ final class LobbyEntry {
                     joiner.connectionId(),
                     Message.iceServers(iceServers.forPeer(user, clock.instant())));
         }
+        resumes.tokenFor(joiner, joined.lobby(), joined.peerId())
+                .ifPresent(token -> outbox.send(joiner.connectionId(), token));
         for (Member other : joined.earlier()) {
             if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {
                 continue;
             }
-            outbox.send(other.connectionId(), Message.peerConnect(joined.peerId()));
+            outbox.send(joined.lobby(), other, Message.peerConnect(joined.peerId()));
             outbox.send(joiner.connectionId(), Message.peerConnect(other.peerId()));
         }
         outbox.send(joiner.connectionId(), Message.joined(Games.nameOf(joined.lobby())));

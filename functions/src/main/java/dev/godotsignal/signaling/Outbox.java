@@ -1,21 +1,41 @@
 package dev.godotsignal.signaling;
 
+import dev.godotsignal.lobby.Member;
 import dev.godotsignal.protocol.Message;
 import dev.godotsignal.protocol.MessageCodec;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The frames of one piece of work, sent through the {@link PeerChannel}: a connection found gone
- * (410) is remembered, gets nothing more, and is cleaned up once when the work is done — cleaning
- * up may itself find more gone connections, which are cleaned up in turn.
+ * (410) is remembered with the frames it did not get, gets nothing more, and is handed back once
+ * when the work is done — to be suspended (its frames kept) or removed; that may itself find more
+ * gone connections, which are handed back in turn.
  */
 final class Outbox {
+    /** Where a member sits: frames for it can follow it to a resumed connection. */
+    record Place(String lobby, int peerId) {}
+
+    /**
+     * A connection found gone, or {@code leaving} for good (a close its client asked for, a
+     * protocol error), its place when the frames were for a member, and the frames it did not get,
+     * in order.
+     */
+    record Gone(
+            String connectionId,
+            boolean leaving,
+            Optional<Place> place,
+            List<Message> undelivered) {}
+
     private final PeerChannel channel;
     private final MessageCodec codec;
     private final SignalingEvents events;
-    private final Deque<String> gone = new ArrayDeque<>();
+    private final Map<String, Gone> gone = new LinkedHashMap<>();
+    private final Map<String, Boolean> handedBack = new LinkedHashMap<>();
 
     Outbox(PeerChannel channel, MessageCodec codec, SignalingEvents events) {
         this.channel = channel;
@@ -23,31 +43,68 @@ final class Outbox {
         this.events = events;
     }
 
-    /** Sends one frame; false if the connection is (or was just found) gone. */
+    /** Sends one frame to a connection; false if it is (or was just found) gone. */
     boolean send(String connectionId, Message message) {
-        if (gone.contains(connectionId)) {
+        return send(connectionId, Optional.empty(), message);
+    }
+
+    /** Sends one frame to a member of {@code lobby}; false if its connection is gone. */
+    boolean send(String lobby, Member member, Message message) {
+        return send(member.connectionId(), Optional.of(new Place(lobby, member.peerId())), message);
+    }
+
+    private boolean send(String connectionId, Optional<Place> place, Message message) {
+        Gone known = gone.get(connectionId);
+        if (known != null) {
+            known.undelivered().add(message);
             return false;
         }
-        if (channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
-            events.goneCleanedUp();
-            gone.add(connectionId);
+        boolean seenGone = handedBack.containsKey(connectionId);
+        if (seenGone
+                || channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
+            if (!seenGone) {
+                events.goneCleanedUp();
+            }
+            // Handed back again at the end, so these frames are kept too (or dropped with it).
+            List<Message> undelivered = new ArrayList<>();
+            undelivered.add(message);
+            gone.put(connectionId, new Gone(connectionId, false, place, undelivered));
             return false;
         }
         return true;
     }
 
-    /** A connection to clean up at the end, as if it had been found gone. */
+    /** A connection found gone without a frame of this work to keep: handed back at the end. */
+    void dropped(String connectionId) {
+        gone.putIfAbsent(
+                connectionId, new Gone(connectionId, false, Optional.empty(), new ArrayList<>()));
+    }
+
+    /** Whether {@code connectionId} was found gone during this work. */
+    boolean isGone(String connectionId) {
+        return gone.containsKey(connectionId) || handedBack.containsKey(connectionId);
+    }
+
+    /** A connection to hand back at the end, as leaving for good. */
     void leaving(String connectionId) {
-        gone.add(connectionId);
+        gone.put(connectionId, new Gone(connectionId, true, Optional.empty(), new ArrayList<>()));
     }
 
     /**
-     * Hands every gone connection to {@code leave}, once each, until none is left; {@code leave}
+     * Hands every gone connection to {@code lose}, once each, until none is left; {@code lose}
      * sends through this outbox and may find more.
      */
-    void cleanUp(Consumer<String> leave) {
+    void cleanUp(Consumer<Gone> lose) {
         while (!gone.isEmpty()) {
-            leave.accept(gone.poll());
+            String connectionId = gone.keySet().iterator().next();
+            Gone next = gone.remove(connectionId);
+            handedBack.put(connectionId, true);
+            lose.accept(
+                    new Gone(
+                            connectionId,
+                            next.leaving(),
+                            next.place(),
+                            List.copyOf(next.undelivered())));
         }
     }
 }

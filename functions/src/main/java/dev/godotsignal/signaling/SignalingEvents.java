@@ -2,6 +2,7 @@ package dev.godotsignal.signaling;
 
 import dev.godotsignal.protocol.ErrorReason;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.resume.ResumeRefusal;
 
 /**
  * What the service did, for metrics and logs. The domain only reports; the Lambda side turns it
@@ -25,6 +26,18 @@ public interface SignalingEvents {
 
     void left(String lobby, int peerId, boolean host);
 
+    /** A peer's socket dropped; it is suspended for the grace, its lobby told nothing. */
+    void suspended(String lobby, int peerId);
+
+    /** A suspended peer is back on a new connection. */
+    void resumed(String lobby, int peerId);
+
+    /** A resume refused at {@code $connect}. */
+    void resumeRefused(ResumeRefusal refusal);
+
+    /** Frames kept for a suspended peer were dropped, oldest first, to stay within its budget. */
+    void keptFramesDropped(int count);
+
     SignalingEvents NONE =
             new SignalingEvents() {
                 @Override
@@ -47,5 +60,17 @@ public interface SignalingEvents {
 
                 @Override
                 public void left(String lobby, int peerId, boolean host) {}
+
+                @Override
+                public void suspended(String lobby, int peerId) {}
+
+                @Override
+                public void resumed(String lobby, int peerId) {}
+
+                @Override
+                public void resumeRefused(ResumeRefusal refusal) {}
+
+                @Override
+                public void keptFramesDropped(int count) {}
             };
 }

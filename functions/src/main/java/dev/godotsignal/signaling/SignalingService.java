@@ -22,10 +22,15 @@ import dev.godotsignal.protocol.ProtocolException;
 import dev.godotsignal.relay.MessageAdmission;
 import dev.godotsignal.relay.OrderingGate;
 import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.resume.ResumeRefusal;
+import dev.godotsignal.resume.ResumeStore;
+import dev.godotsignal.resume.ResumeToken;
 import dev.godotsignal.turn.IceServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The signaling protocol of Godot's WebRTC demo, run statelessly: every call reads what it needs
@@ -46,10 +51,16 @@ public final class SignalingService {
     private final SignalingEvents events;
     private final MessageCodec codec = new MessageCodec();
     private final LobbyEntry joins;
+    private final PeerResumes resumes;
 
+    /**
+     * @param resumeSecrets fresh secrets for resume tokens (see {@link ResumeToken#newSecret})
+     */
     public SignalingService(
             SignalingStore store,
             DiscoveryStore discovery,
+            ResumeStore resumeStore,
+            Supplier<String> resumeSecrets,
             PeerChannel channel,
             Timers timers,
             Limits limits,
@@ -65,6 +76,21 @@ public final class SignalingService {
         this.limits = limits;
         this.events = events;
         this.clock = clock;
+        this.resumes =
+                new PeerResumes(
+                        resumeStore,
+                        store,
+                        channel,
+                        timers,
+                        limits,
+                        iceServers,
+                        events,
+                        clock,
+                        codec,
+                        resumeSecrets,
+                        this::outbox,
+                        this::finish,
+                        this::removeAndTell);
         this.joins =
                 new LobbyEntry(
                         store,
@@ -76,22 +102,49 @@ public final class SignalingService {
                         iceServers,
                         events,
                         clock,
+                        resumes,
                         this::outbox,
                         this::finish);
     }
 
     /**
      * A new connection to {@code game} (see {@link Games}); {@code allowedLobby} when its token
-     * binds it to one lobby.
+     * binds it to one lobby, {@code player} its token's subject.
      */
     public void connect(
-            String connectionId, boolean extensions, String game, Optional<String> allowedLobby) {
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Optional<String> player) {
         if (!Games.isValid(game)) {
             throw new IllegalArgumentException("not a game id: " + game);
         }
-        store.putConnection(connectionId, extensions, game, allowedLobby, clock.instant());
+        store.putConnection(
+                Connection.arriving(
+                        connectionId,
+                        extensions,
+                        game,
+                        allowedLobby,
+                        player,
+                        resumes.secretFor(extensions)),
+                clock.instant());
         // The first check is the join deadline; later ones catch a $disconnect that never came.
         timers.schedule(new Timer.ConnectionCheck(connectionId), limits.joinDeadline());
+    }
+
+    /**
+     * A new connection that resumes a dropped peer ({@code ?ext=1&resume=<token>}): empty when it
+     * did, else why the handshake is refused. See {@link PeerResumes#resume}.
+     */
+    public Optional<ResumeRefusal> resume(
+            String connectionId,
+            boolean extensions,
+            String game,
+            Optional<String> allowedLobby,
+            Optional<String> player,
+            String token) {
+        return resumes.resume(connectionId, extensions, game, allowedLobby, player, token);
     }
 
     /** A timer is due. */
@@ -102,6 +155,10 @@ public final class SignalingService {
                             lobby -> lobby.members().forEach(m -> channel.close(m.connectionId())));
         } else if (timer instanceof Timer.ConnectionCheck check) {
             checkConnection(check.connectionId());
+        } else if (timer instanceof Timer.ResumeExpiry expiry) {
+            resumes.expire(expiry.connectionId(), this::leave);
+        } else if (timer instanceof Timer.ResumeGreeting greeting) {
+            resumes.greet(greeting.connectionId(), greeting.received());
         }
     }
 
@@ -114,15 +171,25 @@ public final class SignalingService {
         if (connection.membership().isEmpty()) {
             reject(connection, ErrorReason.NOT_IN_LOBBY); // the join deadline passed
         } else if (!channel.exists(connectionId)) {
+            // Its $disconnect was lost: a drop like any other (suspended, or removed and told).
             events.goneCleanedUp();
-            leave(connectionId); // its $disconnect was lost: remove it and tell the lobby
+            Outbox outbox = outbox();
+            outbox.dropped(connectionId);
+            finish(outbox);
         } else {
             timers.schedule(new Timer.ConnectionCheck(connectionId), limits.livenessInterval());
         }
     }
 
-    public void disconnect(String connectionId) {
-        leave(connectionId);
+    /** Its {@code $disconnect}: a leave, or a drop that may be resumed. */
+    public void disconnect(String connectionId, Closure closure) {
+        if (closure == Closure.ASKED) {
+            leave(connectionId);
+        } else {
+            Outbox outbox = outbox();
+            outbox.dropped(connectionId);
+            finish(outbox);
+        }
     }
 
     /** A binary frame: the protocol is text only. */
@@ -263,7 +330,7 @@ public final class SignalingService {
         Message told = Message.lobbyData(changed.data().json());
         for (Member member : changed.members()) {
             if (member.extensions()) {
-                outbox.send(member.connectionId(), told);
+                outbox.send(membership.lobby(), member, told);
             }
         }
         finish(outbox);
@@ -288,7 +355,11 @@ public final class SignalingService {
         }
         MemberLookup lookup = store.member(sender.lobby(), destination, clock.instant());
         if (lookup instanceof MemberLookup.Present present) {
-            deliver(connectionId, sender.peerId(), present.member(), type, data, gate);
+            deliver(connectionId, sender, present.member(), false, type, data, gate);
+            return;
+        }
+        if (lookup instanceof MemberLookup.Held held) {
+            deliver(connectionId, sender, held.member(), true, type, data, gate);
             return;
         }
         if (gate instanceof OrderingGate.Opened opened) {
@@ -304,35 +375,60 @@ public final class SignalingService {
 
     /**
      * Relays through the ordering gate: a description was admitted with a new generation of its
-     * pair; it is sent and then releases the candidates held for it. A candidate goes at once when
-     * the pair's latest description is delivered, and is held otherwise.
+     * pair; it is sent, and only then releases the candidates held for it. A candidate goes at once
+     * when the pair's latest description is delivered, and is held otherwise. To a {@code held}
+     * destination (suspended, or being greeted after a resume), or one found gone on the way, the
+     * frames are kept instead, which counts as delivered: they reach it in this order.
      */
     private void deliver(
             String senderConnectionId,
-            int from,
+            Connection.Membership sender,
             Member destination,
+            boolean held,
             MessageType type,
             String data,
             OrderingGate gate) {
-        Outbox outbox = outbox();
+        int from = sender.peerId();
         events.relayed(type);
+        if (gate instanceof OrderingGate.Closed
+                && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
+            events.candidateHeld();
+            return;
+        }
+        // A destination found gone is suspended, and the description kept, before the gate
+        // opens: a candidate released by the opening must not overtake it.
+        boolean keep = relayTo(sender.lobby(), destination, held, new Message(type, from, data));
         if (gate instanceof OrderingGate.Opened opened) {
             // Sent or not, the description is done with: held candidates would otherwise wait
             // forever.
-            outbox.send(destination.connectionId(), new Message(type, from, data));
-            for (String held :
+            List<String> released =
                     store.descriptionDelivered(
-                            senderConnectionId, destination.peerId(), opened.generation())) {
-                outbox.send(
-                        destination.connectionId(), new Message(MessageType.CANDIDATE, from, held));
+                            senderConnectionId, destination.peerId(), opened.generation());
+            for (String candidate : released) {
+                keep =
+                        relayTo(
+                                sender.lobby(),
+                                destination,
+                                keep,
+                                new Message(MessageType.CANDIDATE, from, candidate));
             }
-        } else if (gate instanceof OrderingGate.Closed
-                && store.holdCandidate(senderConnectionId, destination.peerId(), data)) {
-            events.candidateHeld();
-        } else {
-            outbox.send(destination.connectionId(), new Message(type, from, data));
         }
+    }
+
+    /**
+     * One relayed frame: sent, or kept for a held destination. Returns whether the destination is
+     * (now known to be) held, so the frames after it are kept too.
+     */
+    private boolean relayTo(String lobby, Member destination, boolean held, Message frame) {
+        Outbox outbox = outbox();
+        if (held) {
+            resumes.keepOrSend(lobby, destination.peerId(), List.of(frame), outbox);
+        } else {
+            outbox.send(lobby, destination, frame);
+        }
+        boolean gone = outbox.isGone(destination.connectionId());
         finish(outbox);
+        return held || gone;
     }
 
     /**
@@ -357,9 +453,12 @@ public final class SignalingService {
         return new Outbox(channel, codec, events);
     }
 
-    /** The work is done: every connection found gone on the way is removed and its lobby told. */
+    /**
+     * The work is done: every connection found gone on the way is suspended or removed (its lobby
+     * told), see {@link PeerResumes#lose}.
+     */
     private void finish(Outbox outbox) {
-        outbox.cleanUp(connectionId -> removeAndTell(connectionId, outbox));
+        outbox.cleanUp(gone -> resumes.lose(gone, outbox));
     }
 
     /**
@@ -387,7 +486,7 @@ public final class SignalingService {
             // one down.
             for (Member member : left.remaining()) {
                 if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
-                    outbox.send(member.connectionId(), Message.peerDisconnect(left.peerId()));
+                    outbox.send(left.lobby(), member, Message.peerDisconnect(left.peerId()));
                 }
             }
         }

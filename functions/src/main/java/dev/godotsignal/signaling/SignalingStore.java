@@ -22,12 +22,8 @@ import java.util.function.Supplier;
  */
 public interface SignalingStore {
 
-    void putConnection(
-            String connectionId,
-            boolean extensions,
-            String game,
-            Optional<String> allowedLobby,
-            Instant now);
+    /** Records a connection that has just arrived (in no lobby yet). */
+    void putConnection(Connection connection, Instant now);
 
     Optional<Connection> connection(String connectionId, Instant now);
 

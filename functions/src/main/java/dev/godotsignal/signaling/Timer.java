@@ -12,4 +12,17 @@ public sealed interface Timer {
      * checked again later.
      */
     record ConnectionCheck(String connectionId) implements Timer {}
+
+    /**
+     * A suspended peer's grace is over: if {@code connectionId} is still its connection (it did not
+     * resume), it leaves as if it had closed then.
+     */
+    record ResumeExpiry(String connectionId) implements Timer {}
+
+    /**
+     * A resumed connection is open: tell it its id, token, what happened meanwhile and what was
+     * kept for it ({@code received}: frames its connections had delivered, all told). A timer
+     * because API Gateway lets nothing be sent to a connection before its {@code $connect} returns.
+     */
+    record ResumeGreeting(String connectionId, long received) implements Timer {}
 }

@@ -9,6 +9,8 @@ import static dev.godotsignal.store.Items.GAME;
 import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_ID;
+import static dev.godotsignal.store.Items.PLAYER;
+import static dev.godotsignal.store.Items.RESUME_SECRET;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.connectionKey;
 import static dev.godotsignal.store.Items.expiry;
@@ -53,25 +55,37 @@ final class ConnectionTable {
         this.tuning = tuning;
     }
 
-    void put(
-            String connectionId,
-            boolean extensions,
-            String game,
-            Optional<String> allowedLobby,
-            Instant now) {
-        Map<String, AttributeValue> item =
-                new HashMap<>(
-                        Map.of(
-                                CONNECTION_ID, s(connectionId),
-                                EXT, bool(extensions),
-                                GAME, s(game),
-                                CONNECTED_AT, n(now.getEpochSecond()),
-                                EXPIRES_AT, expiry(now, tuning.itemLifetime())));
-        allowedLobby.ifPresent(lobby -> item.put(ALLOWED_LOBBY, s(lobby)));
+    void put(Connection connection, Instant now) {
+        Map<String, AttributeValue> item = item(connection, now);
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
-    Optional<Connection> get(String connectionId, Instant now) {
+    /** A connection's record as written when it arrives (or resumes, with its membership). */
+    Map<String, AttributeValue> item(Connection connection, Instant now) {
+        Map<String, AttributeValue> item =
+                new HashMap<>(
+                        Map.of(
+                                CONNECTION_ID, s(connection.connectionId()),
+                                EXT, bool(connection.extensions()),
+                                GAME, s(connection.game()),
+                                CONNECTED_AT, n(now.getEpochSecond()),
+                                EXPIRES_AT, expiry(now, tuning.itemLifetime())));
+        connection.allowedLobby().ifPresent(lobby -> item.put(ALLOWED_LOBBY, s(lobby)));
+        connection.player().ifPresent(player -> item.put(PLAYER, s(player)));
+        connection.resumeSecret().ifPresent(secret -> item.put(RESUME_SECRET, s(secret)));
+        connection
+                .membership()
+                .ifPresent(
+                        membership -> {
+                            item.put(LOBBY, s(membership.lobby()));
+                            item.put(PEER_ID, n(membership.peerId()));
+                            item.put(MESH, bool(membership.mode().isMesh()));
+                        });
+        return item;
+    }
+
+    /** The raw record, strongly consistent (empty map when there is none). */
+    Map<String, AttributeValue> record(String connectionId) {
         Map<String, AttributeValue> item =
                 dynamo.getItem(
                                 b ->
@@ -79,7 +93,11 @@ final class ConnectionTable {
                                                 .key(connectionKey(connectionId))
                                                 .consistentRead(true))
                         .item();
-        return toConnection(connectionId, item, now);
+        return item == null ? Map.of() : item;
+    }
+
+    Optional<Connection> get(String connectionId, Instant now) {
+        return toConnection(connectionId, record(connectionId), now);
     }
 
     /** Deletes the record; returns what it held (empty if there was none). */
@@ -109,7 +127,14 @@ final class ConnectionTable {
                 Optional.ofNullable(item.get(ALLOWED_LOBBY)).map(AttributeValue::s);
         String game = item.containsKey(GAME) ? item.get(GAME).s() : Games.DEFAULT;
         return Optional.of(
-                new Connection(connectionId, item.get(EXT).bool(), game, allowedLobby, membership));
+                new Connection(
+                        connectionId,
+                        item.get(EXT).bool(),
+                        game,
+                        allowedLobby,
+                        Optional.ofNullable(item.get(PLAYER)).map(AttributeValue::s),
+                        Optional.ofNullable(item.get(RESUME_SECRET)).map(AttributeValue::s),
+                        membership));
     }
 
     /** See {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered}. */

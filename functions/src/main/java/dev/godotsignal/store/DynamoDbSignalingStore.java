@@ -25,6 +25,11 @@ import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.lobby.Reservation;
 import dev.godotsignal.relay.MessageAdmission;
 import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.resume.Keeping;
+import dev.godotsignal.resume.ResumeStore;
+import dev.godotsignal.resume.ResumeToken;
+import dev.godotsignal.resume.Resumption;
+import dev.godotsignal.resume.Suspension;
 import dev.godotsignal.signaling.SignalingStore;
 import java.time.Instant;
 import java.util.List;
@@ -38,11 +43,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The store on DynamoDB: the {@link ConnectionTable} (records, ordering gates) with {@link
  * FrameAdmission}, the {@link LobbyTable} (lobbies and their members) with {@link LobbyJoins}, and
- * discovery: {@link LobbyDirectoryTable} (lists, lobby data) and {@link MatchSeats}; the schema is
- * {@link Items}. Leaving is the one operation that spans both tables: the connection record goes
- * first, then its membership.
+ * discovery: {@link LobbyDirectoryTable} (lists, lobby data) and {@link MatchSeats}; resuming:
+ * {@link Suspensions}; the schema is {@link Items}. Leaving is the one operation that spans both
+ * tables: the connection record goes first, then its membership.
  */
-public final class DynamoDbSignalingStore implements SignalingStore, DiscoveryStore {
+public final class DynamoDbSignalingStore implements SignalingStore, DiscoveryStore, ResumeStore {
     private final TableNames tables;
     private final ConnectionTable connections;
     private final LobbyTable lobbies;
@@ -50,6 +55,7 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     private final FrameAdmission admission;
     private final LobbyDirectoryTable directory;
     private final MatchSeats seats;
+    private final Suspensions suspensions;
 
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
         this(dynamo, tables, StoreTuning.defaults());
@@ -66,6 +72,7 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
         this.seats =
                 new MatchSeats(
                         dynamo, tables.lobbies(), connections, lobbies, joins, listing, tuning);
+        this.suspensions = new Suspensions(dynamo, tables, connections, lobbies);
     }
 
     public TableNames tables() {
@@ -73,13 +80,8 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public void putConnection(
-            String connectionId,
-            boolean extensions,
-            String game,
-            Optional<String> allowedLobby,
-            Instant now) {
-        connections.put(connectionId, extensions, game, allowedLobby, now);
+    public void putConnection(Connection connection, Instant now) {
+        connections.put(connection, now);
     }
 
     @Override
@@ -202,6 +204,38 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     @Override
     public Optional<LobbyData> lobbyData(String lobby, Instant now) {
         return directory.lobbyData(lobby, now);
+    }
+
+    // ---- Resuming
+
+    @Override
+    public Suspension suspend(String connectionId, Instant resumeBy, Instant now) {
+        return suspensions.suspend(connectionId, resumeBy, now);
+    }
+
+    @Override
+    public Keeping keep(String lobby, int peerId, List<String> frames, Instant now) {
+        return suspensions.keep(lobby, peerId, frames, now);
+    }
+
+    @Override
+    public Resumption resume(Connection fresh, ResumeToken token, Instant now) {
+        return suspensions.resume(fresh, token, now);
+    }
+
+    @Override
+    public void tokenDelivered(String connectionId) {
+        suspensions.tokenDelivered(connectionId);
+    }
+
+    @Override
+    public Optional<List<String>> drain(String lobby, int peerId, String connectionId) {
+        return suspensions.drain(lobby, peerId, connectionId);
+    }
+
+    @Override
+    public boolean release(String lobby, int peerId, String connectionId) {
+        return suspensions.release(lobby, peerId, connectionId);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.godotsignal.store;
 
 import static dev.godotsignal.store.Items.CONNECTION_ID;
+import static dev.godotsignal.store.Items.FRAMES;
 import static dev.godotsignal.store.Items.RATE_COUNT;
 import static dev.godotsignal.store.Items.RATE_WINDOW;
 import static dev.godotsignal.store.Items.connectionKey;
@@ -70,6 +71,8 @@ final class FrameAdmission {
                                                         .updateExpression(
                                                                 "ADD "
                                                                         + RATE_COUNT
+                                                                        + " :one, "
+                                                                        + FRAMES
                                                                         + " :one"
                                                                         + openClause)
                                                         .conditionExpression(
@@ -98,6 +101,8 @@ final class FrameAdmission {
                                                         .updateExpression(
                                                                 "ADD "
                                                                         + RATE_COUNT
+                                                                        + " :one, "
+                                                                        + FRAMES
                                                                         + " :one"
                                                                         + openClause)
                                                         .conditionExpression(
@@ -146,10 +151,12 @@ final class FrameAdmission {
                                                                         + RATE_WINDOW
                                                                         + " = :w, "
                                                                         + RATE_COUNT
-                                                                        + " = :one"
+                                                                        + " = :one ADD "
+                                                                        + FRAMES
+                                                                        + " :one"
                                                                         + opened.map(
                                                                                         name ->
-                                                                                                " ADD #opened :one")
+                                                                                                ", #opened :one")
                                                                                 .orElse(""))
                                                         .conditionExpression(
                                                                 "attribute_exists("

@@ -41,6 +41,25 @@ public final class Items {
     public static final String RATE_WINDOW = "rlWindow";
     public static final String RATE_COUNT = "rlCount";
 
+    /**
+     * Frames admitted from the peer since it connected, across the connections it resumed on: a
+     * resumed client re-sends what came after.
+     */
+    public static final String FRAMES = "frames";
+
+    /** The connect token's subject, when tokens are on. */
+    public static final String PLAYER = "player";
+
+    /** The secret of the peer's resume token (see {@link dev.godotsignal.resume.ResumeToken}). */
+    public static final String RESUME_SECRET = "resumeSecret";
+
+    /**
+     * On a resumed connection until its greeting has delivered the new token: the secret the client
+     * resumed with, which stays valid meanwhile (the client has no other if this connection drops
+     * too).
+     */
+    public static final String PREVIOUS_SECRET = "previousSecret";
+
     // Lobbies table: the lobby's own item
     public static final int LOBBY_ITEM = 0;
     public static final String SEALED = "sealed";
@@ -56,6 +75,14 @@ public final class Items {
 
     /** A departed member's tombstone. */
     public static final String LEFT_AT = "leftAt";
+
+    // Lobbies table: a member that may resume. Held while suspended and until a resumed connection
+    // has been sent what was kept; the grace's end while suspended; the frames kept meanwhile (the
+    // encoded frames, oldest first) and their size.
+    public static final String HELD = "held";
+    public static final String RESUME_BY = "resumeBy";
+    public static final String KEPT = "kept";
+    public static final String KEPT_BYTES = "keptBytes";
 
     // Lobbies table, the lobby's own item: discovery (see Listing). The game, size and visibility,
     // the custom data once set, the matcher pool key (game|mode|maxPeers), the place in the lists
@@ -107,6 +134,11 @@ public final class Items {
 
     public static String gateHeld(int to) {
         return "gateHeld" + to;
+    }
+
+    /** Whether an attribute of a connection's record is part of an ordering gate. */
+    public static boolean isGate(String attribute) {
+        return attribute.startsWith("gate");
     }
 
     // Keys

@@ -2,6 +2,9 @@ package dev.godotsignal.store;
 
 import static dev.godotsignal.store.Items.CONNECTION_ID;
 import static dev.godotsignal.store.Items.EXPIRES_AT;
+import static dev.godotsignal.store.Items.HELD;
+import static dev.godotsignal.store.Items.KEPT;
+import static dev.godotsignal.store.Items.KEPT_BYTES;
 import static dev.godotsignal.store.Items.LEFT_AT;
 import static dev.godotsignal.store.Items.LIVE_COUNTER;
 import static dev.godotsignal.store.Items.LIVE_LOBBIES;
@@ -11,6 +14,7 @@ import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_COUNT;
 import static dev.godotsignal.store.Items.PEER_ID;
 import static dev.godotsignal.store.Items.PENDING;
+import static dev.godotsignal.store.Items.RESUME_BY;
 import static dev.godotsignal.store.Items.SEALED;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.expiry;
@@ -78,11 +82,15 @@ final class LobbyTable {
         if (item.containsKey(LEFT_AT)) {
             return new MemberLookup.RecentlyLeft();
         }
+        if (item.containsKey(HELD)) {
+            return new MemberLookup.Held(Items.member(item)); // not remembered: it changes soon
+        }
         Member member = Items.member(item);
         memberCache.put(lobby, member, now);
         return new MemberLookup.Present(member);
     }
 
+    /** This environment's remembered members: a suspension or a resume changes one. */
     void forgetConnection(String connectionId) {
         memberCache.forgetConnection(connectionId);
     }
@@ -187,7 +195,13 @@ final class LobbyTable {
                                                             + LEFT_AT
                                                             + " = :now, "
                                                             + EXPIRES_AT
-                                                            + " = :tomb")
+                                                            + " = :tomb REMOVE "
+                                                            + String.join(
+                                                                    ", ",
+                                                                    HELD,
+                                                                    RESUME_BY,
+                                                                    KEPT,
+                                                                    KEPT_BYTES))
                                             .conditionExpression(
                                                     CONNECTION_ID
                                                             + " = :conn AND attribute_not_exists("

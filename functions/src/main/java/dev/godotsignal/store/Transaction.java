@@ -6,6 +6,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -27,6 +29,14 @@ final class Transaction<S extends Enum<S>> {
 
     Transaction<S> update(S slot, Update update) {
         return add(slot, TransactWriteItem.builder().update(update).build());
+    }
+
+    Transaction<S> delete(S slot, Delete delete) {
+        return add(slot, TransactWriteItem.builder().delete(delete).build());
+    }
+
+    Transaction<S> check(S slot, ConditionCheck check) {
+        return add(slot, TransactWriteItem.builder().conditionCheck(check).build());
     }
 
     private Transaction<S> add(S slot, TransactWriteItem write) {

@@ -86,7 +86,8 @@ class LobbyRulesTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(5),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
@@ -98,7 +99,8 @@ class LobbyRulesTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(5),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
@@ -110,7 +112,8 @@ class LobbyRulesTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(5),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
@@ -122,7 +125,8 @@ class LobbyRulesTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(5),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
@@ -134,7 +138,8 @@ class LobbyRulesTest {
                                 Duration.ZERO,
                                 Duration.ofMinutes(5),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
@@ -146,7 +151,8 @@ class LobbyRulesTest {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(16),
                                 50,
-                                400));
+                                400,
+                                Duration.ZERO));
     }
 
     /** A SecureRandom whose nextInt(bound) always answers the same value. */

@@ -286,7 +286,7 @@ class DiscoveryServiceTest extends ServiceFixture {
     @Test
     void aTokenBoundToOneLobbyCannotMatch() throws Exception {
         Client bound = new Client("bound", true);
-        service.connect(bound.id(), true, "default", Optional.of("SomeLobby"));
+        service.connect(bound.id(), true, "default", Optional.of("SomeLobby"), Optional.empty());
         send(bound.id(), MessageType.MATCH, 0, "{}");
         assertEquals(List.of(error(ErrorReason.LOBBY_NOT_ALLOWED)), shown(bound.id()));
     }
@@ -324,7 +324,7 @@ class DiscoveryServiceTest extends ServiceFixture {
         assertEquals(List.of(), names(list(Map.of("game", "racing"))));
         assertFalse(names(list(Map.of())).contains(hidden.lobby()));
 
-        service.disconnect(older.id()); // the host left: the lobby is gone
+        service.disconnect(older.id(), Closure.ASKED); // the host left: the lobby is gone
         assertEquals(List.of(newer.lobby()), names(list(Map.of())));
     }
 
@@ -334,7 +334,7 @@ class DiscoveryServiceTest extends ServiceFixture {
         lobbyData(host, "{\"public\":true,\"maxPeers\":2}");
         Peer guest = join(host.lobby(), true);
         assertEquals(List.of(), names(list(Map.of())));
-        service.disconnect(guest.id());
+        service.disconnect(guest.id(), Closure.ASKED);
         assertEquals(List.of(host.lobby()), names(list(Map.of())));
     }
 

@@ -24,6 +24,12 @@ import dev.godotsignal.lobby.Reservation;
 import dev.godotsignal.relay.MessageAdmission;
 import dev.godotsignal.relay.OrderingGate;
 import dev.godotsignal.relay.RelayIntent;
+import dev.godotsignal.resume.Keeping;
+import dev.godotsignal.resume.ResumeRefusal;
+import dev.godotsignal.resume.ResumeStore;
+import dev.godotsignal.resume.ResumeToken;
+import dev.godotsignal.resume.Resumption;
+import dev.godotsignal.resume.Suspension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +48,7 @@ import java.util.function.Supplier;
  * persistence store): the same contract as the DynamoDB store, each call atomic (synchronized),
  * without expiry. {@code DynamoDbSignalingStoreTest} holds the real store to the same behaviours.
  */
-public final class InMemorySignalingStore implements SignalingStore, DiscoveryStore {
+public final class InMemorySignalingStore implements SignalingStore, DiscoveryStore, ResumeStore {
     private final Map<String, ConnectionRecord> connections = new HashMap<>();
     private final Map<String, LobbyRecord> lobbies = new HashMap<>();
     private final Map<String, String> turns = new HashMap<>();
@@ -53,24 +59,46 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         final boolean extensions;
         final String game;
         final Optional<String> allowedLobby;
+        final Optional<String> player;
+        final Optional<String> resumeSecret;
+        Optional<String> previousSecret = Optional.empty();
         Connection.Membership membership;
         long window = -1;
         int count;
+        long frames;
         final Map<Integer, Long> opened = new HashMap<>();
         final Map<Integer, Long> delivered = new HashMap<>();
         final Map<Integer, List<String>> held = new HashMap<>();
 
-        ConnectionRecord(
-                String id, boolean extensions, String game, Optional<String> allowedLobby) {
-            this.id = id;
-            this.extensions = extensions;
-            this.game = game;
-            this.allowedLobby = allowedLobby;
+        ConnectionRecord(Connection connection) {
+            this.id = connection.connectionId();
+            this.extensions = connection.extensions();
+            this.game = connection.game();
+            this.allowedLobby = connection.allowedLobby();
+            this.player = connection.player();
+            this.resumeSecret = connection.resumeSecret();
+            this.membership = connection.membership().orElse(null);
         }
 
         Connection view() {
             return new Connection(
-                    id, extensions, game, allowedLobby, Optional.ofNullable(membership));
+                    id,
+                    extensions,
+                    game,
+                    allowedLobby,
+                    player,
+                    resumeSecret,
+                    Optional.ofNullable(membership));
+        }
+    }
+
+    /** A held member: suspended until {@code resumeBy} (empty once resumed), and what is kept. */
+    private static final class Hold {
+        Optional<Instant> resumeBy;
+        final List<String> kept = new ArrayList<>();
+
+        Hold(Optional<Instant> resumeBy) {
+            this.resumeBy = resumeBy;
         }
     }
 
@@ -87,6 +115,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         final Map<Integer, String> reserved = new HashMap<>();
         final Set<Integer> seats = new HashSet<>();
         final Map<Integer, String> left = new HashMap<>();
+        final Map<Integer, Hold> holds = new HashMap<>();
 
         LobbyRecord(String key, LobbyMode mode, int maxPeers, long order) {
             this.key = key;
@@ -123,14 +152,8 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public synchronized void putConnection(
-            String connectionId,
-            boolean extensions,
-            String game,
-            Optional<String> allowedLobby,
-            Instant now) {
-        connections.put(
-                connectionId, new ConnectionRecord(connectionId, extensions, game, allowedLobby));
+    public synchronized void putConnection(Connection connection, Instant now) {
+        connections.put(connection.connectionId(), new ConnectionRecord(connection));
     }
 
     @Override
@@ -155,6 +178,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
             }
         }
         record.count++;
+        record.frames++;
         OrderingGate gate;
         if (relay instanceof RelayIntent.Description description) {
             long generation = record.opened.merge(description.to(), 1L, Long::sum);
@@ -287,7 +311,9 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         }
         Member member = record.members.get(peerId);
         if (member != null) {
-            return new MemberLookup.Present(member);
+            return record.holds.containsKey(peerId)
+                    ? new MemberLookup.Held(member)
+                    : new MemberLookup.Present(member);
         }
         return record.left.containsKey(peerId)
                 ? new MemberLookup.RecentlyLeft()
@@ -372,7 +398,12 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
                     true,
                     List.of());
         }
+        Member member = lobby.members.get(membership.peerId());
+        if (member == null || !member.connectionId().equals(connectionId)) {
+            return new LeaveOutcome.NotInLobby(); // it left already, or resumed elsewhere
+        }
         lobby.members.remove(membership.peerId());
+        lobby.holds.remove(membership.peerId());
         lobby.left.put(membership.peerId(), connectionId);
         return new LeaveOutcome.Left(
                 membership.lobby(),
@@ -519,6 +550,153 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         return Optional.ofNullable(lobbies.get(lobby))
                 .filter(l -> l.data.isPresent())
                 .map(LobbyRecord::lobbyData);
+    }
+
+    // ---- Resuming
+
+    @Override
+    public synchronized Suspension suspend(String connectionId, Instant resumeBy, Instant now) {
+        ConnectionRecord record = connections.get(connectionId);
+        if (record == null) {
+            return new Suspension.NoRecord();
+        }
+        if (!record.extensions || record.membership == null) {
+            return new Suspension.NotSuspendable();
+        }
+        String key = record.membership.lobby();
+        int peerId = record.membership.peerId();
+        LobbyRecord lobby = lobbies.get(key);
+        Member member = lobby == null ? null : lobby.members.get(peerId);
+        if (member == null || !member.connectionId().equals(connectionId)) {
+            return new Suspension.NotSuspendable();
+        }
+        Hold hold = lobby.holds.get(peerId);
+        if (hold != null && hold.resumeBy.isPresent()) {
+            return new Suspension.AlreadySuspended(key, peerId);
+        }
+        if (lobby.sealed) {
+            return new Suspension.NotSuspendable();
+        }
+        if (hold == null) {
+            lobby.holds.put(peerId, new Hold(Optional.of(resumeBy)));
+        } else {
+            hold.resumeBy = Optional.of(resumeBy); // dropped again while being greeted
+        }
+        return new Suspension.Suspended(key, peerId);
+    }
+
+    @Override
+    public synchronized Keeping keep(String lobby, int peerId, List<String> frames, Instant now) {
+        LobbyRecord record = lobbies.get(lobby);
+        Member member = record == null ? null : record.members.get(peerId);
+        if (member == null) {
+            return new Keeping.Gone();
+        }
+        Hold hold = record.holds.get(peerId);
+        if (hold == null) {
+            return new Keeping.Active(member);
+        }
+        hold.kept.addAll(frames);
+        int dropped = 0;
+        while (bytes(hold.kept) > KEPT_BUDGET_BYTES) {
+            hold.kept.remove(0);
+            dropped++;
+        }
+        return new Keeping.Kept(dropped);
+    }
+
+    private static long bytes(List<String> frames) {
+        return frames.stream()
+                .mapToLong(f -> f.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .sum();
+    }
+
+    @Override
+    public synchronized Resumption resume(Connection fresh, ResumeToken token, Instant now) {
+        LobbyRecord lobby = lobbies.get(token.lobby());
+        Member member = lobby == null ? null : lobby.members.get(token.peerId());
+        if (member == null || lobby.sealed) {
+            return new Resumption.Refused(ResumeRefusal.GONE);
+        }
+        Hold hold = lobby.holds.get(token.peerId());
+        if (hold != null && hold.resumeBy.filter(by -> !by.isAfter(now)).isPresent()) {
+            return new Resumption.Refused(ResumeRefusal.GONE);
+        }
+        ConnectionRecord old = connections.get(member.connectionId());
+        if (old == null) {
+            return new Resumption.Refused(ResumeRefusal.GONE);
+        }
+        if (!(token.secretMatches(old.resumeSecret.orElse(null))
+                        || token.secretMatches(old.previousSecret.orElse(null)))
+                || !old.player.equals(fresh.player())
+                || !old.game.equals(fresh.game())) {
+            return new Resumption.Refused(ResumeRefusal.FORBIDDEN);
+        }
+        boolean wasSuspended = hold != null && hold.resumeBy.isPresent();
+        Connection resumed = fresh.joined(old.membership);
+        connections.remove(old.id);
+        ConnectionRecord record = new ConnectionRecord(resumed);
+        record.opened.putAll(old.opened);
+        record.delivered.putAll(old.delivered);
+        record.held.putAll(old.held);
+        record.frames = old.frames; // the count runs on across the peer's connections
+        record.previousSecret = Optional.of(token.secret());
+        connections.put(resumed.connectionId(), record);
+        lobby.members.put(
+                token.peerId(),
+                new Member(token.peerId(), resumed.connectionId(), true, member.seq()));
+        if (hold == null) {
+            lobby.holds.put(token.peerId(), new Hold(Optional.empty()));
+        } else {
+            hold.resumeBy = Optional.empty();
+        }
+        return new Resumption.Resumed(
+                resumed, old.frames, wasSuspended ? Optional.empty() : Optional.of(old.id));
+    }
+
+    @Override
+    public synchronized void tokenDelivered(String connectionId) {
+        Optional.ofNullable(connections.get(connectionId))
+                .ifPresent(record -> record.previousSecret = Optional.empty());
+    }
+
+    @Override
+    public synchronized Optional<List<String>> drain(
+            String lobby, int peerId, String connectionId) {
+        LobbyRecord record = lobbies.get(lobby);
+        Member member = record == null ? null : record.members.get(peerId);
+        if (member == null || !member.connectionId().equals(connectionId)) {
+            return Optional.empty();
+        }
+        Hold hold = record.holds.get(peerId);
+        if (hold == null) {
+            return Optional.of(List.of());
+        }
+        List<String> kept = List.copyOf(hold.kept);
+        hold.kept.clear();
+        return Optional.of(kept);
+    }
+
+    @Override
+    public synchronized boolean release(String lobby, int peerId, String connectionId) {
+        LobbyRecord record = lobbies.get(lobby);
+        Member member = record == null ? null : record.members.get(peerId);
+        if (member == null || !member.connectionId().equals(connectionId)) {
+            return false;
+        }
+        Hold hold = record.holds.get(peerId);
+        if (hold != null && (!hold.kept.isEmpty() || hold.resumeBy.isPresent())) {
+            return false;
+        }
+        record.holds.remove(peerId);
+        return true;
+    }
+
+    /** Test access: the frames kept for a held peer (empty when it is not held). */
+    public synchronized List<String> kept(String lobby, int peerId) {
+        LobbyRecord record = lobbies.get(lobby);
+        Hold hold = record == null ? null : record.holds.get(peerId);
+        return hold == null ? List.of() : List.copyOf(hold.kept);
     }
 
     /** Test access: how many lobbies exist (a destroyed lobby must be gone). */

@@ -10,6 +10,7 @@ import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.protocol.ErrorReason;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.resume.ResumeToken;
 import dev.godotsignal.turn.IceServers;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,7 +36,8 @@ abstract class ServiceFixture {
                     Duration.ofSeconds(5),
                     Duration.ofMinutes(5),
                     50,
-                    400);
+                    400,
+                    Duration.ZERO);
 
     final InMemorySignalingStore store = new InMemorySignalingStore();
     final RecordingPeerChannel channel = new RecordingPeerChannel();
@@ -48,6 +50,8 @@ abstract class ServiceFixture {
         return new SignalingService(
                 store,
                 store,
+                store,
+                () -> ResumeToken.newSecret(new SecureRandom()),
                 channel,
                 timers,
                 limits,
@@ -74,7 +78,7 @@ abstract class ServiceFixture {
 
     Client connect(boolean ext, String game) {
         Client client = new Client("conn-" + ++connections, ext);
-        service.connect(client.id(), ext, game, Optional.empty());
+        service.connect(client.id(), ext, game, Optional.empty(), Optional.empty());
         return client;
     }
 

@@ -177,7 +177,7 @@ class SignalingServiceTest extends ServiceFixture {
         Peer withExt = join(host.lobby(), true);
         Peer demo = join(host.lobby(), false);
         shown(withExt.id());
-        service.disconnect(host.id());
+        service.disconnect(host.id(), Closure.ASKED);
         assertEquals(List.of(error(ErrorReason.HOST_DISCONNECTED)), shown(withExt.id()));
         assertEquals(List.of(), shown(demo.id()));
         assertTrue(channel.isClosed(withExt.id()) && channel.isClosed(demo.id()));
@@ -190,7 +190,7 @@ class SignalingServiceTest extends ServiceFixture {
         Peer guest = join(host.lobby(), true);
         send(host.id(), MessageType.SEAL, 0, "");
         shown(host.id());
-        service.disconnect(guest.id());
+        service.disconnect(guest.id(), Closure.ASKED);
         assertEquals(
                 List.of(),
                 shown(host.id()),
@@ -218,7 +218,8 @@ class SignalingServiceTest extends ServiceFixture {
                 toJoiner);
         assertEquals(
                 List.of("2/" + joinerId + "/", "3/" + vanished.peerId() + "/"), shown(host.id()));
-        service.disconnect(vanished.id()); // its $disconnect, late: nothing is announced twice
+        service.disconnect(
+                vanished.id(), Closure.ASKED); // its $disconnect, late: nothing is announced twice
         assertEquals(List.of(), shown(host.id()));
         send(joiner.id(), MessageType.OFFER, vanished.peerId(), "sdp");
         assertEquals(
@@ -255,7 +256,8 @@ class SignalingServiceTest extends ServiceFixture {
                                 Duration.ofSeconds(5),
                                 Duration.ofMinutes(5),
                                 1,
-                                3));
+                                3,
+                                Duration.ZERO));
         Peer host = host(true); // its JOIN is the first message of the window
         send(host.id(), MessageType.OFFER, 7, "sdp"); // 2: an unknown peer, refused...
         assertEquals(List.of(error(ErrorReason.INVALID_DESTINATION)), shown(host.id()));

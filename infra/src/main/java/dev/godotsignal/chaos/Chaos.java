@@ -1,5 +1,6 @@
 package dev.godotsignal.chaos;
 
+import java.util.OptionalLong;
 import java.util.Random;
 
 /** Draws the injected faults: one seeded generator, shared by every decision point. */
@@ -31,6 +32,18 @@ public final class Chaos {
 
     public synchronized boolean dropDisconnect() {
         return roll(options.dropDisconnectRate());
+    }
+
+    /**
+     * Whether a new connection is to be dropped, and when: empty for most, else a moment within
+     * {@link ChaosOptions#DROP_WINDOW} of its opening.
+     */
+    public synchronized OptionalLong dropAfterMillis() {
+        if (!roll(options.dropRate())) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(
+                100 + (long) (random.nextDouble() * ChaosOptions.DROP_WINDOW.toMillis()));
     }
 
     public synchronized boolean crash() {

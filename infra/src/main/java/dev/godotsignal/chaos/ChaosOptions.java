@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param dropDisconnectRate share of closes whose {@code $disconnect} never comes
  * @param crashRate share of invocations after which the execution environment dies, so the next
  *     event gets a fresh one (cold start, no state carried over)
+ * @param dropRate share of connections that the network drops once, without a close handshake, at a
+ *     random moment within {@link #DROP_WINDOW} of opening (a connection that resumes is not
+ *     dropped again)
  */
 public record ChaosOptions(
         long seed,
@@ -22,15 +25,25 @@ public record ChaosOptions(
         double goneRate,
         double throttleRate,
         double dropDisconnectRate,
-        double crashRate) {
+        double crashRate,
+        double dropRate) {
+
+    /** How long after it opens a connection chosen for a drop may be dropped. */
+    public static final Duration DROP_WINDOW = Duration.ofSeconds(4);
 
     public static ChaosOptions none() {
-        return new ChaosOptions(0, Duration.ZERO, 0, 0, 0, 0);
+        return new ChaosOptions(0, Duration.ZERO, 0, 0, 0, 0, 0);
+    }
+
+    /** The same faults, plus connections dropped by the network at {@code rate}. */
+    public ChaosOptions withDrops(double rate) {
+        return new ChaosOptions(
+                seed, maxDelay, goneRate, throttleRate, dropDisconnectRate, crashRate, rate);
     }
 
     /** The mix the CI suite runs under. */
     public static ChaosOptions standard(long seed) {
-        return new ChaosOptions(seed, Duration.ofMillis(40), 0.0, 0.05, 0.3, 0.05);
+        return new ChaosOptions(seed, Duration.ofMillis(40), 0.0, 0.05, 0.3, 0.05, 0.0);
     }
 
     public boolean active() {
@@ -38,7 +51,8 @@ public record ChaosOptions(
                 || goneRate > 0
                 || throttleRate > 0
                 || dropDisconnectRate > 0
-                || crashRate > 0;
+                || crashRate > 0
+                || dropRate > 0;
     }
 
     @Override
@@ -54,7 +68,9 @@ public record ChaosOptions(
                 + ", lost $disconnect "
                 + pct(dropDisconnectRate)
                 + ", crashes "
-                + pct(crashRate);
+                + pct(crashRate)
+                + ", dropped connections "
+                + pct(dropRate);
     }
 
     private static String pct(double rate) {

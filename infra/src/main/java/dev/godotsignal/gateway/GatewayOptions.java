@@ -210,6 +210,7 @@ public record GatewayOptions(
               --chaos-throttle P        share of the handlers' DynamoDB calls throttled before they run
               --chaos-drop-disconnect P share of closes whose $disconnect never comes
               --chaos-crash P           share of invocations after which the execution environment dies
+              --chaos-drop P            share of connections the network drops once (no close handshake, code 1006) at a random moment
               --help                    this text
             """;
 
@@ -261,7 +262,8 @@ public record GatewayOptions(
                                         chaos.goneRate(),
                                         chaos.throttleRate(),
                                         chaos.dropDisconnectRate(),
-                                        chaos.crashRate());
+                                        chaos.crashRate(),
+                                        chaos.dropRate());
                 case "--chaos-delay-ms" ->
                         chaos =
                                 new ChaosOptions(
@@ -270,7 +272,8 @@ public record GatewayOptions(
                                         chaos.goneRate(),
                                         chaos.throttleRate(),
                                         chaos.dropDisconnectRate(),
-                                        chaos.crashRate());
+                                        chaos.crashRate(),
+                                        chaos.dropRate());
                 case "--chaos-gone" ->
                         chaos =
                                 new ChaosOptions(
@@ -279,7 +282,8 @@ public record GatewayOptions(
                                         rate(value(args, ++i, arg)),
                                         chaos.throttleRate(),
                                         chaos.dropDisconnectRate(),
-                                        chaos.crashRate());
+                                        chaos.crashRate(),
+                                        chaos.dropRate());
                 case "--chaos-throttle" ->
                         chaos =
                                 new ChaosOptions(
@@ -288,7 +292,8 @@ public record GatewayOptions(
                                         chaos.goneRate(),
                                         rate(value(args, ++i, arg)),
                                         chaos.dropDisconnectRate(),
-                                        chaos.crashRate());
+                                        chaos.crashRate(),
+                                        chaos.dropRate());
                 case "--chaos-drop-disconnect" ->
                         chaos =
                                 new ChaosOptions(
@@ -297,7 +302,8 @@ public record GatewayOptions(
                                         chaos.goneRate(),
                                         chaos.throttleRate(),
                                         rate(value(args, ++i, arg)),
-                                        chaos.crashRate());
+                                        chaos.crashRate(),
+                                        chaos.dropRate());
                 case "--chaos-crash" ->
                         chaos =
                                 new ChaosOptions(
@@ -306,7 +312,9 @@ public record GatewayOptions(
                                         chaos.goneRate(),
                                         chaos.throttleRate(),
                                         chaos.dropDisconnectRate(),
-                                        rate(value(args, ++i, arg)));
+                                        rate(value(args, ++i, arg)),
+                                        chaos.dropRate());
+                case "--chaos-drop" -> chaos = chaos.withDrops(rate(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }

@@ -314,6 +314,17 @@ public final class LocalGateway implements AutoCloseable {
         doomed.add(connectionId);
     }
 
+    /**
+     * Injected fault: the network drops the connection now, without a close handshake (the client
+     * sees 1006, {@code $disconnect} carries 1006), as a phone switching networks would.
+     */
+    public void dropConnection(String connectionId) {
+        GatewayConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            connection.abort();
+        }
+    }
+
     /** Whether {@code /godot/} can run the Godot example (the engine package is installed). */
     public boolean godotEngineInstalled() {
         return HttpRoutes.godotProject(options.webRoot())
@@ -330,8 +341,10 @@ public final class LocalGateway implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // A normal closure: the stack is going away for good, so clients should not resume
+            // and the service treats each as a leave.
             for (GatewayConnection connection : connections.values()) {
-                connection.close(StatusCode.SHUTDOWN, "Gateway shutting down");
+                connection.close(StatusCode.NORMAL, "Gateway shutting down");
             }
             server.stop();
         } catch (Exception e) {

@@ -137,6 +137,16 @@ public final class WebSocketFrontDoor {
             }
         }
         connections.put(connection.id, connection);
+        if (!query.containsKey("resume")) {
+            // Injected fault: the network drops this connection once (a resumed one is spared).
+            chaos.dropAfterMillis()
+                    .ifPresent(
+                            millis -> {
+                                var unusedDrop =
+                                        timers.schedule(
+                                                connection::abort, millis, TimeUnit.MILLISECONDS);
+                            });
+        }
         // Fire and forget: the close ends the connection whether or not anyone waits on it.
         var unused =
                 timers.schedule(

@@ -43,7 +43,7 @@ class GhostPeerChaosTest {
 
     @Test
     void deadPeersAreAlwaysAnnounced() throws Exception {
-        ChaosOptions chaos = new ChaosOptions(42, Duration.ofMillis(20), 0.0, 0.0, 1.0, 0.0);
+        ChaosOptions chaos = new ChaosOptions(42, Duration.ofMillis(20), 0.0, 0.0, 1.0, 0.0, 0.0);
         try (LocalGateway gateway =
                 LocalGateway.start(
                         TestGateways.options(Map.of("LivenessCheckSeconds", "1"))

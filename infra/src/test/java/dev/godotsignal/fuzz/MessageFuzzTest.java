@@ -12,6 +12,8 @@ import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.protocol.MessageCodec;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.protocol.ProtocolException;
+import dev.godotsignal.resume.ResumeToken;
+import dev.godotsignal.signaling.Closure;
 import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingService;
 import dev.godotsignal.store.DynamoDbSignalingStore;
@@ -75,6 +77,8 @@ class MessageFuzzTest {
                 new SignalingService(
                         store,
                         store,
+                        store,
+                        () -> ResumeToken.newSecret(new SecureRandom()),
                         CHANNEL,
                         (timer, delay) -> {},
                         defaults,
@@ -84,7 +88,7 @@ class MessageFuzzTest {
                         dev.godotsignal.signaling.SignalingEvents.NONE,
                         Clock.systemUTC());
         directory = new LobbyDirectory(store, Clock.systemUTC());
-        service.connect("fuzz-host", true, "default", Optional.empty());
+        service.connect("fuzz-host", true, "default", Optional.empty(), Optional.empty());
         service.text("fuzz-host", "{\"type\":0,\"id\":0,\"data\":\"\"}");
         lobby =
                 store.connection("fuzz-host", java.time.Instant.now())
@@ -118,9 +122,9 @@ class MessageFuzzTest {
         switch (data.consumeInt(0, 3)) {
             case 0 -> {
                 String matcher = "fuzz-" + UUID.randomUUID();
-                service.connect(matcher, true, "fuzz", Optional.empty());
+                service.connect(matcher, true, "fuzz", Optional.empty(), Optional.empty());
                 service.text(matcher, frame(MessageType.MATCH, data.consumeRemainingAsString()));
-                service.disconnect(matcher);
+                service.disconnect(matcher, Closure.ASKED);
             }
             case 1 ->
                     // The host's refused requests leave it connected; accepted ones change its
@@ -159,7 +163,8 @@ class MessageFuzzTest {
 
     static void guestOnce(FuzzedDataProvider data) {
         String guest = "fuzz-" + UUID.randomUUID();
-        service.connect(guest, data.consumeBoolean(), "default", Optional.empty());
+        service.connect(
+                guest, data.consumeBoolean(), "default", Optional.empty(), Optional.empty());
         if (data.consumeBoolean()) {
             service.text(guest, "{\"type\":0,\"id\":0,\"data\":\"" + lobby + "\"}");
         }
@@ -173,6 +178,6 @@ class MessageFuzzTest {
             // the only way the codec may refuse a client's frame
         }
         service.text(guest, frame);
-        service.disconnect(guest);
+        service.disconnect(guest, Closure.ASKED);
     }
 }

@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -72,9 +73,33 @@ class LocalStackStoreTest {
     @Test
     void createJoinSealAndLeave() {
         Instant now = Instant.now();
-        store.putConnection("host", false, "default", java.util.Optional.empty(), now);
-        store.putConnection("guest", true, "default", java.util.Optional.empty(), now);
-        store.putConnection("late", false, "default", java.util.Optional.empty(), now);
+        store.putConnection(
+                Connection.arriving(
+                        "host",
+                        false,
+                        "default",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
+        store.putConnection(
+                Connection.arriving(
+                        "guest",
+                        true,
+                        "default",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
+        store.putConnection(
+                Connection.arriving(
+                        "late",
+                        false,
+                        "default",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
         Connection host = store.connection("host", now).orElseThrow();
         JoinOutcome.Joined created =
                 (JoinOutcome.Joined)
@@ -109,7 +134,15 @@ class LocalStackStoreTest {
     @Test
     void theOrderingGateRidesOnTheAdmissionWrite() {
         Instant now = Instant.now();
-        store.putConnection("sender", false, "default", java.util.Optional.empty(), now);
+        store.putConnection(
+                Connection.arriving(
+                        "sender",
+                        false,
+                        "default",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
         assertEquals(
                 new OrderingGate.Closed(),
                 DynamoDbSignalingStoreTest.admit(

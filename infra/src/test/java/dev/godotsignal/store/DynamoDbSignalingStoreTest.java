@@ -90,7 +90,15 @@ public class DynamoDbSignalingStoreTest {
 
     static Connection connected(SignalingStore store, Instant now) {
         String id = UUID.randomUUID().toString();
-        store.putConnection(id, false, Games.DEFAULT, Optional.empty(), now);
+        store.putConnection(
+                Connection.arriving(
+                        id,
+                        false,
+                        Games.DEFAULT,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
         return store.connection(id, now).orElseThrow();
     }
 

@@ -294,6 +294,7 @@ class SamTemplateTest {
                         "SealCloseDelaySeconds", Limits.SEAL_CLOSE_DELAY_SECONDS,
                         "JoinDeadlineSeconds", Limits.JOIN_DEADLINE_SECONDS,
                         "LivenessCheckSeconds", Limits.LIVENESS_SECONDS,
+                        "ResumeGraceSeconds", Limits.RESUME_GRACE_SECONDS,
                         "MessagesPerSecond", Limits.MESSAGES_PER_SECOND,
                         "MessageBurst", Limits.MESSAGE_BURST);
         ranges.forEach(

@@ -1,0 +1,474 @@
+package dev.godotsignal.store;
+
+import static dev.godotsignal.store.Items.CONNECTION_ID;
+import static dev.godotsignal.store.Items.EXPIRES_AT;
+import static dev.godotsignal.store.Items.EXT;
+import static dev.godotsignal.store.Items.FRAMES;
+import static dev.godotsignal.store.Items.GAME;
+import static dev.godotsignal.store.Items.HELD;
+import static dev.godotsignal.store.Items.KEPT;
+import static dev.godotsignal.store.Items.KEPT_BYTES;
+import static dev.godotsignal.store.Items.LEFT_AT;
+import static dev.godotsignal.store.Items.LOBBY;
+import static dev.godotsignal.store.Items.LOBBY_ITEM;
+import static dev.godotsignal.store.Items.MESH;
+import static dev.godotsignal.store.Items.PEER_ID;
+import static dev.godotsignal.store.Items.PENDING;
+import static dev.godotsignal.store.Items.PLAYER;
+import static dev.godotsignal.store.Items.PREVIOUS_SECRET;
+import static dev.godotsignal.store.Items.RESUME_BY;
+import static dev.godotsignal.store.Items.RESUME_SECRET;
+import static dev.godotsignal.store.Items.SEALED;
+import static dev.godotsignal.store.Items.bool;
+import static dev.godotsignal.store.Items.connectionKey;
+import static dev.godotsignal.store.Items.intOf;
+import static dev.godotsignal.store.Items.live;
+import static dev.godotsignal.store.Items.lobbyKey;
+import static dev.godotsignal.store.Items.longOf;
+import static dev.godotsignal.store.Items.modeOf;
+import static dev.godotsignal.store.Items.n;
+import static dev.godotsignal.store.Items.s;
+
+import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.Games;
+import dev.godotsignal.resume.Keeping;
+import dev.godotsignal.resume.ResumeRefusal;
+import dev.godotsignal.resume.ResumeStore;
+import dev.godotsignal.resume.ResumeToken;
+import dev.godotsignal.resume.Resumption;
+import dev.godotsignal.resume.Suspension;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Suspended and resumed peers, on the member's item in the lobbies table ({@value Items#HELD},
+ * {@value Items#RESUME_BY}, {@value Items#KEPT}) and the connection records: see {@link
+ * ResumeStore}. Nothing here runs unless a socket drops, so a session without a blip pays for none
+ * of it.
+ */
+final class Suspensions {
+    private enum SuspendSlot {
+        MEMBER,
+        LOBBY_ITEM
+    }
+
+    private enum ResumeSlot {
+        MEMBER,
+        NEW_CONNECTION,
+        OLD_CONNECTION,
+        LOBBY_ITEM
+    }
+
+    /** How often keeping re-tries when its trimmed write races another. */
+    private static final int KEEP_ATTEMPTS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String lobbiesTable;
+    private final String connectionsTable;
+    private final ConnectionTable connections;
+    private final LobbyTable lobbies;
+
+    Suspensions(
+            DynamoDbClient dynamo,
+            TableNames tables,
+            ConnectionTable connections,
+            LobbyTable lobbies) {
+        this.dynamo = dynamo;
+        this.lobbiesTable = tables.lobbies();
+        this.connectionsTable = tables.connections();
+        this.connections = connections;
+        this.lobbies = lobbies;
+    }
+
+    /**
+     * One read of the connection's record, then, for an extension member, one transaction: the
+     * member is held until {@code resumeBy} if it is still on this connection and not already
+     * suspended, and its lobby still exists unsealed.
+     */
+    Suspension suspend(String connectionId, Instant resumeBy, Instant now) {
+        Map<String, AttributeValue> record = connections.record(connectionId);
+        if (record.isEmpty()) {
+            return new Suspension.NoRecord();
+        }
+        if (!live(record, now) || !record.get(EXT).bool() || !record.containsKey(LOBBY)) {
+            return new Suspension.NotSuspendable();
+        }
+        String lobby = record.get(LOBBY).s();
+        int peerId = intOf(record, PEER_ID);
+        lobbies.forgetConnection(connectionId);
+        Transaction.Outcome<SuspendSlot> outcome =
+                new Transaction<SuspendSlot>()
+                        .update(
+                                SuspendSlot.MEMBER,
+                                Update.builder()
+                                        .tableName(lobbiesTable)
+                                        .key(lobbyKey(lobby, peerId))
+                                        .updateExpression(
+                                                "SET " + HELD + " = :true, " + RESUME_BY + " = :by")
+                                        .conditionExpression(
+                                                CONNECTION_ID
+                                                        + " = :conn AND attribute_not_exists("
+                                                        + LEFT_AT
+                                                        + ") AND attribute_not_exists("
+                                                        + RESUME_BY
+                                                        + ")")
+                                        .expressionAttributeValues(
+                                                Map.of(
+                                                        ":true",
+                                                        bool(true),
+                                                        ":by",
+                                                        n(resumeBy.getEpochSecond()),
+                                                        ":conn",
+                                                        s(connectionId)))
+                                        .returnValuesOnConditionCheckFailure(
+                                                ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                                        .build())
+                        .check(SuspendSlot.LOBBY_ITEM, unsealedLobby(lobby, now))
+                        .run(dynamo);
+        if (outcome.committed()) {
+            return new Suspension.Suspended(lobby, peerId);
+        }
+        if (outcome.failed(SuspendSlot.MEMBER)) {
+            Map<String, AttributeValue> member = outcome.itemOf(SuspendSlot.MEMBER);
+            boolean already =
+                    member != null
+                            && member.containsKey(RESUME_BY)
+                            && member.containsKey(CONNECTION_ID)
+                            && member.get(CONNECTION_ID).s().equals(connectionId)
+                            && !member.containsKey(LEFT_AT);
+            if (already) {
+                return new Suspension.AlreadySuspended(lobby, peerId);
+            }
+        }
+        return new Suspension.NotSuspendable(); // left, sealed, or its lobby is gone
+    }
+
+    private ConditionCheck unsealedLobby(String lobby, Instant now) {
+        return ConditionCheck.builder()
+                .tableName(lobbiesTable)
+                .key(lobbyKey(lobby, LOBBY_ITEM))
+                .conditionExpression(
+                        "attribute_exists("
+                                + MESH
+                                + ") AND "
+                                + SEALED
+                                + " = :false AND "
+                                + EXPIRES_AT
+                                + " > :now")
+                .expressionAttributeValues(
+                        Map.of(":false", bool(false), ":now", n(now.getEpochSecond())))
+                .build();
+    }
+
+    /**
+     * One conditional append while the member is held and within budget; over budget, the oldest
+     * kept frames are dropped in a write conditioned on the size it read.
+     */
+    Keeping keep(String lobby, int peerId, List<String> frames, Instant now) {
+        List<String> incoming = new ArrayList<>(frames);
+        int dropped = trim(incoming, ResumeStore.KEPT_BUDGET_BYTES);
+        long size = bytes(incoming);
+        for (int attempt = 0; attempt < KEEP_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> old;
+            try {
+                dynamo.updateItem(
+                        b ->
+                                b.tableName(lobbiesTable)
+                                        .key(lobbyKey(lobby, peerId))
+                                        .updateExpression(
+                                                "SET "
+                                                        + KEPT
+                                                        + " = list_append(if_not_exists("
+                                                        + KEPT
+                                                        + ", :empty), :frames) ADD "
+                                                        + KEPT_BYTES
+                                                        + " :size")
+                                        .conditionExpression(
+                                                "attribute_exists("
+                                                        + HELD
+                                                        + ") AND attribute_not_exists("
+                                                        + LEFT_AT
+                                                        + ") AND (attribute_not_exists("
+                                                        + KEPT_BYTES
+                                                        + ") OR "
+                                                        + KEPT_BYTES
+                                                        + " <= :room)")
+                                        .expressionAttributeValues(
+                                                Map.of(
+                                                        ":empty",
+                                                        AttributeValue.fromL(List.of()),
+                                                        ":frames",
+                                                        list(incoming),
+                                                        ":size",
+                                                        n(size),
+                                                        ":room",
+                                                        n(ResumeStore.KEPT_BUDGET_BYTES - size)))
+                                        .returnValuesOnConditionCheckFailure(
+                                                ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return new Keeping.Kept(dropped);
+            } catch (ConditionalCheckFailedException e) {
+                old = e.item();
+            }
+            if (old == null
+                    || !live(old, now)
+                    || old.containsKey(LEFT_AT)
+                    || old.containsKey(PENDING)) {
+                return new Keeping.Gone();
+            }
+            if (!old.containsKey(HELD)) {
+                return new Keeping.Active(Items.member(old));
+            }
+            // Over budget: the oldest frames make room, in a write that loses to any other change.
+            List<String> all = new ArrayList<>();
+            if (old.containsKey(KEPT)) {
+                old.get(KEPT).l().forEach(v -> all.add(v.s()));
+            }
+            all.addAll(incoming);
+            int trimmed = trim(all, ResumeStore.KEPT_BUDGET_BYTES);
+            long oldSize = old.containsKey(KEPT_BYTES) ? longOf(old, KEPT_BYTES) : 0;
+            try {
+                dynamo.updateItem(
+                        b ->
+                                b.tableName(lobbiesTable)
+                                        .key(lobbyKey(lobby, peerId))
+                                        .updateExpression(
+                                                "SET "
+                                                        + KEPT
+                                                        + " = :all, "
+                                                        + KEPT_BYTES
+                                                        + " = :size")
+                                        .conditionExpression(
+                                                "attribute_exists("
+                                                        + HELD
+                                                        + ") AND "
+                                                        + KEPT_BYTES
+                                                        + " = :old")
+                                        .expressionAttributeValues(
+                                                Map.of(
+                                                        ":all",
+                                                        list(all),
+                                                        ":size",
+                                                        n(bytes(all)),
+                                                        ":old",
+                                                        n(oldSize))));
+                return new Keeping.Kept(dropped + trimmed);
+            } catch (ConditionalCheckFailedException e) {
+                // it changed meanwhile (more kept, or drained): look again
+            }
+        }
+        throw new IllegalStateException(
+                "could not keep frames after " + KEEP_ATTEMPTS + " attempts");
+    }
+
+    /** Drops the oldest frames until the rest fit in {@code budget} bytes; returns how many. */
+    private static int trim(List<String> frames, long budget) {
+        int dropped = 0;
+        long size = bytes(frames);
+        while (size > budget && !frames.isEmpty()) {
+            size -= bytes(List.of(frames.remove(0)));
+            dropped++;
+        }
+        return dropped;
+    }
+
+    private static long bytes(List<String> frames) {
+        long size = 0;
+        for (String frame : frames) {
+            size += frame.getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
+    }
+
+    private static AttributeValue list(List<String> frames) {
+        return AttributeValue.fromL(frames.stream().map(Items::s).toList());
+    }
+
+    /**
+     * Two strongly consistent reads (the member, the connection it is on), checks, then one
+     * transaction: the member moves to the new connection (held until greeted), the new record is
+     * written with its membership, the old one is deleted if it still holds the token's secret, and
+     * the lobby is still unsealed. Of two resumes racing with one token, one loses that
+     * transaction. The token stays valid on the new connection only until the greeting has
+     * delivered its replacement ({@link #tokenDelivered}): a client whose resumed socket drops
+     * before that has no other; once it has, the old token is spent.
+     */
+    Resumption resume(Connection fresh, ResumeToken token, Instant now) {
+        String lobby = token.lobby();
+        int peerId = token.peerId();
+        Map<String, AttributeValue> member = lobbies.item(lobby, peerId);
+        if (!live(member, now)
+                || !member.containsKey(CONNECTION_ID)
+                || member.containsKey(PENDING)
+                || member.containsKey(LEFT_AT)) {
+            return new Resumption.Refused(ResumeRefusal.GONE);
+        }
+        if (member.containsKey(RESUME_BY) && longOf(member, RESUME_BY) <= now.getEpochSecond()) {
+            return new Resumption.Refused(ResumeRefusal.GONE); // its grace is over
+        }
+        String oldConnection = member.get(CONNECTION_ID).s();
+        Map<String, AttributeValue> old = connections.record(oldConnection);
+        if (!live(old, now) || !old.containsKey(LOBBY)) {
+            return new Resumption.Refused(ResumeRefusal.GONE);
+        }
+        String secret = old.containsKey(RESUME_SECRET) ? old.get(RESUME_SECRET).s() : null;
+        String previous = old.containsKey(PREVIOUS_SECRET) ? old.get(PREVIOUS_SECRET).s() : null;
+        Optional<String> player = Optional.ofNullable(old.get(PLAYER)).map(AttributeValue::s);
+        String game = old.containsKey(GAME) ? old.get(GAME).s() : Games.DEFAULT;
+        if (!(token.secretMatches(secret) || token.secretMatches(previous))
+                || !player.equals(fresh.player())
+                || !game.equals(fresh.game())) {
+            return new Resumption.Refused(ResumeRefusal.FORBIDDEN);
+        }
+        Connection resumed = fresh.joined(new Connection.Membership(lobby, peerId, modeOf(old)));
+        long received = old.containsKey(FRAMES) ? longOf(old, FRAMES) : 0;
+        // The peer's ordering gates go with it: a candidate for a description it sent before the
+        // drop must not wait for one it will never send again.
+        Map<String, AttributeValue> record = new HashMap<>(connections.item(resumed, now));
+        // The count runs on across the peer's connections, so a resumed connection that drops
+        // before its greeting still acknowledges what the earlier ones delivered.
+        record.put(FRAMES, n(received));
+        record.put(PREVIOUS_SECRET, s(token.secret()));
+        old.forEach(
+                (name, value) -> {
+                    if (Items.isGate(name)) {
+                        record.put(name, value);
+                    }
+                });
+        boolean wasSuspended = member.containsKey(RESUME_BY);
+        Transaction.Outcome<ResumeSlot> outcome =
+                new Transaction<ResumeSlot>()
+                        .update(
+                                ResumeSlot.MEMBER,
+                                Update.builder()
+                                        .tableName(lobbiesTable)
+                                        .key(lobbyKey(lobby, peerId))
+                                        .updateExpression(
+                                                "SET "
+                                                        + CONNECTION_ID
+                                                        + " = :new, "
+                                                        + HELD
+                                                        + " = :true REMOVE "
+                                                        + RESUME_BY)
+                                        .conditionExpression(
+                                                CONNECTION_ID
+                                                        + " = :old AND attribute_not_exists("
+                                                        + LEFT_AT
+                                                        + ")")
+                                        .expressionAttributeValues(
+                                                Map.of(
+                                                        ":new",
+                                                        s(fresh.connectionId()),
+                                                        ":old",
+                                                        s(oldConnection),
+                                                        ":true",
+                                                        bool(true)))
+                                        .build())
+                        .put(
+                                ResumeSlot.NEW_CONNECTION,
+                                Put.builder()
+                                        .tableName(connectionsTable)
+                                        .item(record)
+                                        .conditionExpression(
+                                                "attribute_not_exists(" + CONNECTION_ID + ")")
+                                        .build())
+                        .delete(
+                                ResumeSlot.OLD_CONNECTION,
+                                Delete.builder()
+                                        .tableName(connectionsTable)
+                                        .key(connectionKey(oldConnection))
+                                        .conditionExpression(
+                                                RESUME_SECRET
+                                                        + " = :secret OR "
+                                                        + PREVIOUS_SECRET
+                                                        + " = :secret")
+                                        .expressionAttributeValues(
+                                                Map.of(":secret", s(token.secret())))
+                                        .build())
+                        .check(ResumeSlot.LOBBY_ITEM, unsealedLobby(lobby, now))
+                        .run(dynamo);
+        if (!outcome.committed()) {
+            return new Resumption.Refused(ResumeRefusal.GONE); // raced, sealed, or gone meanwhile
+        }
+        lobbies.forgetConnection(oldConnection);
+        return new Resumption.Resumed(
+                resumed, received, wasSuspended ? Optional.empty() : Optional.of(oldConnection));
+    }
+
+    /** The new token reached the client: the one it resumed with is spent. */
+    void tokenDelivered(String connectionId) {
+        try {
+            dynamo.updateItem(
+                    b ->
+                            b.tableName(connectionsTable)
+                                    .key(connectionKey(connectionId))
+                                    .updateExpression("REMOVE " + PREVIOUS_SECRET)
+                                    .conditionExpression(
+                                            "attribute_exists(" + CONNECTION_ID + ")"));
+        } catch (ConditionalCheckFailedException e) {
+            // gone meanwhile: nothing to spend
+        }
+    }
+
+    /** Takes what was kept, if the peer is still on {@code connectionId}. */
+    Optional<List<String>> drain(String lobby, int peerId, String connectionId) {
+        try {
+            Map<String, AttributeValue> old =
+                    dynamo.updateItem(
+                                    b ->
+                                            b.tableName(lobbiesTable)
+                                                    .key(lobbyKey(lobby, peerId))
+                                                    .updateExpression(
+                                                            "REMOVE " + KEPT + ", " + KEPT_BYTES)
+                                                    .conditionExpression(
+                                                            CONNECTION_ID
+                                                                    + " = :conn AND attribute_not_exists("
+                                                                    + LEFT_AT
+                                                                    + ")")
+                                                    .expressionAttributeValues(
+                                                            Map.of(":conn", s(connectionId)))
+                                                    .returnValues(ReturnValue.UPDATED_OLD))
+                            .attributes();
+            AttributeValue kept = old == null ? null : old.get(KEPT);
+            return Optional.of(
+                    kept == null ? List.of() : kept.l().stream().map(AttributeValue::s).toList());
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ends the hold if nothing was kept since the last drain. */
+    boolean release(String lobby, int peerId, String connectionId) {
+        try {
+            dynamo.updateItem(
+                    b ->
+                            b.tableName(lobbiesTable)
+                                    .key(lobbyKey(lobby, peerId))
+                                    .updateExpression("REMOVE " + HELD)
+                                    .conditionExpression(
+                                            CONNECTION_ID
+                                                    + " = :conn AND attribute_not_exists("
+                                                    + KEPT
+                                                    + ") AND attribute_not_exists("
+                                                    + RESUME_BY
+                                                    + ")")
+                                    .expressionAttributeValues(Map.of(":conn", s(connectionId))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+}
