@@ -11,6 +11,9 @@
 //                               #lobby-data (the latest LOBBY_DATA as JSON, empty until one came),
 //                               #make-public (host's checkbox: setLobbyData({public})), #seal, #leave
 //   #peers (li[data-peer]), #chat, #chat-input, #send, #log, #status
+//   #signaling-state            the signaling socket's state, one word: connecting, joined,
+//                               resuming (the socket dropped and is being reopened: R21),
+//                               resumed, closed
 // Query parameters: url=<ws url>, game=<id>, lobbies=<list URL> (on AWS the stack's LobbiesUrl;
 // by default derived from the signaling URL).
 import { GodotSignalingClient, Channel, listLobbies } from './godot-signaling.js';
@@ -47,6 +50,13 @@ function chat(from, text, mine = false) {
 function setStatus(text, kind) {
   $('status').textContent = text;
   $('status').className = `pill ${kind}`;
+}
+
+// Only the current client's events change it: a client left behind still reports its close.
+function setSignalingState(from, state) {
+  if (from !== client) return;
+  $('signaling-state').textContent = state;
+  $('signaling-state').dataset.state = state;
 }
 
 function renderPeers() {
@@ -87,9 +97,25 @@ async function start(connect) {
   $('chat').replaceChildren();
   showLobbyData(null);
   $('make-public').disabled = true;
-  client = new GodotSignalingClient($('url').value.trim(), {
+  const me = new GodotSignalingClient($('url').value.trim(), {
     game: game() || undefined,
     lobbiesUrl: LOBBIES_URL,
+  });
+  client = me;
+  setSignalingState(me, 'connecting');
+  client.addEventListener('lobby-joined', () => setSignalingState(me, 'joined'));
+  // R21: a dropped signaling socket is reopened; the peers and the chat stay up meanwhile.
+  client.addEventListener('resuming', (e) => {
+    setSignalingState(me, 'resuming');
+    if (me !== client) return;
+    log(`signaling dropped (${e.detail.code}); resuming for up to ${e.detail.grace} s — data channels stay up`, 'bad');
+    setStatus('resuming…', 'busy');
+  });
+  client.addEventListener('resumed', (e) => {
+    setSignalingState(me, 'resumed');
+    if (me !== client) return;
+    log(`signaling resumed as peer ${e.detail.peerId} (attempt ${e.detail.attempts}, ${e.detail.resent} frame(s) sent again)`, 'good');
+    setStatus(me.sealed ? 'sealed' : `in lobby as peer ${e.detail.peerId}`, me.sealed ? 'sealed' : 'good');
   });
   client.addEventListener('peer-connected', (e) => {
     peerStates.set(e.detail.peerId, 'new');
@@ -131,9 +157,11 @@ async function start(connect) {
   });
   client.addEventListener('error', (e) => log(`error: ${e.detail.reason}`, 'bad'));
   client.addEventListener('disconnected', (e) => {
-    $('make-public').disabled = true;
+    setSignalingState(me, 'closed');
     log(`signaling closed (${e.detail.code})${e.detail.sealed ? ' after seal — data channels stay up' : ''}`,
       e.detail.sealed ? '' : 'bad');
+    if (me !== client) return; // a client left behind by a new start(): the page shows the new one
+    $('make-public').disabled = true;
     if (!e.detail.sealed) {
       setStatus('disconnected', 'bad');
       peerStates.clear();
@@ -227,6 +255,7 @@ $('make-public').onchange = () => client?.setLobbyData({ public: $('make-public'
 $('seal').onclick = () => client?.seal();
 $('leave').onclick = () => {
   client?.close();
+  setSignalingState(client, 'closed');
   $('lobby-card').hidden = true;
   setStatus('not connected', 'idle');
 };

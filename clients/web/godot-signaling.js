@@ -4,7 +4,15 @@
 // No dependencies; an ES module.
 //
 // The Godot addon (clients/godot/addons/godot_signaling/signaling_client.gd) follows the same
-// rules, R1..R20, in the same order.
+// rules, R1..R21, in the same order.
+//
+// R21, resume: a socket that drops unexpectedly (no close(), no SEAL, no fatal ERROR, code other
+// than 1000) after the server sent a RESUME token is reopened with ?resume=<token> within
+// `resumeGrace` seconds; the WebRTC peers stay up meanwhile and no frame is lost (see the class's
+// `resuming` and `resumed` events). Frames are counted across the session's sockets: the k-th
+// protocol frame sent since the first socket opened (JOIN included, keep-alive excluded) is frame
+// k - 1 whichever socket carried it. The server's RESUME acknowledgement says how many it has
+// received in all ("received": N); the client sends again those from N on.
 
 export const MessageType = Object.freeze({
   JOIN: 0, ID: 1, PEER_CONNECT: 2, PEER_DISCONNECT: 3, OFFER: 4, ANSWER: 5, CANDIDATE: 6, SEAL: 7,
@@ -13,6 +21,8 @@ export const MessageType = Object.freeze({
   ICE_SERVERS: 101, // extension: data = JSON {"iceServers":[...]}, sent right after ID
   LOBBY_DATA: 102,  // extension: data = JSON object; host → server sets it, server → peers tells it
   MATCH: 103,       // extension: data = JSON object; sent instead of JOIN (quick match)
+  RESUME: 104,      // extension: data = the resume token; with "received": how many frames the
+                    // server got from this peer in all, over all its sockets (a resume's acknowledgement)
 });
 
 // Godot's WebRTCMultiplayerPeer opens three negotiated channels per peer.
@@ -25,6 +35,7 @@ const CHANNEL_OPTIONS = {
 
 export const DEFAULT_ICE_SERVERS = Object.freeze([{ urls: ['stun:stun.l.google.com:19302'] }]);
 const KEEPALIVE_FRAME = '{"action":"ping"}';
+const RESUME_FIRST_DELAY_MS = 250; // R21: then 0.5 s, 1 s, 2 s, 4 s, … while within the grace
 
 /** The list's URL for a signaling URL: same host and port over HTTP, path /lobbies (R20). */
 export function lobbiesUrlOf(signalingUrl) {
@@ -63,6 +74,16 @@ export async function listLobbies(url, game = '', filter = {}, { limit, cursor, 
  *   message {peerId, channel, data}      sealed {}   ice-servers {iceServers}
  *   lobbydata {data}                     request-refused {reason}
  *   error {reason}                       disconnected {code, reason, sealed}
+ *   resuming {code, reason, grace}       the socket dropped (close code, reason); the client is
+ *                                        reopening it for up to `grace` seconds (R21). The peers
+ *                                        and their data channels stay up; frames are queued.
+ *   resumed {lobby, peerId, attempts, resent}  the server confirmed the resumed socket (its JOIN
+ *                                        confirmation); `attempts` sockets were opened, `resent`
+ *                                        frames the server had not received were sent again.
+ *                                        (lobby-joined is not emitted again.)
+ * A resume that fails (the grace ran out, another peer id, a fatal ERROR) ends the session as an
+ * unexpected close does: `disconnected` with the code and reason of the drop (or of the last
+ * socket's close when the server ended it).
  */
 export class GodotSignalingClient extends EventTarget {
   #url;
@@ -72,6 +93,16 @@ export class GodotSignalingClient extends EventTarget {
   #iceServers;
   #peers = new Map(); // peerId -> { pc, channels: Map<id, RTCDataChannel>, remoteSet, pending: [] }
   #joined = null;     // { resolve, reject } while join() or quickMatch() waits for the JOIN confirmation
+  #inLobby = false;   // this session's JOIN confirmation came
+  #socketUrl = '';    // R1's URL of this session: a resume reopens it (R21)
+  #resumeToken = '';  // R21: the latest RESUME token, '' until the server sends one
+  #sentCount = 0;     // R21: protocol frames sent since the session's first socket opened, over all
+                      //   its sockets (never the keep-alive): the index the next frame gets
+  #sentLog = [];      // R21: the frames not acknowledged yet, the last #sentLog.length of those counted
+  #leaving = false;   // close() was called: no resume
+  #fatal = false;     // an ERROR with an id other than 0 came: the server ends the session, no resume
+  #resume = null;     // R21, while resuming: {code, reason, deadline, attempt, timer, graceTimer,
+                      //   queue, acked, resent}
   peerId = 0;
   lobby = '';
   mesh = true;
@@ -89,11 +120,14 @@ export class GodotSignalingClient extends EventTarget {
    * @param {string} [options.lobbiesUrl] the list's URL (on AWS the HTTP API's); default: derived
    *   from the signaling URL (lobbiesUrlOf)
    * @param {number} [options.keepAliveMs] keep-alive period; API Gateway drops sockets idle for 10 min
+   * @param {number} [options.resumeGrace] seconds (default 20, the server's default) during which a
+   *   dropped socket is reopened (R21); 0 turns resuming off
    */
   constructor(url, options = {}) {
     super();
     this.#url = url;
     this.#options = { iceTransportPolicy: 'all', keepAliveMs: 5 * 60 * 1000, ...options };
+    this.#options.resumeGrace = Number(options.resumeGrace ?? 20);
     this.#iceServers = options.iceServers ?? DEFAULT_ICE_SERVERS;
   }
 
@@ -128,9 +162,22 @@ export class GodotSignalingClient extends EventTarget {
     });
   }
 
+  /** True while a dropped socket is being resumed (R21): between `resuming` and `resumed`. */
+  get resuming() {
+    return this.#resume !== null;
+  }
+
   #connect(type, id, data) {
-    if (this.#socket) throw new Error('already connected');
+    if (this.#socket || this.#resume) throw new Error('already connected');
     this.lobbyData = null;
+    // A new session: nothing of a previous one decides whether this one resumes (R21).
+    this.sealed = false;
+    this.#inLobby = false;
+    this.#resumeToken = '';
+    this.#leaving = false;
+    this.#fatal = false;
+    this.#sentCount = 0; // R21: the JOIN (or MATCH) will be frame 0
+    this.#sentLog = [];
     return new Promise((resolve, reject) => {
       this.#joined = { resolve, reject };
       // R1: opt in to extension frames; the game and a token travel in the query string.
@@ -138,18 +185,33 @@ export class GodotSignalingClient extends EventTarget {
       url.searchParams.set('ext', '1');
       if (this.#options.game && !url.searchParams.has('game')) url.searchParams.set('game', this.#options.game);
       if (this.#options.token) url.searchParams.set('token', this.#options.token);
-      const socket = new WebSocket(url);
-      this.#socket = socket;
-      socket.onopen = () => {
-        // R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
-        this.#send(type, id, data);
-        // R16: keep the socket alive with a frame API Gateway answers itself.
-        this.#keepAlive = setInterval(() => socket.send(KEEPALIVE_FRAME), this.#options.keepAliveMs);
-      };
-      socket.onmessage = (event) => this.#onFrame(event.data);
-      socket.onclose = (event) => this.#onClose(event.code, event.reason);
-      socket.onerror = () => {}; // onclose follows with the details
+      this.#socketUrl = url.toString();
+      // R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
+      this.#open(url, () => this.#send(type, id, data));
     });
+  }
+
+  // Opens the session's current socket (the first one, or a resume's: R21); a socket that is no
+  // longer the current one is ignored, whatever it still reports.
+  #open(url, onOpen) {
+    const socket = new WebSocket(url);
+    this.#socket = socket;
+    socket.onopen = () => {
+      if (this.#socket !== socket) return;
+      onOpen();
+      // R16: keep the socket alive with a frame API Gateway answers itself; one timer for the
+      // session, which goes on over a resumed socket (R21).
+      this.#keepAlive ??= setInterval(() => {
+        if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(KEEPALIVE_FRAME);
+      }, this.#options.keepAliveMs);
+    };
+    socket.onmessage = (event) => {
+      if (this.#socket === socket) this.#onFrame(event.data);
+    };
+    socket.onclose = (event) => {
+      if (this.#socket === socket) this.#onClose(event.code, event.reason);
+    };
+    socket.onerror = () => {}; // onclose follows with the details
   }
 
   /** Host only: every peer is told, and the signaling sockets close shortly after. */
@@ -186,16 +248,43 @@ export class GodotSignalingClient extends EventTarget {
     }));
   }
 
-  /** Leaves: closes the signaling socket and every peer connection. */
+  /**
+   * Leaves for real: closes the signaling socket with code 1000 (the server tells the others
+   * at once, no resume) and every peer connection. While resuming (R21) the attempt stops and
+   * `disconnected` comes at once with code 1000.
+   */
   close() {
-    this.#socket?.close(1000, 'bye');
+    this.#leaving = true;
+    if (this.#resume) this.#end(1000, 'bye');
+    else this.#socket?.close(1000, 'bye');
     for (const peerId of [...this.#peers.keys()]) this.#removePeer(peerId);
   }
 
   #send(type, id, data) {
-    if (this.#socket?.readyState === WebSocket.OPEN) {
-      this.#socket.send(JSON.stringify({ type, id, data }));
+    const frame = JSON.stringify({ type, id, data });
+    // R21: while resuming, frames wait for the new socket's RESUME acknowledgement, in order.
+    if (this.#resume && !this.#resume.acked) this.#resume.queue.push(frame);
+    else this.#transmit(frame);
+  }
+
+  // R21: every protocol frame sent is counted, whichever socket of the session carries it, and
+  // logged until a resume acknowledges it (the keep-alive never reaches the service, so it is
+  // sent directly and never counted).
+  #transmit(frame) {
+    const socket = this.#socket;
+    if (socket?.readyState === WebSocket.OPEN) {
+      socket.send(frame);
+      this.#log(frame);
+    } else if (socket && socket.readyState !== WebSocket.CONNECTING && !this.#leaving) {
+      // The socket dropped and its close event has not come yet: the server cannot have this
+      // frame; counted and logged, it is sent again after the resume's acknowledgement.
+      this.#log(frame);
     }
+  }
+
+  #log(frame) {
+    this.#sentLog.push(frame);
+    this.#sentCount++;
   }
 
   #emit(name, detail = {}) {
@@ -216,6 +305,15 @@ export class GodotSignalingClient extends EventTarget {
     const { type, id, data } = msg;
     switch (type) {
       case MessageType.ID: // R3
+        // R21: a resumed socket is the same peer, or the resume has failed.
+        if (this.#resume) {
+          if (id !== this.peerId) {
+            this.#fatal = true;
+            this.#emit('error', { reason: `resume failed: the server gave peer id ${id}, not ${this.peerId}` });
+            this.#end(this.#resume.code, this.#resume.reason);
+          }
+          break;
+        }
         this.peerId = id;
         this.mesh = data === 'true';
         break;
@@ -247,9 +345,19 @@ export class GodotSignalingClient extends EventTarget {
         break;
       case MessageType.JOIN: // R12
         this.lobby = data;
-        this.#emit('lobby-joined', { lobby: data, peerId: this.peerId, mesh: this.mesh });
-        this.#joined?.resolve({ lobby: data, peerId: this.peerId, mesh: this.mesh });
-        this.#joined = null;
+        // A session that dropped before its first confirmation gets it from the resumed socket.
+        if (!this.#inLobby) {
+          this.#inLobby = true;
+          this.#emit('lobby-joined', { lobby: data, peerId: this.peerId, mesh: this.mesh });
+          this.#joined?.resolve({ lobby: data, peerId: this.peerId, mesh: this.mesh });
+          this.#joined = null;
+        }
+        if (this.#resume) this.#onResumed();
+        break;
+      case MessageType.RESUME: // R21
+        if (data) this.#resumeToken = data;
+        // Only a RESUME with "received" acknowledges a resume; the one after a join has none.
+        if (this.#resume && Number.isInteger(msg.received) && msg.received >= 0) this.#onResumeAck(msg.received);
         break;
       case MessageType.SEAL: // R13
         this.sealed = true;
@@ -270,6 +378,7 @@ export class GodotSignalingClient extends EventTarget {
           this.#emit('request-refused', { reason: data });
           break;
         }
+        this.#fatal = true; // R21: the server closes the socket next; no resume
         this.#emit('error', { reason: data });
         this.#joined?.reject(new Error(data));
         this.#joined = null;
@@ -362,8 +471,104 @@ export class GodotSignalingClient extends EventTarget {
   }
 
   #onClose(code, reason) {
-    clearInterval(this.#keepAlive);
     this.#socket = null;
+    // R21: resume unless the app left, the server ended the session (fatal ERROR), the lobby is
+    // sealed (its sockets close anyway), or the server never sent a token.
+    const resumable = !this.#leaving && !this.#fatal && !this.sealed && this.#resumeToken !== ''
+      && this.#options.resumeGrace > 0;
+    const r = this.#resume;
+    if (r) {
+      // A resumed socket that drops before its JOIN confirmation is just another attempt. If its
+      // RESUME acknowledgement came, frames went out on it: they stay in the log (the next
+      // acknowledgement counts them too) and new ones wait in the queue again.
+      r.acked = false;
+      if (resumable) this.#nextAttempt();
+      else this.#end(code, reason);
+      return;
+    }
+    if (resumable && code !== 1000) this.#startResume(code, reason);
+    else this.#end(code, reason);
+  }
+
+  // R21: the drop is detected; the peers, the multiplayer state and the join() promise stay.
+  #startResume(code, reason) {
+    const graceMs = this.#options.resumeGrace * 1000;
+    const r = {
+      code, reason, deadline: Date.now() + graceMs, attempt: 0, timer: null, graceTimer: null,
+      queue: [], acked: false, resent: 0,
+    };
+    this.#resume = r;
+    // After the grace the server has let the peer go: give up, unless the server already
+    // acknowledged the current socket (its JOIN confirmation is on the way).
+    r.graceTimer = setTimeout(() => {
+      if (this.#resume === r && !r.acked) this.#end(r.code, r.reason);
+    }, graceMs);
+    this.#emit('resuming', { code, reason, grace: this.#options.resumeGrace });
+    this.#nextAttempt();
+  }
+
+  // R21: the next socket after 0.25 s, 0.5 s, 1 s, 2 s, … (the wait doubles with each attempt).
+  #nextAttempt() {
+    const r = this.#resume;
+    const delay = RESUME_FIRST_DELAY_MS * 2 ** r.attempt;
+    // Past the grace (an acknowledged socket kept it going, then dropped): give up now. An
+    // attempt not started before the grace ends never starts: the grace timer gives up first.
+    if (Date.now() >= r.deadline) {
+      this.#end(r.code, r.reason);
+      return;
+    }
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      if (this.#resume !== r) return;
+      r.attempt++;
+      // The same URL and query (ext, game, token…) plus the token; no JOIN or MATCH is sent.
+      const url = new URL(this.#socketUrl);
+      url.searchParams.set('resume', this.#resumeToken);
+      this.#open(url, () => {});
+    }, delay);
+  }
+
+  // R21: the server got frames 0 … received - 1 of the session (over all its sockets): they leave
+  // the log; the count goes back to `received` and the logged frames from there on are sent again,
+  // in order, then the frames queued while resuming, each counted (and logged) again as it goes.
+  #onResumeAck(received) {
+    const r = this.#resume;
+    if (r.acked) return;
+    r.acked = true;
+    const firstLogged = this.#sentCount - this.#sentLog.length;
+    const unacknowledged = this.#sentLog.slice(Math.max(0, received - firstLogged));
+    this.#sentLog = [];
+    this.#sentCount = received;
+    r.resent += unacknowledged.length;
+    for (const frame of [...unacknowledged, ...r.queue.splice(0)]) this.#transmit(frame);
+  }
+
+  // R21: the resumed socket's JOIN confirmation.
+  #onResumed() {
+    const r = this.#resume;
+    // The server always acknowledges first; if it did not, take everything as received rather
+    // than relay it twice, and send the queue.
+    if (!r.acked) this.#onResumeAck(this.#sentCount);
+    clearTimeout(r.timer);
+    clearTimeout(r.graceTimer);
+    this.#resume = null;
+    this.#emit('resumed', { lobby: this.lobby, peerId: this.peerId, attempts: r.attempt, resent: r.resent });
+  }
+
+  // The session is over: R15's unexpected close, close(), or a resume that failed (R21).
+  #end(code, reason) {
+    const r = this.#resume;
+    if (r) {
+      clearTimeout(r.timer);
+      clearTimeout(r.graceTimer);
+      this.#resume = null;
+    }
+    const socket = this.#socket;
+    this.#socket = null; // its events are ignored from now on
+    socket?.close(1000, 'bye');
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = null;
+    this.#sentLog = []; // the count is reset by the next session's join (R21)
     this.#joined?.reject(new Error(`signaling closed (${code}) before joining`));
     this.#joined = null;
     // R15: after SEAL the peers keep playing; otherwise the session is over.

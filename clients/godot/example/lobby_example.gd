@@ -47,6 +47,8 @@ func _ready() -> void:
 	_client.lobby_data_changed.connect(_on_lobby_data_changed)
 	_client.lobbies_listed.connect(_on_lobbies_listed)
 	_client.lobby_list_failed.connect(func(reason: String) -> void: _say("cannot list lobbies: %s" % reason))
+	_client.resuming.connect(_on_resuming)
+	_client.resumed.connect(_on_resumed)
 	_client.disconnected.connect(_on_disconnected)
 	# These come from the WebRTC peer, once a data channel is open.
 	multiplayer.peer_connected.connect(_on_multiplayer_peer_connected)
@@ -143,6 +145,17 @@ func _on_lobby_sealed() -> void:
 	_update_status()
 
 
+# The signaling socket dropped: the client reconnects it by itself, the WebRTC links stay up.
+func _on_resuming(code: int) -> void:
+	_say("signaling dropped (code %d): reconnecting, the game goes on..." % code)
+	_update_status()
+
+
+func _on_resumed() -> void:
+	_say("signaling reconnected: still in lobby %s as peer %d" % [_client.get_lobby(), _client.get_peer_id()])
+	_update_status()
+
+
 func _on_disconnected(code: int, reason: String) -> void:
 	_seal.disabled = true
 	_public.disabled = true
@@ -175,9 +188,11 @@ func _update_status() -> void:
 		return
 	var role := "the host" if _client.get_peer_id() == 1 else "peer %d" % _client.get_peer_id()
 	var peers := multiplayer.get_peers().size() if multiplayer.multiplayer_peer != null else 0
+	var state := "  ·  sealed" if _client.is_sealed() else ""
+	if _client.is_resuming():
+		state = "  ·  signaling reconnecting..."
 	_status.text = "Lobby %s  ·  you are %s  ·  %d other player%s connected%s" % [
-		_client.get_lobby(), role, peers, "" if peers == 1 else "s",
-		"  ·  sealed" if _client.is_sealed() else ""]
+		_client.get_lobby(), role, peers, "" if peers == 1 else "s", state]
 
 
 func _say(line: String) -> void:

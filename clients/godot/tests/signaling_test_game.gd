@@ -20,6 +20,8 @@ func _ready() -> void:
 	signaling.lobby_data_changed.connect(func(data: Dictionary) -> void: _report("lobby_data %s" % JSON.stringify(data)))
 	signaling.lobbies_listed.connect(_on_lobbies_listed)
 	signaling.lobby_list_failed.connect(func(reason: String) -> void: _report("list_failed %s" % reason))
+	signaling.resuming.connect(func(code: int) -> void: _report("resuming %d" % code))
+	signaling.resumed.connect(_on_resumed)
 	signaling.disconnected.connect(func(code: int, _reason: String) -> void: _report("disconnected %d" % code))
 	multiplayer.peer_connected.connect(func(id: int) -> void: _report("peer_up %d" % id))
 	multiplayer.peer_disconnected.connect(func(id: int) -> void: _report("peer_down %d" % id))
@@ -51,6 +53,8 @@ func _run(command: String) -> void:
 			signaling.ice_servers = JSON.parse_string(command.trim_prefix("ice_servers "))
 		"ice_policy":
 			signaling.ice_transport_policy = words[1]
+		"resume_grace":  # resume_grace <seconds>: 0 disables resuming
+			signaling.resume_grace = float(words[1])
 		"join":  # join <lobby, or - to create> <mesh|cs>
 			var lobby := "" if words[1] == "-" else words[1]
 			var err := signaling.join_lobby(lobby, words[2] == "mesh")
@@ -78,6 +82,12 @@ func _run(command: String) -> void:
 		"close":
 			signaling.close()
 			_report("closed")
+		"drop":  # drop [code]: the signaling socket closes (default 4001) without close(), as a drop would
+			# A test only: a game never touches the client's socket.
+			var ws: WebSocketPeer = signaling._ws
+			if ws != null:
+				ws.close(int(words[1]) if words.size() > 1 else 4001, "dropped by the test")
+			_report("dropped" if ws != null else "no_socket")
 		"rpc":  # rpc <peer id> <text>: a reliable RPC (relayed by the host between clients)
 			hello.rpc_id(int(words[1]), words[2])
 		"raw":  # raw <peer id> <text>: bytes, as SceneMultiplayer sends them
@@ -90,6 +100,11 @@ func _run(command: String) -> void:
 
 func _on_lobby_joined(lobby: String, peer_id: int, mesh: bool) -> void:
 	_report("joined %s %d %s unique=%d" % [lobby, peer_id, "mesh" if mesh else "cs", multiplayer.get_unique_id()])
+
+
+# The signaling is back (R21): same lobby, same id, and the multiplayer peer never changed.
+func _on_resumed() -> void:
+	_report("resumed %s %d unique=%d" % [signaling.get_lobby(), signaling.get_peer_id(), multiplayer.get_unique_id()])
 
 
 # A command's JSON argument; {} when there is none.

@@ -6,8 +6,11 @@ extends Node
 ## Add it to a scene, call [method join_lobby], and the peers of the lobby become the
 ## [member Node.multiplayer] peers of the scene tree: RPCs and MultiplayerSynchronizer work as
 ## with any other MultiplayerPeer. [method quick_match] joins or opens a public lobby instead, and
-## [method list_lobbies] lists the public ones before connecting. The rules below (R1..R20) are the
-## same, in the same order, as the project's web client (clients/web/godot-signaling.js).
+## [method list_lobbies] lists the public ones before connecting. A signaling socket that drops
+## is resumed within [member resume_grace] while the game goes on over WebRTC: frames are counted
+## over all the sockets of a session, and those the server says it has not received are sent
+## again. The rules below (R1..R21) are the same, in the same order, as the project's web client
+## (clients/web/godot-signaling.js).
 
 ## Emitted on the server's JOIN confirmation: the lobby exists and this peer is in it.
 signal lobby_joined(lobby: String, peer_id: int, mesh: bool)
@@ -33,7 +36,15 @@ signal lobby_data_changed(data: Dictionary)
 signal lobbies_listed(lobbies: Array, cursor: String)
 ## [method list_lobbies] failed: the server's reason, or why the request did not complete.
 signal lobby_list_failed(reason: String)
-## The signaling socket is closed. The game goes on only if the lobby was sealed.
+## The signaling socket dropped (close [param code], not 1000) and the client is resuming it
+## (R21): the WebRTC peers and the game go on; frames sent meanwhile wait for the new socket.
+## [signal resumed] follows, or [signal disconnected] once [member resume_grace] is over.
+signal resuming(code: int)
+## The signaling is back after [signal resuming]: same lobby, same peer id, same WebRTC peers
+## (the server's JOIN confirmation of the resumed socket; [signal lobby_joined] is not emitted again).
+signal resumed()
+## The signaling socket is closed for good (not being resumed, R21). The game goes on only if the
+## lobby was sealed.
 signal disconnected(code: int, reason: String)
 
 enum Message {
@@ -49,6 +60,7 @@ enum Message {
 	ICE_SERVERS = 101, # Extension: data = JSON {"iceServers": [...]}, sent right after ID.
 	LOBBY_DATA = 102, # Extension: data = JSON object; the host sets it, the server tells every peer.
 	MATCH = 103, # Extension: data = JSON object; sent instead of JOIN (quick match).
+	RESUME = 104, # Extension: data = the token that resumes this peer's socket; "received": N acknowledges a resume (N: the frames the server got from this peer in all, over all its sockets).
 }
 
 ## The frame API Gateway answers itself: it resets the 10-minute idle timeout.
@@ -57,6 +69,8 @@ const KEEPALIVE_FRAME := '{"action":"ping"}'
 ## refused the connection (a missing or expired [member token]) or could not be reached. Browsers
 ## do not tell web builds which it was.
 const CONNECT_FAILED := "Could not connect (refused or unreachable)"
+## Wait before the first attempt to resume a dropped socket (R21); it doubles after each failure.
+const RESUME_FIRST_DELAY := 0.25
 
 ## ws:// or wss:// URL of the signaling service (wss:// is required from HTTPS pages).
 @export var url: String = "ws://localhost:9080"
@@ -77,6 +91,9 @@ const CONNECT_FAILED := "Could not connect (refused or unreachable)"
 @export var keepalive_seconds: float = 300.0
 ## Make the WebRTC peer the scene tree's multiplayer peer as soon as the server gives an id.
 @export var auto_set_multiplayer_peer: bool = true
+## Seconds, counted from a drop, during which a dropped signaling socket is resumed (R21); the
+## server keeps the peer as long (20 s by default). 0 disables resuming: a drop ends the session.
+@export var resume_grace: float = 20.0
 
 var _ws: WebSocketPeer = null
 var _rtc_mp: WebRTCMultiplayerPeer = null
@@ -91,6 +108,22 @@ var _sealed: bool = false
 var _lobby_data: Dictionary = {}
 var _remote_set: Dictionary = {} # peer id -> true once its remote description is set
 var _held_candidates: Dictionary = {} # peer id -> Array of [mid, index, name]
+# R21: resuming a dropped socket. Packed arrays are shared by reference: always assign new ones.
+var _socket_url: String = "" # the URL (and query) of the session's first socket
+var _resume_token: String = "" # the latest RESUME token; empty: nothing to resume
+var _sent_count: int = 0 # protocol frames sent since the session's first socket opened, over all its sockets
+var _sent_log := PackedStringArray() # the frames not acknowledged yet: the last _sent_log.size() of those counted
+var _queue := PackedStringArray() # frames produced while resuming, sent after the unacknowledged ones
+var _resuming: bool = false
+var _resume_acked: bool = false # the resumed socket's RESUME "received" came (frames go out again)
+var _resume_started_at: int = 0 # Time.get_ticks_msec() of the drop
+var _next_attempt_at: int = 0
+var _resume_delay: float = RESUME_FIRST_DELAY
+var _drop_code: int = 0
+var _drop_reason: String = ""
+var _fatal_error: bool = false # an ERROR with id != 0 came: the server ended the session
+var _left: bool = false # close() was called
+var _left_while_waiting: bool = false # close() came between two attempts: disconnected is still due
 
 
 ## Connects and creates a lobby (empty name) or joins the named one.
@@ -148,9 +181,14 @@ func seal_lobby() -> Error:
 	return _send(Message.SEAL, 0, "")
 
 
-## Leaves: closes the signaling socket and the WebRTC peer, sealed or not.
-## [signal disconnected] follows once the socket is closed.
+## Leaves: closes the signaling socket (code 1000: the server does not keep the peer for a
+## resume) and the WebRTC peer, sealed or not. [signal disconnected] follows once the socket is
+## closed (on the next frame when it had dropped and was being resumed).
 func close() -> void:
+	_left = true
+	if _resuming and _ws == null:
+		_left_while_waiting = true
+	_stop_resuming()
 	if _ws != null and _ws.get_ready_state() != WebSocketPeer.STATE_CLOSED:
 		_ws.close(1000, "leaving")
 	_end_game()
@@ -172,6 +210,11 @@ func is_mesh() -> bool:
 	return _mesh
 
 
+## True from [signal resuming] until [signal resumed] or [signal disconnected] (R21).
+func is_resuming() -> bool:
+	return _resuming
+
+
 ## The latest lobby data from the server (see [signal lobby_data_changed]); empty before any.
 func get_lobby_data() -> Dictionary:
 	return _lobby_data
@@ -185,6 +228,10 @@ func get_rtc_peer() -> WebRTCMultiplayerPeer:
 
 func _process(delta: float) -> void:
 	_poll_socket(delta)
+	_poll_resume()
+	if _left_while_waiting:
+		_left_while_waiting = false
+		disconnected.emit(1000, "leaving")
 	# SceneMultiplayer polls its own peer; poll ours only when nobody else does.
 	if _rtc_mp != null and multiplayer.multiplayer_peer != _rtc_mp:
 		_rtc_mp.poll()
@@ -197,7 +244,8 @@ func _poll_socket(delta: float) -> void:
 		return
 	ws.poll()
 	var state := ws.get_ready_state()
-	# R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
+	# R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open (never on a resumed
+	# socket, R21: _join_sent stays true).
 	if state == WebSocketPeer.STATE_OPEN and not _join_sent:
 		_join_sent = true
 		_send(_first_frame[0], _first_frame[1], _first_frame[2])
@@ -206,7 +254,8 @@ func _poll_socket(delta: float) -> void:
 		_handle_frame(ws.get_packet().get_string_from_utf8())
 		if _ws != ws:
 			return
-	# R16: a frame every keepalive_seconds keeps API Gateway from dropping an idle socket.
+	# R16: a frame every keepalive_seconds keeps API Gateway from dropping an idle socket. It never
+	# reaches the service, so it is not logged for a resume (R21).
 	if state == WebSocketPeer.STATE_OPEN and keepalive_seconds > 0.0:
 		_since_keepalive += delta
 		if _since_keepalive >= keepalive_seconds:
@@ -221,8 +270,9 @@ func _connect(type: int, id: int, data: String) -> Error:
 	close()
 	_reset()
 	_first_frame = [type, id, data]
+	_socket_url = _connect_url()
 	_ws = WebSocketPeer.new()
-	var err := _ws.connect_to_url(_connect_url())
+	var err := _ws.connect_to_url(_socket_url)
 	if err != OK:
 		_ws = null
 	return err
@@ -281,9 +331,44 @@ func _lobbies_url() -> String:
 
 
 func _send(type: int, id: int, data: String) -> Error:
-	if _ws == null or _ws.get_ready_state() != WebSocketPeer.STATE_OPEN:
+	var text := JSON.stringify({"type": type, "id": id, "data": data})
+	if _must_queue():
+		_queue.append(text)
+		return OK
+	return _send_text(text)
+
+
+# R21: while resuming, frames wait until the resumed socket has re-sent what the server missed;
+# so do those of a socket closing on its own (not close()) before the drop is seen, if it may be
+# resumed. They are dropped if it is not.
+func _must_queue() -> bool:
+	if _resuming:
+		return not (_resume_acked and _is_open())
+	if _ws == null:
+		return false
+	var state := _ws.get_ready_state()
+	return (state == WebSocketPeer.STATE_CLOSING or state == WebSocketPeer.STATE_CLOSED) \
+			and _can_resume(0)
+
+
+# Every protocol frame goes out here, and is counted and logged whichever socket of the session
+# carries it: after a drop, the server says how many of them it received in all (R21).
+func _send_text(text: String) -> Error:
+	if not _is_open():
 		return ERR_CONNECTION_ERROR
-	return _ws.send_text(JSON.stringify({"type": type, "id": id, "data": data}))
+	var err := _ws.send_text(text)
+	if err == OK:
+		_log_frame(text)
+	return err
+
+
+func _log_frame(text: String) -> void:
+	_sent_log.append(text)
+	_sent_count += 1
+
+
+func _is_open() -> bool:
+	return _ws != null and _ws.get_ready_state() == WebSocketPeer.STATE_OPEN
 
 
 func _handle_frame(text: String) -> void:
@@ -315,19 +400,25 @@ func _handle_frame(text: String) -> void:
 		Message.JOIN:
 			# R12: the confirmation comes last, after ID and the PEER_CONNECTs.
 			_lobby = data
-			lobby_joined.emit(data, _peer_id, _mesh)
+			if _resuming:
+				_on_resumed()
+			else:
+				lobby_joined.emit(data, _peer_id, _mesh)
 		Message.SEAL:
 			# R13: from now on a closed socket does not end the game.
 			_sealed = true
 			lobby_sealed.emit()
 		Message.LOBBY_DATA:
 			_on_lobby_data(data)
+		Message.RESUME:
+			_on_resume(data, msg)
 		Message.ERROR:
 			# R14: id 0: a request was refused; nothing changed and the socket stays open.
 			if id == 0:
 				request_refused.emit(data)
 			else:
-				# The server closes the socket right after (R15 follows).
+				# The server closes the socket right after (R15 follows; no resume, R21).
+				_fatal_error = true
 				signaling_error.emit(data)
 		_:
 			# R17: unknown types are safe to ignore (future extensions).
@@ -336,6 +427,12 @@ func _handle_frame(text: String) -> void:
 
 # R3: the id decides the role; "true" marks a mesh lobby.
 func _on_id(id: int, data: String) -> void:
+	if _resuming:
+		# R21: the resumed socket keeps the multiplayer peer; another id or mode cannot go on.
+		if id != _peer_id or (data == "true") != _mesh:
+			push_warning("SignalingClient: the resumed socket got id %d, not %d: giving up" % [id, _peer_id])
+			_give_up_resume()
+		return
 	_peer_id = id
 	_mesh = data == "true"
 	_rtc_mp = WebRTCMultiplayerPeer.new()
@@ -440,13 +537,131 @@ func _on_peer_disconnect(id: int) -> void:
 
 
 # R15: the signaling is over; without a seal, so is the game. A socket that never opened was
-# refused or unreachable: that is an error too (R14).
+# refused or unreachable: that is an error too (R14). A drop is resumed instead (R21); once the
+# grace is over, the session ends with the drop's code and reason.
 func _on_socket_closed(code: int, reason: String) -> void:
+	if _resuming and _resume_overdue():
+		_resume_token = ""
+		code = _drop_code
+		reason = _drop_reason
+	if _can_resume(code):
+		_resume_after_drop(code, reason)
+		return
+	_stop_resuming()
+	_sent_log = PackedStringArray() # the count is reset by the next session's join (R21)
 	if not _join_sent:
 		signaling_error.emit(CONNECT_FAILED)
 	if not _sealed:
 		_end_game()
 	disconnected.emit(code, reason)
+
+
+# R21: resume a dropped socket. The server keeps a peer whose socket ended without a close 1000
+# for a grace, when it gave a RESUME token, the lobby is not sealed and no ERROR ended the session.
+func _can_resume(code: int) -> bool:
+	return resume_grace > 0.0 and not _resume_token.is_empty() and not _sealed and not _left \
+			and not _fatal_error and code != 1000
+
+
+# R21: the first drop starts resuming; a resumed socket that drops before the JOIN confirmation is
+# just a failed attempt. Frames re-sent on it stay in the log: the next RESUME counts them too.
+func _resume_after_drop(code: int, reason: String) -> void:
+	var starting := not _resuming
+	if starting:
+		_resuming = true
+		_resume_started_at = Time.get_ticks_msec()
+		_resume_delay = RESUME_FIRST_DELAY
+		_drop_code = code
+		_drop_reason = reason
+	_resume_acked = false
+	_schedule_resume()
+	if starting:
+		resuming.emit(code)
+
+
+# R21: 0.25 s before the first attempt, then 0.5, 1, 2, 4 s... while within the grace.
+func _schedule_resume() -> void:
+	_next_attempt_at = Time.get_ticks_msec() + int(_resume_delay * 1000.0)
+	_resume_delay *= 2.0
+
+
+func _resume_overdue() -> bool:
+	return Time.get_ticks_msec() - _resume_started_at >= int(resume_grace * 1000.0)
+
+
+func _poll_resume() -> void:
+	if not _resuming:
+		return
+	if _resume_overdue():
+		# A socket whose resume the server acknowledged may finish it (the JOIN confirmation is on
+		# its way); any other is over.
+		if _ws == null or not _resume_acked:
+			_give_up_resume()
+	elif _ws == null and Time.get_ticks_msec() >= _next_attempt_at:
+		_attempt_resume()
+
+
+# R21: the same URL and query as the first socket, plus the token; no JOIN or MATCH on it.
+func _attempt_resume() -> void:
+	var ws := WebSocketPeer.new()
+	if ws.connect_to_url("%s&resume=%s" % [_socket_url, _resume_token.uri_encode()]) != OK:
+		_schedule_resume()
+		return
+	_ws = ws
+	_since_keepalive = 0.0
+
+
+# R21: each RESUME replaces the token. One with "received" acknowledges the resume: the server got
+# that many frames of this session, over all its sockets.
+func _on_resume(token_text: String, msg: Dictionary) -> void:
+	_resume_token = token_text
+	var received: Variant = msg.get("received")
+	if _resuming and not _resume_acked and _is_number(received) and float(received) >= 0.0:
+		_resend_after(int(received))
+
+
+# R21: the server got frames 0 .. received - 1: they leave the log. The count goes back to
+# [param received], and the logged frames from there on are sent again, in order, then the queued
+# ones, each counted (and logged) again as it goes.
+func _resend_after(received: int) -> void:
+	_resume_acked = true
+	var first_logged := _sent_count - _sent_log.size()
+	var pending := _sent_log.slice(clampi(received - first_logged, 0, _sent_log.size())) + _queue
+	_sent_log = PackedStringArray()
+	_sent_count = received
+	_queue = PackedStringArray()
+	for frame: String in pending:
+		if _send_text(frame) != OK:
+			# Closed while its last frames are read: the server cannot have it; counted and logged,
+			# it goes again after the next RESUME.
+			_log_frame(frame)
+
+
+# R21: the JOIN confirmation of the resumed socket: the signaling is back.
+func _on_resumed() -> void:
+	if not _resume_acked:
+		# The server always acknowledges first; if it did not, take everything as received rather
+		# than relay it twice, and send the queue.
+		_resend_after(_sent_count)
+	_stop_resuming()
+	resumed.emit()
+
+
+# R21: the grace is over, or the server gave another id: the session ends as R15 ends it.
+func _give_up_resume() -> void:
+	_resume_token = ""
+	var ws := _ws
+	_ws = null
+	if ws != null and ws.get_ready_state() != WebSocketPeer.STATE_CLOSED:
+		ws.close(1000, "giving up")
+	_on_socket_closed(_drop_code, _drop_reason)
+
+
+# The log stays: frames sent since the last acknowledgement are still needed if the socket drops again.
+func _stop_resuming() -> void:
+	_resuming = false
+	_resume_acked = false
+	_queue = PackedStringArray()
 
 
 # R20: one page of the list, or why there is none.
@@ -530,3 +745,11 @@ func _reset() -> void:
 	_mesh = true
 	_sealed = false
 	_lobby_data = {}
+	_socket_url = ""
+	_resume_token = ""
+	_sent_count = 0 # R21: a new session; its JOIN (or MATCH) is frame 0
+	_sent_log = PackedStringArray()
+	_stop_resuming()
+	_fatal_error = false
+	_left = false
+	_left_while_waiting = false
