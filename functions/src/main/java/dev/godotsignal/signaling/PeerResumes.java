@@ -3,9 +3,11 @@ package dev.godotsignal.signaling;
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.Limits;
+import dev.godotsignal.lobby.Lobby;
 import dev.godotsignal.lobby.Member;
 import dev.godotsignal.protocol.Message;
 import dev.godotsignal.protocol.MessageCodec;
+import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.resume.Keeping;
 import dev.godotsignal.resume.KeptFrames;
 import dev.godotsignal.resume.ResumeRefusal;
@@ -220,6 +222,11 @@ final class PeerResumes {
         Connection.Membership membership = connection.membership().get();
         String lobby = membership.lobby();
         int peerId = membership.peerId();
+        Optional<Lobby> now = store.lobby(lobby, clock.instant());
+        if (now.isEmpty()) {
+            channel.close(connectionId); // its lobby ended meanwhile (its host left)
+            return;
+        }
         Member self = new Member(peerId, connectionId, true, 0);
         Outbox outbox = outboxes.get();
         if (!firstFrame(connectionId, Message.id(peerId, membership.mode().isMesh()))) {
@@ -248,6 +255,14 @@ final class PeerResumes {
             ordered.arrivalsAndDepartures().forEach(frame -> outbox.send(lobby, self, frame));
             outbox.send(lobby, self, Message.joined(Games.nameOf(lobby)));
             ordered.rest().forEach(frame -> outbox.send(lobby, self, frame));
+            if (now.get().sealed()) {
+                // Sealed while it was away: it learns so (unless the SEAL was kept for it), and its
+                // socket closes after the seal's delay, as everyone else's did.
+                if (ordered.rest().stream().noneMatch(f -> f.type() == MessageType.SEAL)) {
+                    outbox.send(lobby, self, Message.seal());
+                }
+                timers.schedule(new Timer.SealClose(lobby), limits.sealCloseDelay());
+            }
             for (int round = 0; round < DRAIN_ROUNDS && !outbox.isGone(connectionId); round++) {
                 if (resumes.release(lobby, peerId, connectionId)) {
                     break;

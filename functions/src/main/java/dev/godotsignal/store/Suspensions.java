@@ -61,6 +61,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * of it.
  */
 final class Suspensions {
+    private static final System.Logger LOG = System.getLogger(Suspensions.class.getName());
+
     private enum SuspendSlot {
         MEMBER,
         LOBBY_ITEM
@@ -155,6 +157,19 @@ final class Suspensions {
             }
         }
         return new Suspension.NotSuspendable(); // left, sealed, or its lobby is gone
+    }
+
+    /**
+     * The lobby still exists. A peer suspended before SEAL may resume after it, to receive what was
+     * kept for it (SEAL included) before the lobby's sockets close.
+     */
+    private ConditionCheck liveLobby(String lobby, Instant now) {
+        return ConditionCheck.builder()
+                .tableName(lobbiesTable)
+                .key(lobbyKey(lobby, LOBBY_ITEM))
+                .conditionExpression("attribute_exists(" + MESH + ") AND " + EXPIRES_AT + " > :now")
+                .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
+                .build();
     }
 
     private ConditionCheck unsealedLobby(String lobby, Instant now) {
@@ -301,10 +316,10 @@ final class Suspensions {
      * Two strongly consistent reads (the member, the connection it is on), checks, then one
      * transaction: the member moves to the new connection (held until greeted), the new record is
      * written with its membership, the old one is deleted if it still holds the token's secret, and
-     * the lobby is still unsealed. Of two resumes racing with one token, one loses that
-     * transaction. The token stays valid on the new connection only until the greeting has
-     * delivered its replacement ({@link #tokenDelivered}): a client whose resumed socket drops
-     * before that has no other; once it has, the old token is spent.
+     * the lobby still exists. Of two resumes racing with one token, one loses that transaction. The
+     * token stays valid on the new connection only until the greeting has delivered its replacement
+     * ({@link #tokenDelivered}): a client whose resumed socket drops before that has no other; once
+     * it has, the old token is spent.
      */
     Resumption resume(Connection fresh, ResumeToken token, Instant now) {
         String lobby = token.lobby();
@@ -314,24 +329,25 @@ final class Suspensions {
                 || !member.containsKey(CONNECTION_ID)
                 || member.containsKey(PENDING)
                 || member.containsKey(LEFT_AT)) {
-            return new Resumption.Refused(ResumeRefusal.GONE);
+            return refused(token, ResumeRefusal.GONE, "the peer left");
         }
         if (member.containsKey(RESUME_BY) && longOf(member, RESUME_BY) <= now.getEpochSecond()) {
-            return new Resumption.Refused(ResumeRefusal.GONE); // its grace is over
+            return refused(token, ResumeRefusal.GONE, "its grace is over");
         }
         String oldConnection = member.get(CONNECTION_ID).s();
         Map<String, AttributeValue> old = connections.record(oldConnection);
         if (!live(old, now) || !old.containsKey(LOBBY)) {
-            return new Resumption.Refused(ResumeRefusal.GONE);
+            return refused(token, ResumeRefusal.GONE, "its connection's record is gone");
         }
         String secret = old.containsKey(RESUME_SECRET) ? old.get(RESUME_SECRET).s() : null;
         String previous = old.containsKey(PREVIOUS_SECRET) ? old.get(PREVIOUS_SECRET).s() : null;
         Optional<String> player = Optional.ofNullable(old.get(PLAYER)).map(AttributeValue::s);
         String game = old.containsKey(GAME) ? old.get(GAME).s() : Games.DEFAULT;
-        if (!(token.secretMatches(secret) || token.secretMatches(previous))
-                || !player.equals(fresh.player())
-                || !game.equals(fresh.game())) {
-            return new Resumption.Refused(ResumeRefusal.FORBIDDEN);
+        if (!(token.secretMatches(secret) || token.secretMatches(previous))) {
+            return refused(token, ResumeRefusal.FORBIDDEN, "not its current token");
+        }
+        if (!player.equals(fresh.player()) || !game.equals(fresh.game())) {
+            return refused(token, ResumeRefusal.FORBIDDEN, "another player or game");
         }
         Connection resumed = fresh.joined(new Connection.Membership(lobby, peerId, modeOf(old)));
         long received = old.containsKey(FRAMES) ? longOf(old, FRAMES) : 0;
@@ -398,10 +414,13 @@ final class Suspensions {
                                         .expressionAttributeValues(
                                                 Map.of(":secret", s(token.secret())))
                                         .build())
-                        .check(ResumeSlot.LOBBY_ITEM, unsealedLobby(lobby, now))
+                        .check(ResumeSlot.LOBBY_ITEM, liveLobby(lobby, now))
                         .run(dynamo);
         if (!outcome.committed()) {
-            return new Resumption.Refused(ResumeRefusal.GONE); // raced, sealed, or gone meanwhile
+            return refused(
+                    token,
+                    ResumeRefusal.GONE,
+                    "its write was cancelled " + outcome.reasons()); // raced, or gone meanwhile
         }
         lobbies.forgetConnection(oldConnection);
         return new Resumption.Resumed(
@@ -421,6 +440,18 @@ final class Suspensions {
         } catch (ConditionalCheckFailedException e) {
             // gone meanwhile: nothing to spend
         }
+    }
+
+    /** A refusal, logged with its reason (never the token's secret). */
+    private static Resumption refused(ResumeToken token, ResumeRefusal refusal, String why) {
+        LOG.log(
+                System.Logger.Level.INFO,
+                "resume of peer {0} in {1} refused ({2}): {3}",
+                token.peerId(),
+                token.lobby(),
+                refusal,
+                why);
+        return new Resumption.Refused(refusal);
     }
 
     /** Takes what was kept, if the peer is still on {@code connectionId}. */

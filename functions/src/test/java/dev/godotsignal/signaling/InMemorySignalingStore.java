@@ -615,7 +615,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
     public synchronized Resumption resume(Connection fresh, ResumeToken token, Instant now) {
         LobbyRecord lobby = lobbies.get(token.lobby());
         Member member = lobby == null ? null : lobby.members.get(token.peerId());
-        if (member == null || lobby.sealed) {
+        if (member == null) {
             return new Resumption.Refused(ResumeRefusal.GONE);
         }
         Hold hold = lobby.holds.get(token.peerId());

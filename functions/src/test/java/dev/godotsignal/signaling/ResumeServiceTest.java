@@ -303,6 +303,22 @@ class ResumeServiceTest extends ServiceFixture {
     }
 
     @Test
+    void aPeerSuspendedBeforeTheSealResumesToLearnOfIt() throws Exception {
+        Resumable host = host();
+        Resumable guest = guest(host.peer().lobby());
+        drop(guest);
+        send(host.id(), MessageType.SEAL, 0, "");
+        timers.take();
+        List<String> greeting =
+                resumeAndGreet(guest, "back").stream().map(ServiceFixture::show).toList();
+        assertEquals(List.of("0/0/" + host.peer().lobby(), "7/0/"), greeting.subList(2, 4));
+        assertTrue(
+                timers.take().stream()
+                        .anyMatch(s -> s.timer().equals(new Timer.SealClose(host.peer().lobby()))),
+                "its socket closes after the seal's delay too");
+    }
+
+    @Test
     void keptFramesStayWithinTheBudgetOldestDroppedFirst() throws Exception {
         Resumable host = host();
         Resumable guest = guest(host.peer().lobby());

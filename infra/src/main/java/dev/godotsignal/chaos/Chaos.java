@@ -35,15 +35,16 @@ public final class Chaos {
     }
 
     /**
-     * Whether a new connection is to be dropped, and when: empty for most, else a moment within
-     * {@link ChaosOptions#DROP_WINDOW} of its opening.
+     * Whether a new connection is to be dropped, and when (milliseconds after it opened): empty for
+     * most.
      */
     public synchronized OptionalLong dropAfterMillis() {
         if (!roll(options.dropRate())) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(
-                100 + (long) (random.nextDouble() * ChaosOptions.DROP_WINDOW.toMillis()));
+                ChaosOptions.DROP_AFTER.toMillis()
+                        + (long) (random.nextDouble() * ChaosOptions.DROP_WINDOW.toMillis()));
     }
 
     public synchronized boolean crash() {

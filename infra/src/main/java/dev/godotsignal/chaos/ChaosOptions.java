@@ -28,7 +28,14 @@ public record ChaosOptions(
         double crashRate,
         double dropRate) {
 
-    /** How long after it opens a connection chosen for a drop may be dropped. */
+    /**
+     * A connection chosen for a drop is dropped no sooner than this after it opens: by then a
+     * client has joined and holds its resume token (a drop before that is a failed join, not a
+     * blip).
+     */
+    public static final Duration DROP_AFTER = Duration.ofSeconds(1);
+
+    /** How long after {@link #DROP_AFTER} a chosen connection may be dropped. */
     public static final Duration DROP_WINDOW = Duration.ofSeconds(4);
 
     public static ChaosOptions none() {

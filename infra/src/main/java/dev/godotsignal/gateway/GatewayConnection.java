@@ -24,6 +24,12 @@ final class GatewayConnection {
     private volatile Instant lastActiveAt;
     private volatile Session session;
     private final AtomicBoolean disconnected = new AtomicBoolean();
+    private volatile boolean aborted;
+
+    /**
+     * Held for a whole write, so a drop ({@link #abort}) falls between frames: a frame is either
+     * written before it or refused after it (410), as with API Gateway, never half-sent.
+     */
     private final Object sendLock = new Object();
 
     /** A client that reads nothing for this long is treated as gone (API Gateway does likewise). */
@@ -51,7 +57,7 @@ final class GatewayConnection {
 
     boolean isOpen() {
         Session s = session;
-        return s != null && s.isOpen() && !disconnected.get();
+        return s != null && s.isOpen() && !disconnected.get() && !aborted;
     }
 
     /**
@@ -67,21 +73,24 @@ final class GatewayConnection {
         CompletableFuture<Void> written = new CompletableFuture<>();
         Callback done = Callback.from(() -> written.complete(null), written::completeExceptionally);
         synchronized (sendLock) {
+            if (aborted) {
+                throw new IOException("the connection was dropped");
+            }
             if (text.isPresent()) {
                 s.sendText(text.get(), done);
             } else {
                 s.sendBinary(ByteBuffer.wrap(payload), done);
             }
-        }
-        try {
-            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
-        } catch (ExecutionException e) {
-            throw new IOException("the write failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            try {
+                written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                throw new IOException("the write failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
         }
     }
 
@@ -109,9 +118,12 @@ final class GatewayConnection {
      * Drops the connection without a close handshake, as a crashed client or a lost network would.
      */
     void abort() {
-        Session s = session;
-        if (s != null) {
-            s.disconnect();
+        synchronized (sendLock) {
+            aborted = true;
+            Session s = session;
+            if (s != null) {
+                s.disconnect();
+            }
         }
     }
 

@@ -340,6 +340,9 @@ public final class LocalGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // The stack is going down with its timer queue: no $disconnect of a closing socket could
+        // complete its work any more (resuming needs the queue), so none is run.
+        dropDisconnectEvents = true;
         try {
             // A normal closure: the stack is going away for good, so clients should not resume
             // and the service treats each as a leave.

@@ -8,6 +8,7 @@ import dev.godotsignal.auth.Tokens;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.LobbyList;
 import dev.godotsignal.testing.LocalGatewayExtension;
+import dev.godotsignal.testing.Resumes;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -61,6 +62,32 @@ class AuthEndToEndTest {
         try (WsClient ws = WsClient.connect(withToken(token))) {
             ws.send(MessageType.JOIN, 0, "");
             ws.expect(MessageType.ID, 1, "true");
+        }
+    }
+
+    @Test
+    void aResumeNeedsTheSamePlayer() {
+        String alice = TOKENS.mint("alice", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        String mallory =
+                TOKENS.mint("mallory", Duration.ofMinutes(5), Optional.empty(), Instant.now());
+        try (WsClient host = WsClient.connect(URI.create(withToken(alice) + "&ext=1"))) {
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String resumeToken = host.expect(MessageType.RESUME).get("data").asText();
+            String lobby = host.expect(MessageType.JOIN).get("data").asText();
+            GATEWAY.get().dropConnection(Resumes.connectionOf(GATEWAY.get(), lobby, 1));
+            host.awaitClose();
+            String resume =
+                    "&ext=1&resume=" + URLEncoder.encode(resumeToken, StandardCharsets.UTF_8);
+            assertEquals(
+                    403,
+                    Resumes.handshakeStatus(URI.create(withToken(mallory) + resume)),
+                    "another player's connect token cannot take alice's seat");
+            try (WsClient back = WsClient.connect(URI.create(withToken(alice) + resume))) {
+                back.expect(MessageType.ID, 1, "true");
+                back.expect(MessageType.RESUME);
+                back.expect(MessageType.JOIN, 0, lobby);
+            }
         }
     }
 

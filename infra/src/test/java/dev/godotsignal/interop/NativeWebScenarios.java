@@ -6,6 +6,7 @@ import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.HeadlessChromium;
 import dev.godotsignal.testing.NativeGodotPeer;
+import dev.godotsignal.testing.Resumes;
 import dev.godotsignal.testing.WebPeer;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,28 @@ public abstract class NativeWebScenarios {
                 "native sealed and closed", () -> guest.sealed && guest.signalingClosed());
         talk(guest, host, "after seal");
         assertEquals(List.of(), guest.errors);
+    }
+
+    /**
+     * The web host's signaling socket drops before a native joiner arrives, and stays down while
+     * the joiner's OFFER is sent: the OFFER is kept, delivered when the host's client resumes by
+     * itself, and the native↔web link completes.
+     */
+    @Test
+    void webHostBlipsMidNegotiationAndTheNativeJoinersOfferWaitsForIt() throws Exception {
+        WebPeer host = WebPeer.join(chromium, gateway, "", true);
+        host.holdResumes();
+        gateway.dropConnection(Resumes.connectionOf(gateway, host.lobby, 1));
+        host.awaitResuming();
+        NativeGodotPeer guest = nativeJoin(host.lobby);
+        GodotDemoClient.await(
+                "the joiner's OFFER kept for the suspended host",
+                () -> Resumes.keptCount(gateway, host.lobby, 1) >= 2);
+        host.networkBack();
+        host.awaitResumed();
+        talk(guest, host, "after the blip");
+        assertEquals(List.of(), guest.errors);
+        assertEquals(List.of(), host.errors());
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class WebPeer {
                         """
                 (async () => {
                   const m = await import('/godot-signaling.js');
-                  window.t = { messages: [], open: [], sealed: false, closed: false, errors: [] };
+                  window.t = { messages: [], open: [], sealed: false, closed: false, errors: [], resuming: 0, resumed: 0 };
                   const c = new m.GodotSignalingClient('ws://127.0.0.1:%d', %s);
                   window.tc = c;
                   c.addEventListener('message', e => t.messages.push(e.detail.peerId + ':' + e.detail.channel + ':' + e.detail.data));
@@ -51,10 +51,52 @@ public final class WebPeer {
                   c.addEventListener('sealed', () => t.sealed = true);
                   c.addEventListener('disconnected', () => t.closed = true);
                   c.addEventListener('error', e => t.errors.push(e.detail.reason));
+                  c.addEventListener('resuming', () => t.resuming++);
+                  c.addEventListener('resumed', () => t.resumed++);
                   return await c.join(%s, %s);
                 })()"""
                                 .formatted(gateway.port(), clientOptions, quote(lobby), mesh));
         return new WebPeer(page, joined.get("peerId").asInt(), joined.get("lobby").asText());
+    }
+
+    /**
+     * The page's network "stays down" for resumes: its resume attempts are sent to a path the
+     * gateway refuses, until {@link #networkBack}.
+     */
+    public void holdResumes() throws Exception {
+        page.eval(
+                """
+                (() => {
+                  window.__RealWebSocket = window.__RealWebSocket || WebSocket;
+                  window.__offline = true;
+                  const Real = window.__RealWebSocket;
+                  const Shim = function (url, protocols) {
+                    let target = url;
+                    if (window.__offline && String(url).includes('resume=')) {
+                      const refused = new URL(String(url));
+                      refused.pathname = '/offline';
+                      target = refused.toString();
+                    }
+                    return new Real(target, protocols);
+                  };
+                  Shim.prototype = Real.prototype;
+                  Object.assign(Shim, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+                  window.WebSocket = Shim;
+                  return true;
+                })()""");
+    }
+
+    /** Resume attempts reach the gateway again. */
+    public void networkBack() throws Exception {
+        page.eval("window.__offline = false");
+    }
+
+    public void awaitResuming() throws Exception {
+        page.waitFor("t.resuming > 0", WsClient.WAIT);
+    }
+
+    public void awaitResumed() throws Exception {
+        page.waitFor("t.resumed > 0", WsClient.WAIT.multipliedBy(2));
     }
 
     public void awaitOpen(int other) throws Exception {

@@ -140,6 +140,11 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** The close code, once closed (1006 when the connection was lost without a handshake). */
+    public int closeCode() {
+        return closed.getNow(-1);
+    }
+
     /** Closes like a client leaving a game. */
     @Override
     public void close() {
