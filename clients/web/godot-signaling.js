@@ -186,6 +186,7 @@ export class GodotSignalingClient extends EventTarget {
       if (this.#options.game && !url.searchParams.has('game')) url.searchParams.set('game', this.#options.game);
       if (this.#options.token) url.searchParams.set('token', this.#options.token);
       this.#socketUrl = url.toString();
+      globalThis.addEventListener?.('pagehide', this.#pageHide);
       // R2: the first frame (JOIN, or MATCH: R18) as soon as the socket is open.
       this.#open(url, () => this.#send(type, id, data));
     });
@@ -253,6 +254,13 @@ export class GodotSignalingClient extends EventTarget {
    * at once, no resume) and every peer connection. While resuming (R21) the attempt stops and
    * `disconnected` comes at once with code 1000.
    */
+  // A page that goes away (closed tab, navigation) leaves for real: without this the browser
+  // closes with 1001, a drop the server would hold for the resume grace before telling the others.
+  #pageHide = () => {
+    this.#leaving = true;
+    this.#socket?.close(1000, 'page closed');
+  };
+
   close() {
     this.#leaving = true;
     if (this.#resume) this.#end(1000, 'bye');
@@ -568,6 +576,7 @@ export class GodotSignalingClient extends EventTarget {
     socket?.close(1000, 'bye');
     clearInterval(this.#keepAlive);
     this.#keepAlive = null;
+    globalThis.removeEventListener?.('pagehide', this.#pageHide);
     this.#sentLog = []; // the count is reset by the next session's join (R21)
     this.#joined?.reject(new Error(`signaling closed (${code}) before joining`));
     this.#joined = null;

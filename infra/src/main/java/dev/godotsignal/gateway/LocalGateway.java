@@ -340,24 +340,24 @@ public final class LocalGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        // The stack is going down with its timer queue: no $disconnect of a closing socket could
-        // complete its work any more (resuming needs the queue), so none is run.
+        // The stack is going down with its timer queue: no $disconnect of a socket closing now
+        // could complete its work any more (resuming needs the queue), so none is run.
         dropDisconnectEvents = true;
-        try {
-            // A normal closure: the stack is going away for good, so clients should not resume
-            // and the service treats each as a leave.
-            for (GatewayConnection connection : connections.values()) {
-                connection.close(StatusCode.NORMAL, "Gateway shutting down");
-            }
-            server.stop();
-        } catch (Exception e) {
-            log.accept("gateway did not stop cleanly: " + e);
+        // A normal closure: the stack is going away for good, so clients should not resume.
+        for (GatewayConnection connection : connections.values()) {
+            connection.close(StatusCode.NORMAL, "Gateway shutting down");
         }
+        // Work already running finishes while the queue and @connections still answer.
         invocations.shutdown();
         try {
             invocations.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.accept("gateway did not stop cleanly: " + e);
         }
         timers.shutdownNow();
         if (options.chaos().throttleRate() > 0) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -208,11 +209,18 @@ public final class WebSocketFrontDoor {
     private void invokeLater(Runnable invocation) {
         long delay = chaos.delayMillis();
         if (delay == 0) {
-            invocations.execute(invocation);
+            invoke(invocation);
         } else {
-            var unused =
-                    timers.schedule(
-                            () -> invocations.execute(invocation), delay, TimeUnit.MILLISECONDS);
+            var unused = timers.schedule(() -> invoke(invocation), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs an invocation, unless the gateway is shutting down (then nothing runs any more). */
+    private void invoke(Runnable invocation) {
+        try {
+            invocations.execute(invocation);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the gateway is stopping: frames arriving now are not handled
         }
     }
 
@@ -251,7 +259,7 @@ public final class WebSocketFrontDoor {
         if (disconnect.isEmpty() || dropDisconnectEvents.getAsBoolean() || chaos.dropDisconnect()) {
             return;
         }
-        invocations.execute(
+        invoke(
                 () -> {
                     LocalFunction.Result result =
                             disconnect

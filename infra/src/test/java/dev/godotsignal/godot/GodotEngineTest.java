@@ -11,6 +11,7 @@ import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.GodotInstance;
 import dev.godotsignal.testing.NativeGodotPeer;
+import dev.godotsignal.testing.Resumes;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.nio.file.Files;
@@ -78,6 +79,40 @@ class GodotEngineTest extends GodotEngineTestBase {
             g.awaitAnyEvent("disconnected", Duration.ofSeconds(15));
         }
         rpcEveryWay(List.of(a, b, c), "after-seal");
+    }
+
+    /**
+     * The gateway cuts the host's signaling socket as a network would: the game goes on over WebRTC
+     * (RPCs flow while signaling is down), a third instance joins and sends its offer to the
+     * suspended host, and the host's addon resumes by itself, answers it and plays with everyone.
+     */
+    @Test
+    void aCutSignalingSocketResumesAndTheGameGoesOn() throws Exception {
+        GodotInstance a = godot("a");
+        GodotInstance b = godot("b");
+        String lobby = meet(true, a, b);
+        a.awaitAnyEvent("peer_up " + idOf(b), Duration.ofSeconds(30));
+        b.awaitAnyEvent("peer_up 1", Duration.ofSeconds(30));
+        // The host's network stays down until the newcomer's offer waits for it.
+        a.eval(Resumes.HOLD_RESUMES);
+        gateway.dropConnection(Resumes.connectionOf(gateway, lobby, 1));
+        a.awaitAnyEvent("resuming", Duration.ofSeconds(10));
+        rpcEveryWay(List.of(a, b), "signaling-down");
+        GodotInstance c = godot("c");
+        c.command("join " + lobby + " mesh");
+        c.awaitEvent("joined " + lobby);
+        GodotDemoClient.await(
+                "the newcomer's offer kept for the suspended host",
+                () -> Resumes.keptCount(gateway, lobby, 1) >= 2);
+        a.eval(Resumes.NETWORK_BACK);
+        a.awaitAnyEvent("resumed " + lobby + " 1", Duration.ofSeconds(15));
+        for (GodotInstance g : List.of(a, b, c)) {
+            for (int other : others(g, a, b, c)) {
+                g.awaitAnyEvent("peer_up " + other, Duration.ofSeconds(30));
+            }
+        }
+        rpcEveryWay(List.of(a, b, c), "after-resume");
+        assertEquals(List.of(), a.errors());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.testing.HeadlessChromium;
+import dev.godotsignal.testing.Resumes;
 import dev.godotsignal.testing.TestGateways;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,49 @@ class DemoPageTest {
             alice.screenshot(shots.resolve("demo-page-host.png"));
             bob.screenshot(shots.resolve("demo-page-guest.png"));
             assertTrue(Files.size(shots.resolve("demo-page-host.png")) > 10_000);
+        }
+    }
+
+    @Test
+    void theHeaderShowsADroppedSocketResumingWhileTheChatGoesOn() throws Exception {
+        boolean hasChromium = HeadlessChromium.executable().isPresent();
+        assumeTrue(
+                hasChromium,
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        try (LocalGateway gateway = TestGateways.start(Map.of());
+                HeadlessChromium chromium = HeadlessChromium.launch()) {
+            String url = "http://127.0.0.1:" + gateway.port() + "/";
+            HeadlessChromium.Page alice = chromium.open(url);
+            HeadlessChromium.Page bob = chromium.open(url);
+            String state = "document.getElementById('signaling-state').textContent";
+            click(alice, "create-mesh");
+            alice.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
+            String lobby = alice.eval("document.getElementById('lobby-name').textContent").asText();
+            assertEquals("joined", alice.eval(state).asText());
+            type(bob, "lobby-input", lobby);
+            click(bob, "join");
+            bob.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+            alice.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+
+            // Alice's network drops and stays down for signaling: the page says so, and the chat
+            // (WebRTC) goes on.
+            alice.eval(Resumes.HOLD_RESUMES);
+            gateway.dropConnection(Resumes.connectionOf(gateway, lobby, 1));
+            alice.waitFor(state + " === 'resuming'", WAIT);
+            type(bob, "chat-input", "can you hear me?");
+            click(bob, "send");
+            alice.waitFor(
+                    "document.getElementById('chat').textContent.includes('can you hear me?')",
+                    WAIT);
+            alice.eval(Resumes.NETWORK_BACK);
+            alice.waitFor(state + " === 'resumed'", WAIT);
+            assertTrue(
+                    alice.eval("document.getElementById('log').textContent")
+                            .asText()
+                            .contains("resumed"),
+                    "the log tells the resume");
+            assertEquals("joined", bob.eval(state).asText(), "bob never noticed");
+            alice.screenshot(Path.of("target", "screenshots").resolve("demo-page-resumed.png"));
         }
     }
 

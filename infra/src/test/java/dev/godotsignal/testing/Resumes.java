@@ -20,6 +20,33 @@ public final class Resumes {
 
     private Resumes() {}
 
+    /**
+     * Run in a browser page: its network "stays down" for resumes (each resume attempt goes to a
+     * path the gateway refuses, as a handshake that fails) until {@link #NETWORK_BACK} runs.
+     */
+    public static final String HOLD_RESUMES =
+            """
+            (() => {
+              const Real = window.__RealWebSocket = window.__RealWebSocket || WebSocket;
+              window.__offline = true;
+              const Shim = function (url, protocols) {
+                let target = url;
+                if (window.__offline && String(url).includes('resume=')) {
+                  const refused = new URL(String(url));
+                  refused.pathname = '/offline';
+                  target = refused.toString();
+                }
+                return new Real(target, protocols);
+              };
+              Shim.prototype = Real.prototype;
+              Object.assign(Shim, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+              window.WebSocket = Shim;
+              return true;
+            })()""";
+
+    /** Resume attempts reach the gateway again (after {@link #HOLD_RESUMES}). */
+    public static final String NETWORK_BACK = "window.__offline = false";
+
     /** The connection a lobby's peer is on now (its member item in the lobbies table). */
     public static String connectionOf(LocalGateway gateway, String lobbyKey, int peerId) {
         Map<String, AttributeValue> item =

@@ -64,31 +64,12 @@ public final class WebPeer {
      * gateway refuses, until {@link #networkBack}.
      */
     public void holdResumes() throws Exception {
-        page.eval(
-                """
-                (() => {
-                  window.__RealWebSocket = window.__RealWebSocket || WebSocket;
-                  window.__offline = true;
-                  const Real = window.__RealWebSocket;
-                  const Shim = function (url, protocols) {
-                    let target = url;
-                    if (window.__offline && String(url).includes('resume=')) {
-                      const refused = new URL(String(url));
-                      refused.pathname = '/offline';
-                      target = refused.toString();
-                    }
-                    return new Real(target, protocols);
-                  };
-                  Shim.prototype = Real.prototype;
-                  Object.assign(Shim, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
-                  window.WebSocket = Shim;
-                  return true;
-                })()""");
+        page.eval(Resumes.HOLD_RESUMES);
     }
 
     /** Resume attempts reach the gateway again. */
     public void networkBack() throws Exception {
-        page.eval("window.__offline = false");
+        page.eval(Resumes.NETWORK_BACK);
     }
 
     public void awaitResuming() throws Exception {
