@@ -111,6 +111,15 @@ class ResumeServiceTest extends ServiceFixture {
     }
 
     @Test
+    void onlyACloseTheClientAskedForIsALeave() {
+        assertEquals(Closure.ASKED, Closure.ofStatusCode(1000));
+        assertEquals(Closure.ASKED, Closure.ofStatusCode(1005), "a close frame without a code");
+        for (Integer dropped : new Integer[] {1001, 1006, 1011, 4000, null}) {
+            assertEquals(Closure.DROPPED, Closure.ofStatusCode(dropped), "" + dropped);
+        }
+    }
+
+    @Test
     void demoClientsAndJoinsWithoutResumingGetNoToken() throws Exception {
         Resumable host = host();
         Client demo = connect(false);

@@ -74,13 +74,16 @@ public final class CostReport {
                                 Map.of("SealCloseDelaySeconds", "1", "JoinDeadlineSeconds", "60"));
         List<Row> rows = new ArrayList<>();
         List<DiscoveryCosts.Op> discovery;
+        ResumeCosts.Blip blip;
         try (LocalGateway gateway = LocalGateway.start(options)) {
             for (int peers : new int[] {2, 4, 8}) {
                 rows.add(measure(gateway, peers));
             }
             discovery = DiscoveryCosts.measure(gateway);
+            blip = ResumeCosts.measure(gateway);
         }
-        String markdown = render(rows) + DiscoveryCosts.render(discovery);
+        String markdown =
+                render(rows) + DiscoveryCosts.render(discovery) + ResumeCosts.render(blip);
         Files.writeString(output, markdown);
         System.out.print(markdown);
         System.out.println("written to " + output.toAbsolutePath());

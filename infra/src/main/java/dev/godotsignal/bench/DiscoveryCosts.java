@@ -105,7 +105,7 @@ final class DiscoveryCosts {
     }
 
     /** Something to measure; returns once its last answer arrived. */
-    private interface Operation {
+    interface Operation {
         void run() throws Exception;
     }
 
@@ -201,6 +201,11 @@ final class DiscoveryCosts {
     }
 
     private Op once(String name, Operation operation) throws Exception {
+        return once(gateway, name, operation);
+    }
+
+    /** Measures one operation: what it cost from its start until its work has settled. */
+    static Op once(LocalGateway gateway, String name, Operation operation) throws Exception {
         GatewayMeter meter = gateway.meter();
         meter.reset();
         CapacityMeter.start();
@@ -219,7 +224,7 @@ final class DiscoveryCosts {
                 reading.connectionsApi().values().stream().mapToLong(Long::longValue).sum());
     }
 
-    private static Op average(List<Op> ops) {
+    static Op average(List<Op> ops) {
         double n = ops.size();
         return new Op(
                 ops.get(0).name(),

@@ -53,6 +53,7 @@ class DiscoveryChaosTest {
                     clients.add(host);
                     host.send(MessageType.JOIN, 0, "");
                     host.expect(MessageType.ID, 1, "true");
+                    host.expect(MessageType.RESUME);
                     hosted.add(host.expect(MessageType.JOIN).path("data").asText());
                     host.send(
                             MessageType.LOBBY_DATA,
@@ -88,7 +89,7 @@ class DiscoveryChaosTest {
                                                     l -> new HashSet<>())
                                             .add(id));
                             break;
-                        } else {
+                        } else if (type != MessageType.RESUME.code()) {
                             assertEquals(MessageType.PEER_CONNECT.code(), type, frame.toString());
                         }
                     }

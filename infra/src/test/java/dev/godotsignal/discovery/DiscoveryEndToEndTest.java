@@ -59,6 +59,7 @@ class DiscoveryEndToEndTest {
         WsClient client = WsClient.connectWithExtensions(game(game));
         client.send(MessageType.JOIN, mesh ? 0 : 1, "");
         client.expect(MessageType.ID, 1, mesh ? "true" : "");
+        client.expect(MessageType.RESUME);
         return new Host(client, client.expect(MessageType.JOIN).path("data").asText());
     }
 
@@ -200,6 +201,7 @@ class DiscoveryEndToEndTest {
                 WsClient loner = WsClient.connectWithExtensions(game("where"))) {
             matcher.send(MessageType.MATCH, 0, "{\"maxPeers\":8,\"where\":{\"mode\":\"ctf\"}}");
             int id = matcher.expect(MessageType.ID).path("id").asInt();
+            matcher.expect(MessageType.RESUME);
             assertNotEquals(1, id);
             matcher.expect(MessageType.PEER_CONNECT, 1, "");
             matcher.expect(MessageType.JOIN, 0, ctf.lobby());
@@ -211,6 +213,7 @@ class DiscoveryEndToEndTest {
 
             loner.send(MessageType.MATCH, 0, "{\"maxPeers\":8,\"where\":{\"mode\":\"koth\"}}");
             loner.expect(MessageType.ID, 1, "true");
+            loner.expect(MessageType.RESUME);
             String opened = loner.expect(MessageType.JOIN).path("data").asText();
             assertTrue(names(list("game=where&mode=koth")).contains(opened));
         }
@@ -239,6 +242,7 @@ class DiscoveryEndToEndTest {
                 WsClient guest = WsClient.connectWithExtensions(game("bad"))) {
             guest.send(MessageType.JOIN, 0, host.lobby());
             guest.expect(MessageType.ID);
+            guest.expect(MessageType.RESUME);
             guest.expect(MessageType.PEER_CONNECT);
             guest.expect(MessageType.JOIN);
             guest.expect(MessageType.LOBBY_DATA);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.testing.Resumes;
 import dev.godotsignal.testing.TestGateways;
 import dev.godotsignal.testing.WsClient;
 import java.net.URI;
@@ -124,6 +125,31 @@ class GatewayBehaviourTest {
                     0,
                     gateway.dynamo().client().scan(b -> b.tableName("ConnectionsTable")).count(),
                     "$disconnect removed both connections");
+        }
+    }
+
+    @Test
+    void anIdleExtensionPeerIsSuspendedNotRemovedUntilItsGraceEnds() throws Exception {
+        GatewayOptions options =
+                TestGateways.options(Map.of("ResumeGraceSeconds", "3"))
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofHours(2));
+        try (LocalGateway gateway = LocalGateway.start(options);
+                WsClient host = WsClient.connectWithExtensions(gateway.url())) {
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String token = host.expect(MessageType.RESUME).path("data").asText();
+            host.expect(MessageType.JOIN);
+            assertEquals(1001, host.awaitClose(), "closed as idle (going away)");
+            Thread.sleep(500);
+            assertEquals(
+                    1,
+                    gateway.dynamo().client().scan(b -> b.tableName("ConnectionsTable")).count(),
+                    "an idle timeout is not a leave: the host is suspended, its lobby kept");
+            try (WsClient back = WsClient.connect(Resumes.resumeUrl(gateway, "ext=1", token))) {
+                back.expect(MessageType.ID, 1, "true");
+                back.expect(MessageType.RESUME);
+                back.expect(MessageType.JOIN);
+            }
         }
     }
 

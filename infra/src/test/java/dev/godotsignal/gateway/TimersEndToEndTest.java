@@ -74,8 +74,9 @@ class TimersEndToEndTest {
             String lobby = host.expect(MessageType.JOIN).path("data").asText();
             guest.send(MessageType.JOIN, 0, lobby);
             guest.expect(MessageType.ID);
+            guest.expect(MessageType.RESUME);
             host.expect(MessageType.PEER_CONNECT);
-            host.abort();
+            host.abort(); // a demo client: its drop is a leave, found by the liveness check
             guest.expect(MessageType.PEER_CONNECT, 1, "");
             guest.expect(MessageType.JOIN, 0, lobby);
             guest.expect(MessageType.ERROR, 4000, "Room host has disconnected");

@@ -1,0 +1,194 @@
+package dev.godotsignal.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.store.Items;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a blip costs, measured through the local gateway: a guest's socket is dropped, two frames
+ * are kept for it, it resumes and is greeted. Also the resume latency a client sees, from opening
+ * the new connection to its JOIN confirmation. A session without a blip costs nothing more (the
+ * session table measures that).
+ */
+final class ResumeCosts {
+    static final int REPEATS = 10;
+    private static final Duration SETTLE = Duration.ofMillis(500);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** One blip's figures (averages), and the resume latencies seen (ms). */
+    record Blip(DiscoveryCosts.Op cost, List<Long> latenciesMs) {
+        long percentile(int p) {
+            List<Long> sorted = latenciesMs.stream().sorted().toList();
+            return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+        }
+    }
+
+    /** A bare ext WebSocket client: frames in a queue. */
+    private static final class Socket implements WebSocket.Listener, AutoCloseable {
+        final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        final WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+
+        Socket(URI uri) {
+            socket = HTTP.newWebSocketBuilder().buildAsync(uri, this).join();
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    frames.add(JSON.readTree(partial.toString()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("not JSON: " + partial, e);
+                }
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        void send(MessageType type, int id, String data) {
+            socket.sendText(
+                            JSON.createObjectNode()
+                                    .put("type", type.code())
+                                    .put("id", id)
+                                    .put("data", data)
+                                    .toString(),
+                            true)
+                    .join();
+        }
+
+        /** Frames up to and including the first of {@code type}. */
+        JsonNode await(MessageType type) throws InterruptedException {
+            while (true) {
+                JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
+                if (frame == null) {
+                    throw new IllegalStateException("no " + type + " within 10 s");
+                }
+                if (frame.path("type").asInt() == type.code()) {
+                    return frame;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
+        }
+    }
+
+    private ResumeCosts() {}
+
+    static Blip measure(LocalGateway gateway) throws Exception {
+        List<DiscoveryCosts.Op> blips = new ArrayList<>();
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i <= REPEATS; i++) {
+            try (Socket host = new Socket(URI.create(gateway.url() + "/?ext=1"))) {
+                host.send(MessageType.JOIN, 0, "");
+                host.await(MessageType.ID);
+                String lobby = host.await(MessageType.JOIN).get("data").asText();
+                Socket guest = new Socket(URI.create(gateway.url() + "/?ext=1"));
+                guest.send(MessageType.JOIN, 0, lobby);
+                int guestId = guest.await(MessageType.ID).get("id").asInt();
+                String token = guest.await(MessageType.RESUME).get("data").asText();
+                guest.await(MessageType.JOIN);
+                host.await(MessageType.PEER_CONNECT);
+                String connection = connectionOf(gateway, lobby, guestId);
+                Thread.sleep(SETTLE.toMillis());
+                long[] latency = new long[1];
+                DiscoveryCosts.Op blip =
+                        DiscoveryCosts.once(
+                                gateway,
+                                "a blip: drop, 2 frames kept, resume, greeting",
+                                () -> {
+                                    gateway.dropConnection(connection);
+                                    Thread.sleep(SETTLE.toMillis()); // its $disconnect suspends it
+                                    host.send(MessageType.ANSWER, guestId, "answer");
+                                    host.send(MessageType.CANDIDATE, guestId, "\n0\n0\ncandidate");
+                                    Thread.sleep(SETTLE.toMillis());
+                                    long started = System.nanoTime();
+                                    try (Socket back =
+                                            new Socket(
+                                                    URI.create(
+                                                            gateway.url()
+                                                                    + "/?ext=1&resume="
+                                                                    + URLEncoder.encode(
+                                                                            token,
+                                                                            StandardCharsets
+                                                                                    .UTF_8)))) {
+                                        back.await(MessageType.JOIN);
+                                        latency[0] = (System.nanoTime() - started) / 1_000_000;
+                                        back.await(MessageType.CANDIDATE);
+                                    }
+                                });
+                if (i > 0) { // the first round warms the environments up
+                    blips.add(blip);
+                    latencies.add(latency[0]);
+                }
+            }
+            Thread.sleep(SETTLE.toMillis());
+        }
+        return new Blip(DiscoveryCosts.average(blips), latencies);
+    }
+
+    private static String connectionOf(LocalGateway gateway, String lobby, int peerId) {
+        return gateway.dynamo()
+                .client()
+                .getItem(
+                        b ->
+                                b.tableName("LobbiesTable")
+                                        .key(Items.lobbyKey(lobby, peerId))
+                                        .consistentRead(true))
+                .item()
+                .get(Items.CONNECTION_ID)
+                .s();
+    }
+
+    static String render(Blip blip) {
+        DiscoveryCosts.Op op = blip.cost();
+        return "\n## Resuming\n\n"
+                + "A session without a dropped socket costs nothing more for being resumable: the"
+                + " token's secret rides on `$connect`'s write, the frame count on the rate-limit"
+                + " write every frame already makes (the table above is measured with resuming on)."
+                + " A blip costs this, measured the same way (average of "
+                + REPEATS
+                + " after a warm-up): a guest's socket dropped by the gateway, two frames kept for"
+                + " it, its resume with the token, and the greeting that sends them; it also sends"
+                + " 3 SQS messages (grace end, greeting, connection check).\n\n"
+                + "| operation | WS messages in | out | Lambda invocations | DynamoDB RRU | WRU |"
+                + " @connections calls | USD per million |\n"
+                + "|---|---|---|---|---|---|---|---|\n"
+                + String.format(
+                        "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | $%.2f |%n",
+                        op.name(),
+                        op.framesIn(),
+                        op.framesOut(),
+                        op.invocations(),
+                        op.readUnits(),
+                        op.writeUnits(),
+                        op.connectionsCalls(),
+                        op.usdPerMillion() + 3 * CostReport.SQS_REQUEST * 1e6)
+                + String.format(
+                        "%nResume latency, new connection to its JOIN confirmation, locally: p50"
+                                + " %d ms, max %d ms (%d resumes). Most of it is the greeting"
+                                + " waiting for the new socket to finish opening: API Gateway"
+                                + " accepts no post before `$connect` returns.%n",
+                        blip.percentile(50), blip.percentile(100), blip.latenciesMs().size());
+    }
+}
