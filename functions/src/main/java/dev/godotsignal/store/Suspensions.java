@@ -18,7 +18,6 @@ import static dev.godotsignal.store.Items.PLAYER;
 import static dev.godotsignal.store.Items.PREVIOUS_SECRET;
 import static dev.godotsignal.store.Items.RESUME_BY;
 import static dev.godotsignal.store.Items.RESUME_SECRET;
-import static dev.godotsignal.store.Items.SEALED;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.connectionKey;
 import static dev.godotsignal.store.Items.intOf;
@@ -99,7 +98,8 @@ final class Suspensions {
     /**
      * One read of the connection's record, then, for an extension member, one transaction: the
      * member is held until {@code resumeBy} if it is still on this connection and not already
-     * suspended, and its lobby still exists unsealed.
+     * suspended, and its lobby still exists (sealed or not: a socket that dropped as the SEAL was
+     * sent may not have received it, and nobody is told of a suspension either way).
      */
     Suspension suspend(String connectionId, Instant resumeBy, Instant now) {
         Map<String, AttributeValue> record = connections.record(connectionId);
@@ -139,7 +139,7 @@ final class Suspensions {
                                         .returnValuesOnConditionCheckFailure(
                                                 ReturnValuesOnConditionCheckFailure.ALL_OLD)
                                         .build())
-                        .check(SuspendSlot.LOBBY_ITEM, unsealedLobby(lobby, now))
+                        .check(SuspendSlot.LOBBY_ITEM, liveLobby(lobby, now))
                         .run(dynamo);
         if (outcome.committed()) {
             return new Suspension.Suspended(lobby, peerId);
@@ -156,12 +156,12 @@ final class Suspensions {
                 return new Suspension.AlreadySuspended(lobby, peerId);
             }
         }
-        return new Suspension.NotSuspendable(); // left, sealed, or its lobby is gone
+        return new Suspension.NotSuspendable(); // left, or its lobby is gone
     }
 
     /**
-     * The lobby still exists. A peer suspended before SEAL may resume after it, to receive what was
-     * kept for it (SEAL included) before the lobby's sockets close.
+     * The lobby still exists. A peer may resume after SEAL, to learn of it before the lobby's
+     * sockets close.
      */
     private ConditionCheck liveLobby(String lobby, Instant now) {
         return ConditionCheck.builder()
@@ -169,23 +169,6 @@ final class Suspensions {
                 .key(lobbyKey(lobby, LOBBY_ITEM))
                 .conditionExpression("attribute_exists(" + MESH + ") AND " + EXPIRES_AT + " > :now")
                 .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
-                .build();
-    }
-
-    private ConditionCheck unsealedLobby(String lobby, Instant now) {
-        return ConditionCheck.builder()
-                .tableName(lobbiesTable)
-                .key(lobbyKey(lobby, LOBBY_ITEM))
-                .conditionExpression(
-                        "attribute_exists("
-                                + MESH
-                                + ") AND "
-                                + SEALED
-                                + " = :false AND "
-                                + EXPIRES_AT
-                                + " > :now")
-                .expressionAttributeValues(
-                        Map.of(":false", bool(false), ":now", n(now.getEpochSecond())))
                 .build();
     }
 

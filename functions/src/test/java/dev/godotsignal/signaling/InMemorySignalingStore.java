@@ -574,9 +574,6 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         if (hold != null && hold.resumeBy.isPresent()) {
             return new Suspension.AlreadySuspended(key, peerId);
         }
-        if (lobby.sealed) {
-            return new Suspension.NotSuspendable();
-        }
         if (hold == null) {
             lobby.holds.put(peerId, new Hold(Optional.of(resumeBy)));
         } else {

@@ -300,15 +300,30 @@ class ResumeServiceTest extends ServiceFixture {
     }
 
     @Test
-    void afterTheSealADropIsAQuietLeaveNotASuspension() throws Exception {
+    void aDropAfterTheSealIsHeldQuietlyAndEndsInAQuietLeave() throws Exception {
         Resumable host = host();
         Resumable guest = guest(host.peer().lobby());
         send(host.id(), MessageType.SEAL, 0, "");
         frames(host.id());
-        drop(guest);
+        drop(guest); // it may have dropped as the SEAL was sent, without receiving it
         assertEquals(List.of(), shown(host.id()));
-        assertTrue(timers.take().stream().noneMatch(s -> s.timer() instanceof Timer.ResumeExpiry));
-        assertEquals(Optional.of(ResumeRefusal.GONE), resume("sealed", guest.token()));
+        fire(Timer.ResumeExpiry.class);
+        assertEquals(
+                List.of(),
+                shown(host.id()),
+                "after SEAL nobody is told: a PEER_DISCONNECT would make Godot drop a live link");
+        assertEquals(Optional.of(ResumeRefusal.GONE), resume("too-late", guest.token()));
+    }
+
+    @Test
+    void aPeerWhoseSocketDroppedAsTheSealWasSentResumesToLearnOfIt() throws Exception {
+        Resumable host = host();
+        Resumable guest = guest(host.peer().lobby());
+        channel.vanish(guest.id());
+        send(host.id(), MessageType.SEAL, 0, ""); // the post of its SEAL answers 410
+        List<String> greeting =
+                resumeAndGreet(guest, "back").stream().map(ServiceFixture::show).toList();
+        assertEquals(List.of("0/0/" + host.peer().lobby(), "7/0/"), greeting.subList(2, 4));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -25,10 +26,11 @@ final class GatewayConnection {
     private volatile Session session;
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private volatile boolean aborted;
+    private final AtomicInteger writing = new AtomicInteger();
 
     /**
-     * Held for a whole write, so a drop ({@link #abort}) falls between frames: a frame is either
-     * written before it or refused after it (410), as with API Gateway, never half-sent.
+     * Held while a frame is handed to the socket, so a drop ({@link #abort}) falls between frames:
+     * frames handed over before it are written first, one after it is refused (410).
      */
     private final Object sendLock = new Object();
 
@@ -71,26 +73,36 @@ final class GatewayConnection {
         }
         Optional<String> text = utf8(payload);
         CompletableFuture<Void> written = new CompletableFuture<>();
-        Callback done = Callback.from(() -> written.complete(null), written::completeExceptionally);
+        Callback done =
+                Callback.from(
+                        () -> {
+                            writing.decrementAndGet();
+                            written.complete(null);
+                        },
+                        failure -> {
+                            writing.decrementAndGet();
+                            written.completeExceptionally(failure);
+                        });
         synchronized (sendLock) {
             if (aborted) {
                 throw new IOException("the connection was dropped");
             }
+            writing.incrementAndGet();
             if (text.isPresent()) {
                 s.sendText(text.get(), done);
             } else {
                 s.sendBinary(ByteBuffer.wrap(payload), done);
             }
-            try {
-                written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
-            } catch (ExecutionException e) {
-                throw new IOException("the write failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
+        }
+        try {
+            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            throw new IOException("the write failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 
@@ -120,10 +132,16 @@ final class GatewayConnection {
     void abort() {
         synchronized (sendLock) {
             aborted = true;
-            Session s = session;
-            if (s != null) {
-                s.disconnect();
-            }
+        }
+        // Frames already handed to the socket finish first (a post they answer has told its
+        // sender "delivered"); then the connection is cut.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (writing.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
         }
     }
 
