@@ -1,7 +1,6 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.resume.ResumeRefusal;
 import dev.godotsignal.signaling.SignalingEvents;
@@ -27,8 +26,7 @@ public final class ConnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(
-            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
+    protected int handle(APIGatewayV2WebSocketEvent event, byte[] raw, SignalingEvents report) {
         if (!runtime.originAllowed(header(event, "Origin"))) {
             return 403; // a browser page from an origin not on the allow-list
         }

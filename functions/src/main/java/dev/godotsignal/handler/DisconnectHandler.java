@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.signaling.Closure;
 import dev.godotsignal.signaling.SignalingEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -22,9 +24,13 @@ public final class DisconnectHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(
-            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
-        JsonNode code = requestContext.path("disconnectStatusCode");
+    protected int handle(APIGatewayV2WebSocketEvent event, byte[] raw, SignalingEvents report) {
+        JsonNode code;
+        try {
+            code = requestContextField(raw, "disconnectStatusCode");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // it was just read as an event: cannot happen
+        }
         runtime.service(event.getRequestContext(), report)
                 .disconnect(
                         event.getRequestContext().getConnectionId(),

@@ -1,7 +1,6 @@
 package dev.godotsignal.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
 import java.util.Map;
@@ -18,8 +17,7 @@ public final class MessageHandler extends WebSocketHandler {
     }
 
     @Override
-    protected int handle(
-            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report) {
+    protected int handle(APIGatewayV2WebSocketEvent event, byte[] raw, SignalingEvents report) {
         String connectionId = event.getRequestContext().getConnectionId();
         SignalingService service = runtime.service(event.getRequestContext(), report);
         if (event.isIsBase64Encoded()) {

@@ -31,8 +31,8 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context)
             throws IOException {
-        JsonNode tree = JSON.readTree(input);
-        APIGatewayV2WebSocketEvent event = JSON.treeToValue(tree, APIGatewayV2WebSocketEvent.class);
+        byte[] raw = input.readAllBytes();
+        APIGatewayV2WebSocketEvent event = JSON.readValue(raw, APIGatewayV2WebSocketEvent.class);
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
         InvocationReport report =
                 runtime.report(
@@ -40,7 +40,7 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
                         event.getRequestContext().getConnectionId());
         int status;
         try {
-            status = handle(event, tree.path("requestContext"), report);
+            status = handle(event, raw, report);
         } catch (RuntimeException e) {
             // Logged for the operator; the client never sees it (a thrown error would make API
             // Gateway send it {"message":"Internal server error"}, a frame Godot clients reject).
@@ -65,9 +65,14 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
 
     /**
      * Handles one event; returns the HTTP status (only $connect's matters: non-2xx refuses the
-     * handshake). {@code requestContext} is the event's context as sent, for the fields the event
-     * class does not map ({@code disconnectStatusCode}).
+     * handshake). {@code raw} is the event as sent, for the fields the event class does not map
+     * ({@code disconnectStatusCode}).
      */
     protected abstract int handle(
-            APIGatewayV2WebSocketEvent event, JsonNode requestContext, SignalingEvents report);
+            APIGatewayV2WebSocketEvent event, byte[] raw, SignalingEvents report);
+
+    /** A field of the raw event's {@code requestContext} that the event class does not map. */
+    protected static JsonNode requestContextField(byte[] raw, String name) throws IOException {
+        return JSON.readTree(raw).path("requestContext").path(name);
+    }
 }

@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  * gone connections, which are handed back in turn.
  */
 final class Outbox {
-    /** Where a member sits: frames for it can follow it to a resumed connection. */
-    record Place(String lobby, int peerId) {}
+    /**
+     * Where a member sits, and whether it may resume ({@code extensions}): frames for it can follow
+     * it to a resumed connection.
+     */
+    record Place(String lobby, int peerId, boolean extensions) {}
 
     /**
      * A connection found gone, or {@code leaving} for good (a close its client asked for, a
@@ -50,7 +53,10 @@ final class Outbox {
 
     /** Sends one frame to a member of {@code lobby}; false if its connection is gone. */
     boolean send(String lobby, Member member, Message message) {
-        return send(member.connectionId(), Optional.of(new Place(lobby, member.peerId())), message);
+        return send(
+                member.connectionId(),
+                Optional.of(new Place(lobby, member.peerId(), member.extensions())),
+                message);
     }
 
     private boolean send(String connectionId, Optional<Place> place, Message message) {

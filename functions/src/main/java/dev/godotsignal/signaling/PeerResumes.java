@@ -107,7 +107,8 @@ final class PeerResumes {
      * peer that may resume, else removed and its lobby told.
      */
     void lose(Outbox.Gone gone, Outbox outbox) {
-        if (gone.leaving() || !limits.resumes()) {
+        boolean demoClient = gone.place().filter(place -> !place.extensions()).isPresent();
+        if (gone.leaving() || !limits.resumes() || demoClient) {
             removeAndTell.accept(gone.connectionId(), outbox);
             return;
         }

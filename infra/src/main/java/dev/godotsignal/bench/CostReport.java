@@ -60,6 +60,9 @@ public final class CostReport {
         }
     }
 
+    /** Generous: a loaded 2-core machine can take longer than the default 5 s to admit a joiner. */
+    static final Duration JOIN_DEADLINE = Duration.ofSeconds(60);
+
     private CostReport() {}
 
     public static void main(String[] args) throws Exception {
@@ -71,15 +74,23 @@ public final class CostReport {
                         // A loaded 2-core machine can take longer than the default 5 s join
                         // deadline to admit a joiner; the deadline's timer is counted either way.
                         .withParameters(
-                                Map.of("SealCloseDelaySeconds", "1", "JoinDeadlineSeconds", "60"));
+                                Map.of(
+                                        "SealCloseDelaySeconds",
+                                        "1",
+                                        "JoinDeadlineSeconds",
+                                        String.valueOf(JOIN_DEADLINE.toSeconds())));
         List<Row> rows = new ArrayList<>();
         List<DiscoveryCosts.Op> discovery;
         ResumeCosts.Blip blip;
         try (LocalGateway gateway = LocalGateway.start(options)) {
             for (int peers : new int[] {2, 4, 8}) {
-                rows.add(measure(gateway, peers));
+                rows.add(measureRetrying(gateway, peers));
             }
+            // Each phase starts once the earlier one's join-deadline checks have fired, so no
+            // stray timer invocation is counted in an operation's figures.
+            Thread.sleep(JOIN_DEADLINE.plusSeconds(5).toMillis());
             discovery = DiscoveryCosts.measure(gateway);
+            Thread.sleep(JOIN_DEADLINE.plusSeconds(5).toMillis());
             blip = ResumeCosts.measure(gateway);
         }
         String markdown =
@@ -87,6 +98,28 @@ public final class CostReport {
         Files.writeString(output, markdown);
         System.out.print(markdown);
         System.out.println("written to " + output.toAbsolutePath());
+    }
+
+    /**
+     * The local stack on a small machine sometimes loses a relay under this load (a post that times
+     * out while every client, the gateway and DynamoDB Local share two cores): such a round is
+     * reported and measured again, up to three times, rather than published.
+     */
+    static Row measureRetrying(LocalGateway gateway, int peers) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return measure(gateway, peers);
+            } catch (IllegalStateException incomplete) {
+                if (attempt == 3) {
+                    throw incomplete;
+                }
+                System.err.println(
+                        "cost-report: "
+                                + peers
+                                + "-peer round incomplete, measuring again: "
+                                + incomplete.getMessage());
+            }
+        }
     }
 
     static Row measure(LocalGateway gateway, int peers) throws Exception {

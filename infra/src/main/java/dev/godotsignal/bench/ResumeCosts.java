@@ -163,9 +163,12 @@ final class ResumeCosts {
     static String render(Blip blip) {
         DiscoveryCosts.Op op = blip.cost();
         return "\n## Resuming\n\n"
-                + "A session without a dropped socket costs nothing more for being resumable: the"
-                + " token's secret rides on `$connect`'s write, the frame count on the rate-limit"
-                + " write every frame already makes (the table above is measured with resuming on)."
+                + "A session without a dropped socket costs no DynamoDB call more for being"
+                + " resumable: the token's secret rides on `$connect`'s write, the frame count on"
+                + " the rate-limit write every frame already makes (the tables above are measured"
+                + " with resuming on). An extension peer receives one more frame when it joins, its"
+                + " RESUME token: one API Gateway message, $1.00 per million joins (the MATCH rows"
+                + " above include it; the session table's peers are demo clients, which get none)."
                 + " A blip costs this, measured the same way (average of "
                 + REPEATS
                 + " after a warm-up): a guest's socket dropped by the gateway, two frames kept for"

@@ -137,7 +137,12 @@ final class GatewayConnection {
         // sender "delivered"); then the connection is cut.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (writing.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         Session s = session;
         if (s != null) {
