@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  * missed) or its grace ends (then it leaves as it would have when it dropped).
  */
 final class PeerResumes {
+    private static final System.Logger LOG = System.getLogger(PeerResumes.class.getName());
+
     /**
      * How often the greeting re-tries its first frame while the new connection finishes opening.
      */
@@ -151,6 +153,13 @@ final class PeerResumes {
                         clock.instant());
         if (keeping instanceof Keeping.Kept kept && kept.dropped() > 0) {
             events.keptFramesDropped(kept.dropped());
+        } else if (keeping instanceof Keeping.Gone) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0} frame(s) for peer {1} of {2} dropped: it left",
+                    frames.size(),
+                    peerId,
+                    lobby);
         } else if (keeping instanceof Keeping.Active active) {
             for (Message frame : frames) {
                 outbox.send(lobby, active.member(), frame);

@@ -5,6 +5,7 @@ import dev.godotsignal.lobby.Member;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalInt;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -136,9 +137,16 @@ public final class Items {
         return "gateHeld" + to;
     }
 
-    /** Whether an attribute of a connection's record is part of an ordering gate. */
-    public static boolean isGate(String attribute) {
-        return attribute.startsWith("gate");
+    /** The peer an attribute {@code gateOpened<to>} is about, if it is one. */
+    public static OptionalInt gateOpenedTo(String attribute) {
+        if (!attribute.startsWith("gateOpened")) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(attribute.substring("gateOpened".length())));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     // Keys

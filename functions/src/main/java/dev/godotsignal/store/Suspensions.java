@@ -334,19 +334,23 @@ final class Suspensions {
         }
         Connection resumed = fresh.joined(new Connection.Membership(lobby, peerId, modeOf(old)));
         long received = old.containsKey(FRAMES) ? longOf(old, FRAMES) : 0;
-        // The peer's ordering gates go with it: a candidate for a description it sent before the
-        // drop must not wait for one it will never send again.
+        // The peer's descriptions sent before the drop are done with (delivered, kept, or being
+        // delivered by an invocation still running): its gates start open, so a candidate it sends
+        // now never waits for a description it will not send again. A copy of the gates as read
+        // could be stale by then (that description's delivery mark lands on the old record).
         Map<String, AttributeValue> record = new HashMap<>(connections.item(resumed, now));
         // The count runs on across the peer's connections, so a resumed connection that drops
         // before its greeting still acknowledges what the earlier ones delivered.
         record.put(FRAMES, n(received));
         record.put(PREVIOUS_SECRET, s(token.secret()));
         old.forEach(
-                (name, value) -> {
-                    if (Items.isGate(name)) {
-                        record.put(name, value);
-                    }
-                });
+                (name, value) ->
+                        Items.gateOpenedTo(name)
+                                .ifPresent(
+                                        to -> {
+                                            record.put(name, value);
+                                            record.put(Items.gateDelivered(to), value);
+                                        }));
         boolean wasSuspended = member.containsKey(RESUME_BY);
         Transaction.Outcome<ResumeSlot> outcome =
                 new Transaction<ResumeSlot>()

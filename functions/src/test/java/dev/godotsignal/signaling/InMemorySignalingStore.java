@@ -633,9 +633,8 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         Connection resumed = fresh.joined(old.membership);
         connections.remove(old.id);
         ConnectionRecord record = new ConnectionRecord(resumed);
-        record.opened.putAll(old.opened);
-        record.delivered.putAll(old.delivered);
-        record.held.putAll(old.held);
+        record.opened.putAll(old.opened); // its gates start open (see Suspensions.resume)
+        record.delivered.putAll(old.opened);
         record.frames = old.frames; // the count runs on across the peer's connections
         record.previousSecret = Optional.of(token.secret());
         connections.put(resumed.connectionId(), record);

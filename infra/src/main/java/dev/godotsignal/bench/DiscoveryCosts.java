@@ -1,7 +1,5 @@
 package dev.godotsignal.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.chaos.CapacityMeter;
 import dev.godotsignal.gateway.GatewayMeter;
 import dev.godotsignal.gateway.LocalGateway;
@@ -10,15 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What each discovery operation costs, measured one at a time through the local gateway:
@@ -29,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 final class DiscoveryCosts {
     static final int REPEATS = 10;
     private static final Duration SETTLE = Duration.ofMillis(300);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     record Op(
@@ -49,68 +41,13 @@ final class DiscoveryCosts {
         }
     }
 
-    /** A bare ext WebSocket client: frames in a queue. */
-    private static final class Socket implements WebSocket.Listener, AutoCloseable {
-        final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-        final WebSocket socket;
-        private final StringBuilder partial = new StringBuilder();
-
-        Socket(URI uri) {
-            socket = HTTP.newWebSocketBuilder().buildAsync(uri, this).join();
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    frames.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new IllegalStateException("not JSON: " + partial, e);
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        void send(MessageType type, String data) {
-            socket.sendText(
-                            JSON.createObjectNode()
-                                    .put("type", type.code())
-                                    .put("id", 0)
-                                    .put("data", data)
-                                    .toString(),
-                            true)
-                    .join();
-        }
-
-        /** Frames up to and including the first of {@code type}. */
-        JsonNode await(MessageType type) throws InterruptedException {
-            while (true) {
-                JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
-                if (frame == null) {
-                    throw new IllegalStateException("no " + type + " within 10 s");
-                }
-                if (frame.path("type").asInt() == type.code()) {
-                    return frame;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
-        }
-    }
-
     /** Something to measure; returns once its last answer arrived. */
     interface Operation {
         void run() throws Exception;
     }
 
     private final LocalGateway gateway;
-    private final List<Socket> sockets = new ArrayList<>();
+    private final List<ExtSocket> sockets = new ArrayList<>();
 
     private DiscoveryCosts(LocalGateway gateway) {
         this.gateway = gateway;
@@ -121,12 +58,12 @@ final class DiscoveryCosts {
         try {
             return costs.measureAll();
         } finally {
-            costs.sockets.forEach(Socket::close);
+            costs.sockets.forEach(ExtSocket::close);
         }
     }
 
-    private Socket connect(String game) {
-        Socket socket = new Socket(URI.create(gateway.url() + "/?ext=1&game=" + game));
+    private ExtSocket connect(String game) {
+        ExtSocket socket = new ExtSocket(URI.create(gateway.url() + "/?ext=1&game=" + game));
         sockets.add(socket);
         return socket;
     }
@@ -137,21 +74,21 @@ final class DiscoveryCosts {
         List<Op> data = new ArrayList<>();
         for (int i = 0; i <= REPEATS; i++) {
             String game = "cost-" + UUID.randomUUID().toString().substring(0, 8);
-            Socket host = connect(game);
-            Socket guest = connect(game);
+            ExtSocket host = connect(game);
+            ExtSocket guest = connect(game);
             Thread.sleep(200); // their $connects are not part of the operations
             Op opened =
                     once(
                             "MATCH that opens a lobby",
                             () -> {
-                                host.send(MessageType.MATCH, "{\"maxPeers\":4}");
+                                host.send(MessageType.MATCH, 0, "{\"maxPeers\":4}");
                                 host.await(MessageType.LOBBY_DATA);
                             });
             Op seated =
                     once(
                             "MATCH that takes a seat",
                             () -> {
-                                guest.send(MessageType.MATCH, "{\"maxPeers\":4}");
+                                guest.send(MessageType.MATCH, 0, "{\"maxPeers\":4}");
                                 guest.await(MessageType.LOBBY_DATA);
                                 host.await(MessageType.PEER_CONNECT);
                             });
@@ -159,7 +96,10 @@ final class DiscoveryCosts {
                     once(
                             "LOBBY_DATA (2 peers told)",
                             () -> {
-                                host.send(MessageType.LOBBY_DATA, "{\"data\":{\"map\":\"dunes\"}}");
+                                host.send(
+                                        MessageType.LOBBY_DATA,
+                                        0,
+                                        "{\"data\":{\"map\":\"dunes\"}}");
                                 host.await(MessageType.LOBBY_DATA);
                                 guest.await(MessageType.LOBBY_DATA);
                             });
@@ -171,10 +111,10 @@ final class DiscoveryCosts {
         }
         String listed = "cost-list";
         for (int i = 0; i < 50; i++) {
-            Socket host = connect(listed);
-            host.send(MessageType.JOIN, "");
+            ExtSocket host = connect(listed);
+            host.send(MessageType.JOIN, 0, "");
             host.await(MessageType.JOIN);
-            host.send(MessageType.LOBBY_DATA, "{\"public\":true}");
+            host.send(MessageType.LOBBY_DATA, 0, "{\"public\":true}");
             host.await(MessageType.LOBBY_DATA);
         }
         List<Op> list = new ArrayList<>();

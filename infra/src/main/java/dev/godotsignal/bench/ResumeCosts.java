@@ -1,22 +1,14 @@
 package dev.godotsignal.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.protocol.MessageType;
 import dev.godotsignal.store.Items;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a blip costs, measured through the local gateway: a guest's socket is dropped, two frames
@@ -27,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 final class ResumeCosts {
     static final int REPEATS = 10;
     private static final Duration SETTLE = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** One blip's figures (averages), and the resume latencies seen (ms). */
     record Blip(DiscoveryCosts.Op cost, List<Long> latenciesMs) {
@@ -38,72 +28,17 @@ final class ResumeCosts {
         }
     }
 
-    /** A bare ext WebSocket client: frames in a queue. */
-    private static final class Socket implements WebSocket.Listener, AutoCloseable {
-        final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-        final WebSocket socket;
-        private final StringBuilder partial = new StringBuilder();
-
-        Socket(URI uri) {
-            socket = HTTP.newWebSocketBuilder().buildAsync(uri, this).join();
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    frames.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new IllegalStateException("not JSON: " + partial, e);
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        void send(MessageType type, int id, String data) {
-            socket.sendText(
-                            JSON.createObjectNode()
-                                    .put("type", type.code())
-                                    .put("id", id)
-                                    .put("data", data)
-                                    .toString(),
-                            true)
-                    .join();
-        }
-
-        /** Frames up to and including the first of {@code type}. */
-        JsonNode await(MessageType type) throws InterruptedException {
-            while (true) {
-                JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
-                if (frame == null) {
-                    throw new IllegalStateException("no " + type + " within 10 s");
-                }
-                if (frame.path("type").asInt() == type.code()) {
-                    return frame;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
-        }
-    }
-
     private ResumeCosts() {}
 
     static Blip measure(LocalGateway gateway) throws Exception {
         List<DiscoveryCosts.Op> blips = new ArrayList<>();
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i <= REPEATS; i++) {
-            try (Socket host = new Socket(URI.create(gateway.url() + "/?ext=1"))) {
+            try (ExtSocket host = new ExtSocket(URI.create(gateway.url() + "/?ext=1"))) {
                 host.send(MessageType.JOIN, 0, "");
                 host.await(MessageType.ID);
                 String lobby = host.await(MessageType.JOIN).get("data").asText();
-                Socket guest = new Socket(URI.create(gateway.url() + "/?ext=1"));
+                ExtSocket guest = new ExtSocket(URI.create(gateway.url() + "/?ext=1"));
                 guest.send(MessageType.JOIN, 0, lobby);
                 int guestId = guest.await(MessageType.ID).get("id").asInt();
                 String token = guest.await(MessageType.RESUME).get("data").asText();
@@ -123,8 +58,8 @@ final class ResumeCosts {
                                     host.send(MessageType.CANDIDATE, guestId, "\n0\n0\ncandidate");
                                     Thread.sleep(SETTLE.toMillis());
                                     long started = System.nanoTime();
-                                    try (Socket back =
-                                            new Socket(
+                                    try (ExtSocket back =
+                                            new ExtSocket(
                                                     URI.create(
                                                             gateway.url()
                                                                     + "/?ext=1&resume="

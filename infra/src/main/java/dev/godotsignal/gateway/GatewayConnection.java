@@ -51,6 +51,15 @@ final class GatewayConnection {
 
     void touched() {
         lastActiveAt = Instant.now();
+        lastFrameNanos = System.nanoTime();
+    }
+
+    /** When a frame last went either way (System.nanoTime). */
+    private volatile long lastFrameNanos = System.nanoTime();
+
+    /** Whether no frame went either way for {@code quietNanos}. */
+    boolean quietFor(long quietNanos) {
+        return writing.get() == 0 && System.nanoTime() - lastFrameNanos >= quietNanos;
     }
 
     Instant lastActiveAt() {
@@ -83,26 +92,29 @@ final class GatewayConnection {
                             writing.decrementAndGet();
                             written.completeExceptionally(failure);
                         });
+        // The whole write under the lock: a drop ({@link #abort}) then falls between whole
+        // frames, each either written before it or refused after it (410).
         synchronized (sendLock) {
             if (aborted) {
                 throw new IOException("the connection was dropped");
             }
             writing.incrementAndGet();
+            lastFrameNanos = System.nanoTime();
             if (text.isPresent()) {
                 s.sendText(text.get(), done);
             } else {
                 s.sendBinary(ByteBuffer.wrap(payload), done);
             }
-        }
-        try {
-            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
-        } catch (ExecutionException e) {
-            throw new IOException("the write failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            try {
+                written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("the client read nothing for " + SEND_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                throw new IOException("the write failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
         }
     }
 

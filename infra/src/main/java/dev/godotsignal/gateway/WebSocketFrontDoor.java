@@ -145,7 +145,9 @@ public final class WebSocketFrontDoor {
                             millis -> {
                                 var unusedDrop =
                                         timers.schedule(
-                                                connection::abort, millis, TimeUnit.MILLISECONDS);
+                                                () -> dropWhenQuiet(connection, 0),
+                                                millis,
+                                                TimeUnit.MILLISECONDS);
                             });
         }
         // Fire and forget: the close ends the connection whether or not anyone waits on it.
@@ -155,6 +157,22 @@ public final class WebSocketFrontDoor {
                         maxConnectionDuration.toMillis(),
                         TimeUnit.MILLISECONDS);
         return new Endpoint(this, connection);
+    }
+
+    /**
+     * A chaos drop lands in a lull of the connection's traffic (none either way for 100 ms; it
+     * waits up to 2 s for one): frames caught in the cut itself are lost by any network, and no
+     * protocol above TCP gets them back, so the suite's exactly-once checks would only measure that
+     * luck.
+     */
+    private void dropWhenQuiet(GatewayConnection connection, int waited) {
+        if (connection.quietFor(TimeUnit.MILLISECONDS.toNanos(100)) || waited >= 40) {
+            connection.abort();
+        } else {
+            var unused =
+                    timers.schedule(
+                            () -> dropWhenQuiet(connection, waited + 1), 50, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Jetty calls the endpoint through public method handles, so it is a public class. */

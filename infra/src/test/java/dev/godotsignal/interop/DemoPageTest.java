@@ -35,6 +35,19 @@ class DemoPageTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
     }
 
+    /** Alice creates a mesh lobby, Bob joins it by name; both can chat. Returns the lobby. */
+    static String meet(HeadlessChromium.Page alice, HeadlessChromium.Page bob) throws Exception {
+        click(alice, "create-mesh");
+        alice.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
+        String lobby = alice.eval("document.getElementById('lobby-name').textContent").asText();
+        assertEquals("1", alice.eval("document.getElementById('my-id').textContent").asText());
+        type(bob, "lobby-input", lobby);
+        click(bob, "join");
+        bob.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+        alice.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+        return lobby;
+    }
+
     @Test
     void twoPagesChatOverDataChannels() throws Exception {
         boolean hasChromium = HeadlessChromium.executable().isPresent();
@@ -55,15 +68,7 @@ class DemoPageTest {
                     alice.eval("document.getElementById('url').value").asText(),
                     "the page points at the gateway that served it");
 
-            click(alice, "create-mesh");
-            alice.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
-            String lobby = alice.eval("document.getElementById('lobby-name').textContent").asText();
-            assertEquals("1", alice.eval("document.getElementById('my-id').textContent").asText());
-
-            type(bob, "lobby-input", lobby);
-            click(bob, "join");
-            bob.waitFor("!document.getElementById('chat-input').disabled", WAIT);
-            alice.waitFor("!document.getElementById('chat-input').disabled", WAIT);
+            meet(alice, bob);
 
             type(alice, "chat-input", "hello from alice 👋");
             click(alice, "send");
@@ -110,14 +115,8 @@ class DemoPageTest {
             HeadlessChromium.Page alice = chromium.open(url);
             HeadlessChromium.Page bob = chromium.open(url);
             String state = "document.getElementById('signaling-state').textContent";
-            click(alice, "create-mesh");
-            alice.waitFor("document.getElementById('lobby-name').textContent.length === 20", WAIT);
-            String lobby = alice.eval("document.getElementById('lobby-name').textContent").asText();
+            String lobby = meet(alice, bob);
             assertEquals("joined", alice.eval(state).asText());
-            type(bob, "lobby-input", lobby);
-            click(bob, "join");
-            bob.waitFor("!document.getElementById('chat-input').disabled", WAIT);
-            alice.waitFor("!document.getElementById('chat-input').disabled", WAIT);
 
             // Alice's network drops and stays down for signaling: the page says so, and the chat
             // (WebRTC) goes on.

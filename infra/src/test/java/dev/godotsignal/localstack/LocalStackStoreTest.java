@@ -70,36 +70,25 @@ class LocalStackStoreTest {
                         client, new TableNames("ConnectionsTable", "LobbiesTable"));
     }
 
+    /** A connection of the default game that has just arrived. */
+    void connect(String connectionId, boolean extensions, Instant now) {
+        store.putConnection(
+                Connection.arriving(
+                        connectionId,
+                        extensions,
+                        "default",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
+    }
+
     @Test
     void createJoinSealAndLeave() {
         Instant now = Instant.now();
-        store.putConnection(
-                Connection.arriving(
-                        "host",
-                        false,
-                        "default",
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty()),
-                now);
-        store.putConnection(
-                Connection.arriving(
-                        "guest",
-                        true,
-                        "default",
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty()),
-                now);
-        store.putConnection(
-                Connection.arriving(
-                        "late",
-                        false,
-                        "default",
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty()),
-                now);
+        connect("host", false, now);
+        connect("guest", true, now);
+        connect("late", false, now);
         Connection host = store.connection("host", now).orElseThrow();
         JoinOutcome.Joined created =
                 (JoinOutcome.Joined)
@@ -134,15 +123,7 @@ class LocalStackStoreTest {
     @Test
     void theOrderingGateRidesOnTheAdmissionWrite() {
         Instant now = Instant.now();
-        store.putConnection(
-                Connection.arriving(
-                        "sender",
-                        false,
-                        "default",
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty()),
-                now);
+        connect("sender", false, now);
         assertEquals(
                 new OrderingGate.Closed(),
                 DynamoDbSignalingStoreTest.admit(

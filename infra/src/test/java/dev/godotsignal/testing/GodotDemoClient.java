@@ -75,6 +75,9 @@ public final class GodotDemoClient implements AutoCloseable {
 
     public final List<String> received = new CopyOnWriteArrayList<>();
 
+    /** What it sent, as "type>to" (for a failure's story). */
+    public final List<String> sent = new CopyOnWriteArrayList<>();
+
     private GodotDemoClient(URI url, boolean useMesh, String lobbyToJoin, boolean resumes) {
         this.url = resumes ? URI.create(url + (url.getQuery() == null ? "?" : "&") + "ext=1") : url;
         this.resumable = resumes;
@@ -122,6 +125,7 @@ public final class GodotDemoClient implements AutoCloseable {
     }
 
     private void transmit(String frame) {
+        sent.add(frame.substring(0, Math.min(frame.length(), 40)));
         sentCount++;
         if (resumable) {
             unacknowledged.add(frame);
@@ -199,21 +203,33 @@ public final class GodotDemoClient implements AutoCloseable {
 
     private void readLoop() {
         while (running) {
-            String raw = ws.nextRaw(Duration.ofMillis(50));
-            if (raw == null) {
-                if (ws.isClosed() && !resume()) {
-                    return;
+            WsClient current = ws;
+            String raw = current.nextRaw(Duration.ofMillis(50));
+            if (raw == null && current.isClosed()) {
+                // Closed: whatever arrived before the close is still to read (a frame may have
+                // come in between the empty poll and the close).
+                raw = current.nextRaw(Duration.ZERO);
+                if (raw == null) {
+                    if (!resume()) {
+                        return;
+                    }
+                    continue;
                 }
-                continue;
             }
-            received.add(raw);
-            if (resumable && raw.startsWith("{\"type\":10")) {
-                handle(raw); // an extension frame (100..104), asked for with ?ext=1
-                continue;
+            if (raw != null) {
+                receive(raw);
             }
-            GodotClientRules.rejection(raw)
-                    .ifPresentOrElse(why -> rejected.add(why + ": " + raw), () -> handle(raw));
         }
+    }
+
+    private void receive(String raw) {
+        received.add(raw);
+        if (resumable && raw.startsWith("{\"type\":10")) {
+            handle(raw); // an extension frame (100..104), asked for with ?ext=1
+            return;
+        }
+        GodotClientRules.rejection(raw)
+                .ifPresentOrElse(why -> rejected.add(why + ": " + raw), () -> handle(raw));
     }
 
     private void handle(String raw) {

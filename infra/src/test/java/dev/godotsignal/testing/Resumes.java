@@ -49,29 +49,25 @@ public final class Resumes {
 
     /** The connection a lobby's peer is on now (its member item in the lobbies table). */
     public static String connectionOf(LocalGateway gateway, String lobbyKey, int peerId) {
-        Map<String, AttributeValue> item =
-                gateway.dynamo()
-                        .client()
-                        .getItem(
-                                b ->
-                                        b.tableName("LobbiesTable")
-                                                .key(Items.lobbyKey(lobbyKey, peerId))
-                                                .consistentRead(true))
-                        .item();
-        return item.get(Items.CONNECTION_ID).s();
+        return member(gateway, lobbyKey, peerId).get(Items.CONNECTION_ID).s();
+    }
+
+    /** A lobby's member item, as the store wrote it. */
+    private static Map<String, AttributeValue> member(
+            LocalGateway gateway, String lobbyKey, int peerId) {
+        return gateway.dynamo()
+                .client()
+                .getItem(
+                        b ->
+                                b.tableName("LobbiesTable")
+                                        .key(Items.lobbyKey(lobbyKey, peerId))
+                                        .consistentRead(true))
+                .item();
     }
 
     /** How many frames are kept for a held peer. */
     public static int keptCount(LocalGateway gateway, String lobbyKey, int peerId) {
-        Map<String, AttributeValue> item =
-                gateway.dynamo()
-                        .client()
-                        .getItem(
-                                b ->
-                                        b.tableName("LobbiesTable")
-                                                .key(Items.lobbyKey(lobbyKey, peerId))
-                                                .consistentRead(true))
-                        .item();
+        Map<String, AttributeValue> item = member(gateway, lobbyKey, peerId);
         AttributeValue kept = item == null ? null : item.get(Items.KEPT);
         return kept == null ? 0 : kept.l().size();
     }
