@@ -176,6 +176,26 @@ final class DiscoveryCosts {
                 ops.stream().mapToDouble(Op::connectionsCalls).sum() / n);
     }
 
+    /** The header of a per-operation cost table. */
+    static final String TABLE_HEADER =
+            "| operation | WS messages in | out | Lambda invocations | DynamoDB RRU | WRU |"
+                    + " @connections calls | USD per million |\n"
+                    + "|---|---|---|---|---|---|---|---|\n";
+
+    /** One operation's row, priced at {@code usd} per million. */
+    static String row(Op op, double usd) {
+        return String.format(
+                "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | $%.2f |%n",
+                op.name(),
+                op.framesIn(),
+                op.framesOut(),
+                op.invocations(),
+                op.readUnits(),
+                op.writeUnits(),
+                op.connectionsCalls(),
+                usd);
+    }
+
     static String render(List<Op> ops) {
         StringBuilder md = new StringBuilder();
         md.append("\n## Lobby discovery, per operation\n\n");
@@ -185,26 +205,13 @@ final class DiscoveryCosts {
                         " after a warm-up): from sending the request to its last answer. The list"
                                 + " counts no API Gateway WebSocket messages: it is an HTTP API call"
                                 + " ($1.00 per million requests, added to its price).\n\n");
-        md.append(
-                "| operation | WS messages in | out | Lambda invocations | DynamoDB RRU | WRU |"
-                        + " @connections calls | USD per million |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        md.append(TABLE_HEADER);
         for (Op op : ops) {
             double usd = op.usdPerMillion();
             if (op.name().startsWith("GET")) {
                 usd += CostReport.HTTP_API_REQUEST * 1e6;
             }
-            md.append(
-                    String.format(
-                            "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | $%.2f |%n",
-                            op.name(),
-                            op.framesIn(),
-                            op.framesOut(),
-                            op.invocations(),
-                            op.readUnits(),
-                            op.writeUnits(),
-                            op.connectionsCalls(),
-                            usd));
+            md.append(row(op, usd));
         }
         return md.toString();
     }

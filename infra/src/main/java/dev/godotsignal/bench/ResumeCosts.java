@@ -109,19 +109,8 @@ final class ResumeCosts {
                 + " after a warm-up): a guest's socket dropped by the gateway, two frames kept for"
                 + " it, its resume with the token, and the greeting that sends them; it also sends"
                 + " 3 SQS messages (grace end, greeting, connection check).\n\n"
-                + "| operation | WS messages in | out | Lambda invocations | DynamoDB RRU | WRU |"
-                + " @connections calls | USD per million |\n"
-                + "|---|---|---|---|---|---|---|---|\n"
-                + String.format(
-                        "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | $%.2f |%n",
-                        op.name(),
-                        op.framesIn(),
-                        op.framesOut(),
-                        op.invocations(),
-                        op.readUnits(),
-                        op.writeUnits(),
-                        op.connectionsCalls(),
-                        op.usdPerMillion() + 3 * CostReport.SQS_REQUEST * 1e6)
+                + DiscoveryCosts.TABLE_HEADER
+                + DiscoveryCosts.row(op, op.usdPerMillion() + 3 * CostReport.SQS_REQUEST * 1e6)
                 + String.format(
                         "%nResume latency, new connection to its JOIN confirmation, locally: p50"
                                 + " %d ms, max %d ms (%d resumes). Most of it is the greeting"

@@ -35,6 +35,12 @@ class DemoPageTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
     }
 
+    static void assumeChromium() {
+        assumeTrue(
+                HeadlessChromium.executable().isPresent(),
+                "no Chromium on this machine: apt-get install chromium chromium-driver");
+    }
+
     /** Alice creates a mesh lobby, Bob joins it by name; both can chat. Returns the lobby. */
     static String meet(HeadlessChromium.Page alice, HeadlessChromium.Page bob) throws Exception {
         click(alice, "create-mesh");
@@ -105,10 +111,7 @@ class DemoPageTest {
 
     @Test
     void theHeaderShowsADroppedSocketResumingWhileTheChatGoesOn() throws Exception {
-        boolean hasChromium = HeadlessChromium.executable().isPresent();
-        assumeTrue(
-                hasChromium,
-                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeChromium();
         try (LocalGateway gateway = TestGateways.start(Map.of());
                 HeadlessChromium chromium = HeadlessChromium.launch()) {
             String url = "http://127.0.0.1:" + gateway.port() + "/";
@@ -142,10 +145,7 @@ class DemoPageTest {
 
     @Test
     void theLobbyBrowserListsJoinsAndQuickMatches() throws Exception {
-        boolean hasChromium = HeadlessChromium.executable().isPresent();
-        assumeTrue(
-                hasChromium,
-                "no Chromium on this machine: apt-get install chromium chromium-driver");
+        assumeChromium();
         try (LocalGateway gateway = TestGateways.start(Map.of());
                 HeadlessChromium chromium = HeadlessChromium.launch()) {
             String url = "http://127.0.0.1:" + gateway.port() + "/?game=browser-test";
