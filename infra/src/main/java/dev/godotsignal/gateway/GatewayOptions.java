@@ -22,7 +22,8 @@ public record GatewayOptions(
         ChaosOptions chaos,
         Map<String, String> secrets,
         boolean metrics,
-        boolean verbose) {
+        boolean verbose,
+        boolean inProcess) {
 
     public static final int DEFAULT_PORT = 9080;
 
@@ -93,6 +94,7 @@ public record GatewayOptions(
         private Map<String, String> secrets = Map.of();
         private boolean metrics;
         private boolean verbose = true;
+        private boolean inProcess = true;
 
         private Builder() {}
 
@@ -109,6 +111,7 @@ public record GatewayOptions(
             secrets = o.secrets;
             metrics = o.metrics;
             verbose = o.verbose;
+            inProcess = o.inProcess;
         }
 
         public Builder port(int port) {
@@ -171,6 +174,15 @@ public record GatewayOptions(
             return this;
         }
 
+        /**
+         * True (the default): the handlers' SDK clients reach DynamoDB Local and the emulated AWS
+         * APIs in process; false: over loopback HTTP, every call a real request on a socket.
+         */
+        public Builder inProcess(boolean inProcess) {
+            this.inProcess = inProcess;
+            return this;
+        }
+
         public GatewayOptions build() {
             return new GatewayOptions(
                     port,
@@ -184,7 +196,8 @@ public record GatewayOptions(
                     chaos,
                     secrets,
                     metrics,
-                    verbose);
+                    verbose,
+                    inProcess);
         }
     }
 
@@ -202,6 +215,8 @@ public record GatewayOptions(
               --secret /Name=Value      an SSM parameter the functions may read (repeatable), e.g. the TURN secret
               --quiet                   do not log every route invocation
               --metrics                 print the functions' structured log lines (CloudWatch embedded metric format)
+              --http-transport          the functions' SDK clients reach DynamoDB Local and the emulated AWS APIs over
+                                        loopback HTTP (default: handed over in process, the same SDK client up to the wire)
             Chaos (faults injected on purpose; decisions drawn from a seed):
               --chaos                   a standard mix: delays, throttling, lost $disconnect, crashes
               --chaos-seed N            seed of every decision (default 1)
@@ -244,6 +259,7 @@ public record GatewayOptions(
                                 Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
                 case "--quiet" -> options.verbose(false);
                 case "--metrics" -> options.metrics(true);
+                case "--http-transport" -> options.inProcess(false);
                 case "--secret" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');

@@ -1,5 +1,7 @@
 package dev.godotsignal.gateway;
 
+import dev.godotsignal.inprocess.LocalHttpRequest;
+import dev.godotsignal.inprocess.LocalHttpResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,6 +91,32 @@ final class HttpRoutes extends Handler.Abstract {
         }
         Response.writeError(request, response, callback, 404);
         return true;
+    }
+
+    /**
+     * The emulated AWS APIs for a call handed over in process: the same logic as their HTTP routes
+     * above, without the socket.
+     */
+    LocalHttpResponse answerInProcess(LocalHttpRequest request) {
+        String path = request.path();
+        boolean post = request.method().equals("POST");
+        String target = request.header("X-Amz-Target").orElse(null);
+        String body = new String(request.body(), StandardCharsets.UTF_8);
+        if (path.startsWith(LocalParameters.PATH) && post) {
+            return json(parameters.handle(target, body), "application/x-amz-json-1.1");
+        }
+        if (path.startsWith(LocalQueues.PATH) && post) {
+            return json(queues.handle(target, body), "application/x-amz-json-1.0");
+        }
+        if (path.contains(ManagementApi.PATH)) {
+            return management.call(
+                    request.method(), path, request.header("Authorization"), request.body());
+        }
+        return LocalHttpResponse.of(404, "text/plain", "Not Found");
+    }
+
+    private static LocalHttpResponse json(JsonAnswer answer, String contentType) {
+        return LocalHttpResponse.of(answer.status(), contentType, answer.body());
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.godotsignal.gateway;
 import dev.godotsignal.chaos.Chaos;
 import dev.godotsignal.chaos.ThrottlingInjector;
 import dev.godotsignal.handler.FunctionConfig;
+import dev.godotsignal.inprocess.InProcessHttpService;
+import dev.godotsignal.inprocess.InProcessNetwork;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.template.SamTemplate;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import software.amazon.awssdk.core.SdkSystemSetting;
-import software.amazon.awssdk.http.apache.ApacheSdkHttpService;
 
 /**
  * A local stand-in for API Gateway's WebSocket API, driven by {@code sam-template.yaml}: it accepts
@@ -73,6 +75,7 @@ public final class LocalGateway implements AutoCloseable {
     private volatile boolean dropDisconnectEvents;
     private RouteTable routes;
     private HttpApi httpApi;
+    private final List<InProcessNetwork.Registration> inProcess = new ArrayList<>();
 
     private LocalGateway(
             GatewayOptions options, SamTemplate template, DynamoDbLocal dynamo, Server server) {
@@ -98,10 +101,10 @@ public final class LocalGateway implements AutoCloseable {
     /** Reads the template, starts DynamoDB Local with its tables, wires the routes, and listens. */
     public static LocalGateway start(GatewayOptions options) throws Exception {
         // Lambda runs one event per environment on URLConnection; here dozens of environments share
-        // two cores, and the pooled Apache client costs a third less CPU per DynamoDB call.
+        // two cores: calls to this JVM's own endpoints skip the socket, others use pooled Apache.
         String httpService = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property();
         if (System.getProperty(httpService) == null) {
-            System.setProperty(httpService, ApacheSdkHttpService.class.getName());
+            System.setProperty(httpService, InProcessHttpService.class.getName());
         }
         SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides());
         DynamoDbLocal dynamo = DynamoDbLocal.start(options.dataDir());
@@ -175,7 +178,7 @@ public final class LocalGateway implements AutoCloseable {
                         LocalGateway::warn,
                         id -> doomed.remove(id) || chaos.gone(),
                         meter);
-        upgrade.setHandler(
+        HttpRoutes httpRoutes =
                 new HttpRoutes(
                         new LocalParameters(options.secrets()),
                         queues,
@@ -191,8 +194,15 @@ public final class LocalGateway implements AutoCloseable {
                                         + "\n"
                                         + "Open connections: "
                                         + openConnections()
-                                        + "\n"));
+                                        + "\n");
+        upgrade.setHandler(httpRoutes);
         server.setHandler(upgrade);
+        if (options.inProcess()) {
+            inProcess.add(
+                    InProcessNetwork.register(
+                            URI.create("http://127.0.0.1:" + port), httpRoutes::answerInProcess));
+            inProcess.add(dynamo.serveInProcess());
+        }
         server.start();
         log.accept("routes: " + routes.describe());
         log.accept("HTTP API: " + String.join(", ", httpApi.describe()));
@@ -333,6 +343,14 @@ public final class LocalGateway implements AutoCloseable {
                 .orElse(false);
     }
 
+    /**
+     * SDK calls of the functions answered in process so far (0 with {@code --http-transport}: every
+     * call went over a socket).
+     */
+    public long inProcessCalls() {
+        return inProcess.stream().mapToLong(InProcessNetwork.Registration::calls).sum();
+    }
+
     /** Connections currently open (for tests and the status page). */
     public int openConnections() {
         return (int) connections.values().stream().filter(GatewayConnection::isOpen).count();
@@ -354,6 +372,7 @@ public final class LocalGateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        inProcess.forEach(InProcessNetwork.Registration::close);
         try {
             server.stop();
         } catch (Exception e) {

@@ -2,11 +2,14 @@ package dev.godotsignal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.inprocess.LocalHttpResponse;
 import dev.godotsignal.lobby.Limits;
 import java.io.InputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
@@ -50,35 +53,47 @@ final class ManagementApi {
 
     void handle(Request request, Response response, Callback callback, String path)
             throws Exception {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256")) {
-            error(response, callback, 403, "ForbiddenException", "Missing Authentication Token");
-            return;
+        byte[] payload;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            payload = in.readNBytes(MAX_PAYLOAD + 1);
+        }
+        LocalHttpResponse answer =
+                call(
+                        request.getMethod(),
+                        path,
+                        Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                        payload);
+        response.setStatus(answer.status());
+        answer.headers().forEach(response.getHeaders()::put);
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    /**
+     * One call, whether it came over HTTP or in process: {@code path} ends in {@code
+     * /@connections/<id>}, {@code payload} is the POST body (read up to one byte past the limit).
+     */
+    LocalHttpResponse call(
+            String method, String path, Optional<String> authorization, byte[] payload) {
+        if (authorization.isEmpty() || !authorization.get().startsWith("AWS4-HMAC-SHA256")) {
+            return error(403, "ForbiddenException", "Missing Authentication Token");
         }
         String id =
                 URLDecoder.decode(
                         path.substring(path.indexOf(PATH) + PATH.length()), StandardCharsets.UTF_8);
-        meter.connectionsCall(request.getMethod());
+        meter.connectionsCall(method);
         GatewayConnection connection = connections.get(id);
         if (connection == null || !connection.isOpen()) {
-            error(response, callback, 410, "GoneException", null);
-            return;
+            return error(410, "GoneException", null);
         }
-        if (request.getMethod().equals("POST") && killOnPost.test(id)) {
+        if (method.equals("POST") && killOnPost.test(id)) {
             log.accept("@connections POST " + id + ": connection killed (chaos), 410");
             connection.abort();
-            error(response, callback, 410, "GoneException", null);
-            return;
+            return error(410, "GoneException", null);
         }
-        switch (request.getMethod()) {
+        switch (method) {
             case "POST" -> {
-                byte[] payload;
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    payload = in.readNBytes(MAX_PAYLOAD + 1);
-                }
                 if (payload.length > MAX_PAYLOAD) {
-                    error(response, callback, 413, "PayloadTooLargeException", "Message too long");
-                    return;
+                    return error(413, "PayloadTooLargeException", "Message too long");
                 }
                 try {
                     connection.send(payload);
@@ -87,12 +102,10 @@ final class ManagementApi {
                     // be able to trace.
                     warn.accept(
                             "@connections POST " + id + ": " + e.getMessage() + ", answered 410");
-                    error(response, callback, 410, "GoneException", null);
-                    return;
+                    return error(410, "GoneException", null);
                 }
                 meter.framesOut.increment();
-                response.setStatus(200);
-                callback.succeeded();
+                return new LocalHttpResponse(200, Map.of(), new byte[0]);
             }
             case "GET" -> {
                 ObjectNode body = JSON.createObjectNode();
@@ -103,35 +116,25 @@ final class ManagementApi {
                 if (connection.userAgent != null) {
                     identity.put("userAgent", connection.userAgent);
                 }
-                json(response, callback, 200, body.toString());
+                return LocalHttpResponse.of(200, "application/json", body.toString());
             }
             case "DELETE" -> {
                 log.accept("@connections DELETE " + id);
                 connection.close(1000, "");
-                response.setStatus(204);
-                callback.succeeded();
+                return new LocalHttpResponse(204, Map.of(), new byte[0]);
             }
-            default ->
-                    error(
-                            response,
-                            callback,
-                            405,
-                            "MethodNotAllowedException",
-                            "Method not allowed");
+            default -> {
+                return error(405, "MethodNotAllowedException", "Method not allowed");
+            }
         }
     }
 
-    private static void error(
-            Response response, Callback callback, int status, String type, String message) {
-        response.getHeaders().put("x-amzn-ErrorType", type);
+    private static LocalHttpResponse error(int status, String type, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("message", message);
-        json(response, callback, status, body.toString());
-    }
-
-    private static void json(Response response, Callback callback, int status, String body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        Content.Sink.write(response, true, body, callback);
+        return new LocalHttpResponse(
+                status,
+                Map.of("x-amzn-ErrorType", type, "Content-Type", "application/json"),
+                body.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

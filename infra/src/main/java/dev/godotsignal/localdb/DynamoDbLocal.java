@@ -1,5 +1,6 @@
 package dev.godotsignal.localdb;
 
+import dev.godotsignal.inprocess.InProcessNetwork;
 import dev.godotsignal.template.SamTemplate;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +29,8 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
  * DynamoDB Local, in this process, behind its HTTP endpoint, so code reaches it through the real
- * SDK client exactly as it reaches DynamoDB. In memory by default; with a directory, persistent.
+ * SDK client exactly as it reaches DynamoDB; the local gateway's functions may also reach it past
+ * the socket ({@link #serveInProcess()}). In memory by default; with a directory, persistent.
  */
 public final class DynamoDbLocal implements AutoCloseable {
     /** DynamoDB Local accepts any credentials; these only have to be well-formed. */
@@ -88,6 +90,14 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Answers SDK calls for {@link #endpoint()} in this JVM, past the HTTP server (which keeps
+     * serving everything else); closing the registration ends that.
+     */
+    public InProcessNetwork.Registration serveInProcess() {
+        return InProcessNetwork.register(endpoint, InProcessDynamoDb.of(server));
     }
 
     public DynamoDbClient client() {
