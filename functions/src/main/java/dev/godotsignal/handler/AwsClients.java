@@ -23,7 +23,6 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The SDK clients of one execution environment, built once and reused by every invocation. One HTTP
@@ -70,9 +69,13 @@ final class AwsClients {
 
     /** A SecureString parameter's value (decrypted); read once at start-up, never logged. */
     String secureParameter(String name) {
-        try (SsmClient ssm = configure(SsmClient.builder(), config.ssmEndpoint()).build()) {
-            return ssm.getParameter(b -> b.name(name).withDecryption(true)).parameter().value();
-        }
+        return new SecureParameters(
+                        http,
+                        credentials,
+                        config.region(),
+                        config.ssmEndpoint()
+                                .orElseGet(() -> SecureParameters.endpointOf(config.region())))
+                .value(name);
     }
 
     /** Built on first use: only the invocations that set timers need it. */
