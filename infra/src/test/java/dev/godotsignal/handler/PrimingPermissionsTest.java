@@ -119,16 +119,30 @@ class PrimingPermissionsTest {
         }
     }
 
-    /** The regression that motivated the plans: $connect's role cannot read connections. */
+    /**
+     * The check catches what motivated it: with the role $connect had before resuming needed more
+     * (PutItem on connections, SendMessage on the timer queue), priming's old GetItem is refused.
+     * $connect now primes the PutItem it makes on every connection, refused by its condition.
+     */
     @Test
-    void connectsRoleCannotGetItemSoItsPrimingDoesNot() throws Exception {
-        List<FunctionPolicies.Grant> grants = FunctionPolicies.of(template, "ConnectFunction");
-        assertFalse(
-                FunctionPolicies.allows(
-                        grants,
-                        "dynamodb:GetItem",
-                        FunctionPolicies.tableArn("ConnectionsTable", null)));
-        assertEquals(Set.of("dynamodb:PutItem"), PrimingPlan.CONNECT.iamActions());
+    void aPrimingCallTheRoleRefusesIsCaught() throws Exception {
+        String connections = FunctionPolicies.tableArn("ConnectionsTable", null);
+        List<FunctionPolicies.Grant> before =
+                List.of(new FunctionPolicies.Grant("dynamodb:PutItem", connections));
+        aws.authorize((action, resource) -> FunctionPolicies.allows(before, action, resource));
+        aws.clear();
+        handler(template.functions().get("DisconnectFunction")).prime(); // primes a GetItem
+        assertTrue(
+                aws.calls().stream()
+                        .anyMatch(c -> !FunctionPolicies.allows(before, c.action(), c.resource())),
+                "a GetItem under a PutItem-only role is reported: " + aws.calls());
+        aws.clear();
+        handler(template.functions().get("ConnectFunction")).prime();
+        assertEquals(
+                List.of(new RecordingAws.Call("dynamodb:PutItem", connections)),
+                aws.calls(),
+                "$connect primes only the PutItem its first role already allowed");
+        aws.authorize((action, resource) -> true);
     }
 
     /** Every call refused: each step is logged and skipped, and the SnapStart hook returns. */

@@ -175,10 +175,8 @@ class SamTemplateSpecTest {
                         "'dynamodb:PutItems': dynamodb has no action PutItems",
                         "an IAM action that does not exist"),
                 Arguments.of(
-                        "Action: [dynamodb:GetItem, dynamodb:UpdateItem, dynamodb:DeleteItem,"
-                                + " dynamodb:Query]",
-                        "Action: [dynamodb:GetItem, dynamodb:UpdateItem, dynamodb:DeleteItem,"
-                                + " dynamodb:query]",
+                        "Action: dynamodb:Query\n              Resource: !Sub ${LobbiesTable.Arn}/index/ListIndex",
+                        "Action: dynamodb:query\n              Resource: !Sub ${LobbiesTable.Arn}/index/ListIndex",
                         "'dynamodb:query': AWS spells it dynamodb:Query",
                         "an IAM action spelt in the wrong case"),
                 Arguments.of(
