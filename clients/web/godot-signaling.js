@@ -14,6 +14,9 @@
 // k - 1 whichever socket carried it. The server's RESUME acknowledgement says how many it has
 // received in all ("received": N); the client sends again those from N on.
 
+/** This module's release (the project's VERSION file; ReleaseVersionTest keeps them equal). */
+export const VERSION = '1.0.0';
+
 export const MessageType = Object.freeze({
   JOIN: 0, ID: 1, PEER_CONNECT: 2, PEER_DISCONNECT: 3, OFFER: 4, ANSWER: 5, CANDIDATE: 6, SEAL: 7,
   ERROR: 100,       // extension: data = reason; id 4000: the server closes the socket next,

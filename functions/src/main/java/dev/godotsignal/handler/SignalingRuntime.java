@@ -11,6 +11,7 @@ import dev.godotsignal.signaling.PeerChannel;
 import dev.godotsignal.signaling.SignalingEvents;
 import dev.godotsignal.signaling.SignalingService;
 import dev.godotsignal.store.DynamoDbSignalingStore;
+import dev.godotsignal.store.Items;
 import dev.godotsignal.turn.IceServers;
 import dev.godotsignal.turn.TurnCredentials;
 import java.io.UncheckedIOException;
@@ -19,6 +20,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * What one execution environment builds once: configuration, SDK clients, the store. Per event it
@@ -38,7 +41,10 @@ final class SignalingRuntime {
     @SuppressWarnings("UnusedVariable")
     private final Priming priming;
 
-    SignalingRuntime(Map<String, String> env) {
+    private final PrimingPlan primingPlan;
+
+    SignalingRuntime(Map<String, String> env, PrimingPlan primingPlan) {
+        this.primingPlan = primingPlan;
         this.config = FunctionConfig.from(env);
         this.functionName = env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local");
         JsonLogFormatter.install();
@@ -68,24 +74,53 @@ final class SignalingRuntime {
 
     /**
      * Runs the hot paths once (SnapStart calls it before the snapshot; the cold-start benchmark
-     * too).
+     * too): only the AWS calls this function's role allows ({@link PrimingPlan}), each step on its
+     * own, a failing one logged and skipped ({@link Priming#attempt}).
      */
     void prime() {
-        store.connection("priming-" + random.nextInt(), Instant.now()); // a DynamoDB round trip
-        clients.management("priming", "priming");
-        clients.sqs();
-        new MessageCodec().encode(Message.peerConnect(2));
-        try {
-            new ObjectMapper()
-                    .configure(
-                            com.fasterxml.jackson.databind.DeserializationFeature
-                                    .FAIL_ON_UNKNOWN_PROPERTIES,
-                            false)
-                    .readValue(
-                            "{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
-                            APIGatewayV2WebSocketEvent.class);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException(e);
+        Priming.attempt(primingPlan.call.name(), () -> call(primingPlan.call));
+        Priming.attempt("management client", () -> clients.management("priming", "priming"));
+        Priming.attempt("sqs client", clients::sqs);
+        Priming.attempt("protocol codec", () -> new MessageCodec().encode(Message.peerConnect(2)));
+        Priming.attempt(
+                "event json",
+                () -> {
+                    try {
+                        new ObjectMapper()
+                                .configure(
+                                        com.fasterxml.jackson.databind.DeserializationFeature
+                                                .FAIL_ON_UNKNOWN_PROPERTIES,
+                                        false)
+                                .readValue(
+                                        "{\"requestContext\":{\"routeKey\":\"$default\",\"connectionId\":\"x\"},\"body\":\"{}\"}",
+                                        APIGatewayV2WebSocketEvent.class);
+                    } catch (java.io.IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    private void call(PrimingPlan.PrimingCall call) {
+        String id = "priming-" + Integer.toHexString(random.nextInt());
+        switch (call) {
+            case CONNECTION_READ -> store.connection(id, Instant.now());
+            case CONNECTION_WRITE_REFUSED -> {
+                try {
+                    clients.dynamo()
+                            .putItem(
+                                    b ->
+                                            b.tableName(config.tables().connections())
+                                                    .item(
+                                                            Map.of(
+                                                                    Items.CONNECTION_ID,
+                                                                    AttributeValue.fromS(id)))
+                                                    .conditionExpression("attribute_exists(#id)")
+                                                    .expressionAttributeNames(
+                                                            Map.of("#id", Items.CONNECTION_ID)));
+                } catch (ConditionalCheckFailedException expected) {
+                    // the round trip this step is for: nothing was written
+                }
+            }
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.Optional;
  * The timer function: consumes the timer queue (an SQS event source) and fires each timer. A timer
  * that fails is reported as a batch item failure, so SQS redelivers only that one.
  */
-public final class TimerHandler implements RequestStreamHandler {
+public final class TimerHandler implements RequestStreamHandler, Primeable {
     private static final System.Logger LOG = System.getLogger(TimerHandler.class.getName());
 
     /** Lambda's SQS event ("Records", "eventSourceARN") into the library's typed classes. */
@@ -37,7 +37,12 @@ public final class TimerHandler implements RequestStreamHandler {
     }
 
     public TimerHandler(Map<String, String> env) {
-        this.runtime = new SignalingRuntime(env);
+        this.runtime = new SignalingRuntime(env, PrimingPlan.TIMER);
+    }
+
+    @Override
+    public void prime() {
+        runtime.prime();
     }
 
     @Override

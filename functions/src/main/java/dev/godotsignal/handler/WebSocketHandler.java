@@ -25,7 +25,7 @@ abstract class WebSocketHandler implements RequestStreamHandler, Primeable {
     protected final SignalingRuntime runtime;
 
     protected WebSocketHandler(Map<String, String> env) {
-        this.runtime = new SignalingRuntime(env);
+        this.runtime = new SignalingRuntime(env, PrimingPlan.of(getClass()));
     }
 
     @Override

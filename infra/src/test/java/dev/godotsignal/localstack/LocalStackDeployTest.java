@@ -3,6 +3,7 @@ package dev.godotsignal.localstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.godotsignal.gateway.GodotDemoClientReplayTest;
+import dev.godotsignal.testing.DockerEngine;
 import dev.godotsignal.testing.TestGateways;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -37,8 +39,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code LOCALSTACK_AUTH_TOKEN} set; skipped otherwise. Needs the Lambda artifact built first
  * ({@code mvn -B verify} builds {@code functions} before these tests).
  */
-@Testcontainers(disabledWithoutDocker = true)
-@EnabledIfEnvironmentVariable(named = "LOCALSTACK_AUTH_TOKEN", matches = ".+")
+@ExtendWith(DockerEngine.class)
+@Testcontainers
+@EnabledIfEnvironmentVariable(
+        named = "LOCALSTACK_AUTH_TOKEN",
+        matches = ".+",
+        disabledReason =
+                "LOCALSTACK_AUTH_TOKEN is not set: deploying the template needs LocalStack's paid"
+                        + " image (API Gateway WebSocket APIs)")
 class LocalStackDeployTest {
     static final String STACK = "godot-signaling-test";
     static final String BUCKET = "godot-signaling-artifacts";

@@ -19,6 +19,7 @@ import dev.godotsignal.store.DynamoDbSignalingStore;
 import dev.godotsignal.store.DynamoDbSignalingStoreTest;
 import dev.godotsignal.store.TableNames;
 import dev.godotsignal.template.SamTemplate;
+import dev.godotsignal.testing.DockerEngine;
 import dev.godotsignal.testing.TestGateways;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -39,9 +41,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The store against LocalStack's DynamoDB, pinned to the last community image (4.14.0). Needs a
- * Docker engine: without one, JUnit reports these tests as skipped ("disabledWithoutDocker").
+ * Docker engine: without one, JUnit reports these tests as skipped, with what is missing
+ * (DockerEngine).
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerEngine.class)
+@Testcontainers
 class LocalStackStoreTest {
     @Container
     static final LocalStackContainer LOCALSTACK =

@@ -12,6 +12,7 @@ import dev.godotsignal.handler.FunctionConfig;
 import dev.godotsignal.handler.TimerHandler;
 import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.template.SamTemplate;
+import dev.godotsignal.testing.DockerEngine;
 import dev.godotsignal.testing.TestGateways;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -44,7 +46,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * connection that never joined and removes its record. {@code @connections} is a small recording
  * endpoint, as API Gateway is not in the community image. Skipped without a Docker engine.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerEngine.class)
+@Testcontainers
 class LocalStackTimersTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int JOIN_DEADLINE_SECONDS = 2;
