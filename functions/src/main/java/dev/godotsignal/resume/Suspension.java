@@ -15,6 +15,9 @@ public sealed interface Suspension {
      */
     record NotSuspendable() implements Suspension {}
 
-    /** No record of the connection: already left, or replaced by a resume. */
+    /**
+     * No record of the connection, or its peer is on another connection now: it left, or a resume
+     * replaced this connection (frames for it follow the peer).
+     */
     record NoRecord() implements Suspension {}
 }

@@ -155,6 +155,16 @@ final class Suspensions {
             if (already) {
                 return new Suspension.AlreadySuspended(lobby, peerId);
             }
+            boolean moved =
+                    member != null
+                            && member.containsKey(CONNECTION_ID)
+                            && !member.get(CONNECTION_ID).s().equals(connectionId)
+                            && !member.containsKey(LEFT_AT);
+            if (moved) {
+                // It resumed on another connection between the read above and this write: as if
+                // the record were already gone, the frames this connection missed follow it.
+                return new Suspension.NoRecord();
+            }
         }
         return new Suspension.NotSuspendable(); // left, or its lobby is gone
     }

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,7 +51,6 @@ class ChaosEndToEndTest {
      * the clients resume (as ours do) and every session still completes with every relayed frame
      * delivered exactly once and in order, and nobody told a peer left.
      */
-    @Tag("chaos-drops") // not in the default run yet: some runs still lose a relay (open defect)
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 23, 47})
     void resumingSessionsUnderChaosWithDroppedConnections(long seed) throws Exception {

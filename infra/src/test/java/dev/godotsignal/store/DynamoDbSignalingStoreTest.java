@@ -102,6 +102,75 @@ public class DynamoDbSignalingStoreTest {
         return store.connection(id, now).orElseThrow();
     }
 
+    /**
+     * A 410 from a peer's old connection can race its resume: the suspension reads the old record,
+     * the resume moves the member and deletes that record, then the suspension's write finds the
+     * member on the new connection. The frames the old connection missed must follow the peer
+     * (NoRecord, as when the record is already gone), not be dropped as if it had left.
+     */
+    @Test
+    void aSuspensionThatLosesTheRaceToAResumeLetsTheFramesFollowThePeer() {
+        Instant now = Instant.now();
+        DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
+        String connections = "ConnectionsTable-" + TABLE_SETS.get();
+        String oldId = UUID.randomUUID().toString();
+        store.putConnection(
+                Connection.arriving(
+                        oldId,
+                        true,
+                        Games.DEFAULT,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of("old-secret-0123456789a")),
+                now);
+        JoinOutcome.Joined host =
+                assertInstanceOf(
+                        JoinOutcome.Joined.class,
+                        store.createLobby(
+                                store.connection(oldId, now).orElseThrow(),
+                                LobbyMode.MESH,
+                                CAP,
+                                NAMES::next,
+                                100,
+                                now));
+        // What the suspension read before the resume committed.
+        var oldRecord =
+                dynamo.client()
+                        .getItem(
+                                b ->
+                                        b.tableName(connections)
+                                                .key(
+                                                        Map.of(
+                                                                dev.godotsignal.store.Items
+                                                                        .CONNECTION_ID,
+                                                                software.amazon.awssdk.services
+                                                                        .dynamodb.model
+                                                                        .AttributeValue.fromS(
+                                                                        oldId)))
+                                                .consistentRead(true))
+                        .item();
+        String newId = UUID.randomUUID().toString();
+        assertInstanceOf(
+                dev.godotsignal.resume.Resumption.Resumed.class,
+                store.resume(
+                        Connection.arriving(
+                                newId,
+                                true,
+                                Games.DEFAULT,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of("new-secret-0123456789a")),
+                        new dev.godotsignal.resume.ResumeToken(
+                                host.lobby(), host.peerId(), "old-secret-0123456789a"),
+                        now));
+        // The record as the suspension saw it, so its write is the one that meets the moved member.
+        dynamo.client().putItem(b -> b.tableName(connections).item(oldRecord));
+
+        assertInstanceOf(
+                dev.godotsignal.resume.Suspension.NoRecord.class,
+                store.suspend(oldId, now.plusSeconds(20), now));
+    }
+
     /** The window of the defaults' limit (50 a second, bursts of 400), or no limit. */
     static Limits.RateWindow rateWindow(boolean rateLimited, Instant now) {
         return rateLimited ? Limits.defaults().rateWindow(now) : Limits.RateWindow.UNLIMITED;
