@@ -20,6 +20,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -36,6 +40,26 @@ final class SignalingRuntime {
     private final IceServers iceServers;
     private final String functionName;
     private final SecureRandom random;
+
+    /**
+     * Posts a fan-out's lanes in parallel (a lobby's size at most): threads start as needed and end
+     * after 30 s idle; with all busy, the caller posts the lane itself.
+     */
+    private final Executor fanOut =
+            new ThreadPoolExecutor(
+                    0,
+                    FAN_OUT_THREADS,
+                    30,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "fan-out");
+                        thread.setDaemon(true);
+                        return thread;
+                    },
+                    new ThreadPoolExecutor.CallerRunsPolicy());
+
+    private static final int FAN_OUT_THREADS = 16;
 
     // Never read, only held: CRaC keeps its resources weakly, and a collected hook never runs.
     @SuppressWarnings("UnusedVariable")
@@ -140,7 +164,7 @@ final class SignalingRuntime {
     }
 
     SignalingService service(String apiId, String stage, SignalingEvents events) {
-        PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage));
+        PeerChannel channel = new ApiGatewayPeerChannel(clients.management(apiId, stage), fanOut);
         SqsTimers timers = new SqsTimers(clients.sqs(), config.timerQueueUrl(), apiId, stage);
         return new SignalingService(
                 store,

@@ -324,11 +324,24 @@ final class LobbyEntry {
         }
         resumes.tokenFor(joiner, joined.lobby(), joined.peerId())
                 .ifPresent(token -> outbox.send(joiner.connectionId(), token));
-        for (Member other : joined.earlier()) {
-            if (!LobbyRules.linked(joined.mode(), joined.peerId(), other.peerId())) {
-                continue;
-            }
-            outbox.send(joined.lobby(), other, Message.peerConnect(joined.peerId()));
+        // The peers already in learn of the joiner first, all at once (in parallel where the
+        // channel can): the joiner may offer to a peer as soon as it hears of it, and that peer
+        // must
+        // know the joiner by then.
+        List<Member> linked =
+                joined.earlier().stream()
+                        .filter(o -> LobbyRules.linked(joined.mode(), joined.peerId(), o.peerId()))
+                        .toList();
+        outbox.sendAll(
+                linked.stream()
+                        .map(
+                                other ->
+                                        Outbox.Addressed.to(
+                                                joined.lobby(),
+                                                other,
+                                                Message.peerConnect(joined.peerId())))
+                        .toList());
+        for (Member other : linked) {
             outbox.send(joiner.connectionId(), Message.peerConnect(other.peerId()));
         }
         outbox.send(joiner.connectionId(), Message.joined(Games.nameOf(joined.lobby())));

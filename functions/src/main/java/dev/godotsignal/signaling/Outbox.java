@@ -80,6 +80,59 @@ final class Outbox {
         return true;
     }
 
+    /** A frame and where it goes, for {@link #sendAll}. */
+    record Addressed(String connectionId, Optional<Place> place, Message message) {
+        static Addressed to(String connectionId, Message message) {
+            return new Addressed(connectionId, Optional.empty(), message);
+        }
+
+        static Addressed to(String lobby, Member member, Message message) {
+            return new Addressed(
+                    member.connectionId(),
+                    Optional.of(new Place(lobby, member.peerId(), member.extensions())),
+                    message);
+        }
+    }
+
+    /**
+     * Several frames at once, as a fan-out: those for one connection in the given order, those for
+     * different connections independently (in parallel where the channel can). A connection found
+     * gone keeps the frames it did not get, as with {@link #send}.
+     */
+    void sendAll(List<Addressed> frames) {
+        Map<String, List<Addressed>> lanes = new LinkedHashMap<>();
+        for (Addressed frame : frames) {
+            if (gone.containsKey(frame.connectionId())
+                    || handedBack.containsKey(frame.connectionId())) {
+                send(frame.connectionId(), frame.place(), frame.message());
+            } else {
+                lanes.computeIfAbsent(frame.connectionId(), id -> new ArrayList<>()).add(frame);
+            }
+        }
+        if (lanes.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> encoded = new LinkedHashMap<>();
+        lanes.forEach(
+                (id, lane) ->
+                        encoded.put(
+                                id, lane.stream().map(f -> codec.encode(f.message())).toList()));
+        Map<String, PeerChannel.LaneOutcome> outcomes = channel.sendLanes(encoded);
+        lanes.forEach(
+                (id, lane) -> {
+                    PeerChannel.LaneOutcome outcome = outcomes.get(id);
+                    if (outcome == null || !outcome.gone()) {
+                        return;
+                    }
+                    events.goneCleanedUp();
+                    List<Message> undelivered = new ArrayList<>();
+                    lane.subList(outcome.sent(), lane.size())
+                            .forEach(f -> undelivered.add(f.message()));
+                    gone.put(
+                            id, new Gone(id, false, lane.get(outcome.sent()).place(), undelivered));
+                });
+    }
+
     /** A connection found gone without a frame of this work to keep: handed back at the end. */
     void dropped(String connectionId) {
         gone.putIfAbsent(

@@ -291,9 +291,10 @@ public final class SignalingService {
             throw new ProtocolException(ErrorReason.LOBBY_GONE);
         }
         Outbox outbox = outbox();
-        for (Member member : sealed.get().members()) {
-            outbox.send(member.connectionId(), Message.seal());
-        }
+        outbox.sendAll(
+                sealed.get().members().stream()
+                        .map(member -> Outbox.Addressed.to(member.connectionId(), Message.seal()))
+                        .toList());
         finish(outbox);
         timers.schedule(new Timer.SealClose(membership.lobby()), limits.sealCloseDelay());
     }
@@ -328,11 +329,11 @@ public final class SignalingService {
         LobbyDataOutcome.Changed changed = (LobbyDataOutcome.Changed) outcome;
         Outbox outbox = outbox();
         Message told = Message.lobbyData(changed.data().json());
-        for (Member member : changed.members()) {
-            if (member.extensions()) {
-                outbox.send(membership.lobby(), member, told);
-            }
-        }
+        outbox.sendAll(
+                changed.members().stream()
+                        .filter(Member::extensions)
+                        .map(member -> Outbox.Addressed.to(membership.lobby(), member, told))
+                        .toList());
         finish(outbox);
     }
 
@@ -484,11 +485,16 @@ public final class SignalingService {
         } else if (!left.sealed()) {
             // After SEAL, peers keep their WebRTC links: a PEER_DISCONNECT would make Godot tear
             // one down.
-            for (Member member : left.remaining()) {
-                if (LobbyRules.linked(left.mode(), left.peerId(), member.peerId())) {
-                    outbox.send(left.lobby(), member, Message.peerDisconnect(left.peerId()));
-                }
-            }
+            outbox.sendAll(
+                    left.remaining().stream()
+                            .filter(m -> LobbyRules.linked(left.mode(), left.peerId(), m.peerId()))
+                            .map(
+                                    m ->
+                                            Outbox.Addressed.to(
+                                                    left.lobby(),
+                                                    m,
+                                                    Message.peerDisconnect(left.peerId())))
+                            .toList());
         }
     }
 }

@@ -15,6 +15,7 @@ public final class RecordingPeerChannel implements PeerChannel {
     private final Map<String, List<String>> sent = new LinkedHashMap<>();
     private final Set<String> closed = new HashSet<>();
     private final Set<String> gone = new HashSet<>();
+    private final List<String> order = new ArrayList<>();
 
     @Override
     public synchronized Delivery send(String connectionId, String frame) {
@@ -22,6 +23,7 @@ public final class RecordingPeerChannel implements PeerChannel {
             return Delivery.GONE;
         }
         sent.computeIfAbsent(connectionId, k -> new ArrayList<>()).add(frame);
+        order.add(connectionId + " " + frame);
         return Delivery.DELIVERED;
     }
 
@@ -44,6 +46,11 @@ public final class RecordingPeerChannel implements PeerChannel {
     public synchronized List<String> take(String connectionId) {
         List<String> frames = sent.remove(connectionId);
         return frames == null ? List.of() : frames;
+    }
+
+    /** Every frame delivered so far, to any connection, in the order sent: "connectionId frame". */
+    public synchronized List<String> order() {
+        return List.copyOf(order);
     }
 
     public synchronized boolean isClosed(String connectionId) {

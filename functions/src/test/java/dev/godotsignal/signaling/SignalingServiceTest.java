@@ -51,6 +51,32 @@ class SignalingServiceTest extends ServiceFixture {
     }
 
     @Test
+    void thePeersAlreadyInHearOfAJoinerBeforeItHearsOfThem() throws Exception {
+        Peer host = host(true);
+        Peer first = join(host.lobby(), true);
+        Client second = connect(true);
+        send(second.id(), MessageType.JOIN, 0, host.lobby());
+        int secondId = Integer.parseInt(shown(second.id()).get(0).split("/", -1)[1]);
+        List<String> order = channel.order();
+        String toldOfSecond = "{\"type\":2,\"id\":" + secondId + ",";
+        int lastToldOfSecond = -1;
+        int firstToSecond = Integer.MAX_VALUE;
+        for (int i = 0; i < order.size(); i++) {
+            String entry = order.get(i);
+            boolean peerConnect = entry.contains("{\"type\":2,");
+            if ((entry.startsWith(host.id() + " ") || entry.startsWith(first.id() + " "))
+                    && entry.contains(toldOfSecond)) {
+                lastToldOfSecond = i;
+            }
+            if (entry.startsWith(second.id() + " ") && peerConnect) {
+                firstToSecond = Math.min(firstToSecond, i);
+            }
+        }
+        assertTrue(lastToldOfSecond >= 0, order.toString());
+        assertTrue(lastToldOfSecond < firstToSecond, order.toString());
+    }
+
+    @Test
     void clientServerIntroducesClientsToTheHostOnly() throws Exception {
         Peer host = host(false);
         Peer first = join(host.lobby(), true);

@@ -93,8 +93,12 @@ public final class CostReport {
             Thread.sleep(JOIN_DEADLINE.plusSeconds(5).toMillis());
             blip = ResumeCosts.measure(gateway);
         }
+        List<RouteCalls.Route> routes = RouteCalls.measure();
         String markdown =
-                render(rows) + DiscoveryCosts.render(discovery) + ResumeCosts.render(blip);
+                render(rows)
+                        + DiscoveryCosts.render(discovery)
+                        + ResumeCosts.render(blip)
+                        + RouteCalls.render(routes);
         Files.writeString(output, markdown);
         System.out.print(markdown);
         System.out.println("written to " + output.toAbsolutePath());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** One HTTP request as an in-process endpoint sees it: no socket, no parsing, the same bytes. */
+@SuppressWarnings("ArrayRecordComponent") // the body is handed on, never compared
 public record LocalHttpRequest(
         String method, String path, Map<String, List<String>> headers, byte[] body) {
 
