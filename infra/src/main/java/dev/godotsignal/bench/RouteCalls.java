@@ -15,7 +15,7 @@ import java.util.Map;
  * demo clients, and how many of them it waits for one after another: what a route's latency on AWS
  * is made of, at a few milliseconds per call.
  */
-final class RouteCalls {
+public final class RouteCalls {
     static final int REPEATS = 5;
     private static final Duration SETTLE = Duration.ofMillis(500);
 
@@ -30,6 +30,11 @@ final class RouteCalls {
     private final Map<String, List<List<CallTrace.Call>>> traces = new LinkedHashMap<>();
 
     private RouteCalls() {}
+
+    /** Prints the table alone (./cost-report writes it into docs/COSTS.md with the rest). */
+    public static void main(String[] args) throws Exception {
+        System.out.print(render(measure()));
+    }
 
     /**
      * On a gateway of its own whose join-deadline timers fire long after the measurement, so no
