@@ -1,11 +1,51 @@
 package dev.godotsignal.gateway;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godotsignal.bench.BenchOptions;
+import dev.godotsignal.bench.SignalingBench;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code ./run-local}: starts the local gateway and runs until Ctrl-C or SIGTERM. */
 public final class GatewayMain {
     private GatewayMain() {}
+
+    /**
+     * A few demo sessions (2 lobbies of 4, offers, answers, candidates, SEAL) through the gateway's
+     * own WebSocket: the JIT compiles the handlers, the SDK and DynamoDB Local before the first
+     * player arrives. A failure here is reported and ignored: the gateway works, only colder.
+     */
+    private static void warmUp(LocalGateway gateway) {
+        System.out.print(
+                "Warming up (a few demo sessions through the real handlers; --no-warm-up skips it)… ");
+        long started = System.nanoTime();
+        gateway.quietly(
+                () -> {
+                    try {
+                        ObjectNode result =
+                                SignalingBench.run(
+                                        BenchOptions.parse(
+                                                new String[] {
+                                                    "--url", gateway.url().toString(),
+                                                    "--lobbies", "2",
+                                                    "--peers", "4",
+                                                    "--candidates", "8",
+                                                    "--duration", "4",
+                                                    "--quiet"
+                                                }),
+                                        new PrintStream(OutputStream.nullOutputStream()));
+                        System.out.println(
+                                (System.nanoTime() - started) / 1_000_000
+                                        + " ms, "
+                                        + result.path("sessions").asLong()
+                                        + " sessions");
+                    } catch (Exception e) {
+                        System.out.println("skipped: " + e.getMessage());
+                    }
+                });
+    }
 
     public static void main(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -33,6 +73,9 @@ public final class GatewayMain {
                                     : ""));
             System.exit(1);
             return;
+        }
+        if (options.warmUp()) {
+            warmUp(gateway);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

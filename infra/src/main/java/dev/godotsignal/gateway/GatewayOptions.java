@@ -23,7 +23,8 @@ public record GatewayOptions(
         Map<String, String> secrets,
         boolean metrics,
         boolean verbose,
-        boolean inProcess) {
+        boolean inProcess,
+        boolean warmUp) {
 
     public static final int DEFAULT_PORT = 9080;
 
@@ -95,6 +96,7 @@ public record GatewayOptions(
         private boolean metrics;
         private boolean verbose = true;
         private boolean inProcess = true;
+        private boolean warmUp;
 
         private Builder() {}
 
@@ -112,6 +114,7 @@ public record GatewayOptions(
             metrics = o.metrics;
             verbose = o.verbose;
             inProcess = o.inProcess;
+            warmUp = o.warmUp;
         }
 
         public Builder port(int port) {
@@ -183,6 +186,16 @@ public record GatewayOptions(
             return this;
         }
 
+        /**
+         * Whether {@code ./run-local} runs a few demo sessions through itself before it says it is
+         * ready, so the first real session meets compiled code (on for the command line, off for
+         * gateways started in code).
+         */
+        public Builder warmUp(boolean warmUp) {
+            this.warmUp = warmUp;
+            return this;
+        }
+
         public GatewayOptions build() {
             return new GatewayOptions(
                     port,
@@ -197,7 +210,8 @@ public record GatewayOptions(
                     secrets,
                     metrics,
                     verbose,
-                    inProcess);
+                    inProcess,
+                    warmUp);
         }
     }
 
@@ -215,6 +229,7 @@ public record GatewayOptions(
               --secret /Name=Value      an SSM parameter the functions may read (repeatable), e.g. the TURN secret
               --quiet                   do not log every route invocation
               --metrics                 print the functions' structured log lines (CloudWatch embedded metric format)
+              --no-warm-up              start without the few demo sessions run through the gateway before it is ready
               --http-transport          the functions' SDK clients reach DynamoDB Local and the emulated AWS APIs over
                                         loopback HTTP (default: handed over in process, the same SDK client up to the wire)
             Chaos (faults injected on purpose; decisions drawn from a seed):
@@ -235,6 +250,7 @@ public record GatewayOptions(
         Map<String, String> params = new LinkedHashMap<>();
         Map<String, String> secrets = new LinkedHashMap<>();
         ChaosOptions chaos = ChaosOptions.none();
+        boolean warmUp = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -260,6 +276,7 @@ public record GatewayOptions(
                 case "--quiet" -> options.verbose(false);
                 case "--metrics" -> options.metrics(true);
                 case "--http-transport" -> options.inProcess(false);
+                case "--no-warm-up" -> warmUp = false;
                 case "--secret" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');
@@ -334,7 +351,13 @@ public record GatewayOptions(
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        GatewayOptions parsed = options.parameters(params).secrets(secrets).chaos(chaos).build();
+        // A warm-up under chaos would meet injected faults: a chaos run starts cold.
+        GatewayOptions parsed =
+                options.parameters(params)
+                        .secrets(secrets)
+                        .chaos(chaos)
+                        .warmUp(warmUp && !chaos.active())
+                        .build();
         if (parsed.port() < 0 || parsed.port() > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }

@@ -73,6 +73,7 @@ public final class LocalGateway implements AutoCloseable {
     private final GatewayMeter meter = new GatewayMeter();
     private final Map<String, Map<String, String>> functionEnvironments = new ConcurrentHashMap<>();
     private volatile boolean dropDisconnectEvents;
+    private volatile boolean muted;
     private RouteTable routes;
     private HttpApi httpApi;
     private final List<InProcessNetwork.Registration> inProcess = new ArrayList<>();
@@ -85,11 +86,14 @@ public final class LocalGateway implements AutoCloseable {
         this.server = server;
         this.log =
                 options.verbose()
-                        ? line ->
+                        ? line -> {
+                            if (!muted) {
                                 System.out.println(
                                         CLOCK.format(LocalTime.now(ZoneId.systemDefault()))
                                                 + "  "
-                                                + line)
+                                                + line);
+                            }
+                        }
                         : line -> {};
         this.chaos = new Chaos(options.chaos());
         this.queues = new LocalQueues(timers, invocations, log, meter);
@@ -349,6 +353,16 @@ public final class LocalGateway implements AutoCloseable {
      */
     public long inProcessCalls() {
         return inProcess.stream().mapToLong(InProcessNetwork.Registration::calls).sum();
+    }
+
+    /** Runs {@code work} with the per-invocation log silenced (the start-up warm-up). */
+    public void quietly(Runnable work) {
+        muted = true;
+        try {
+            work.run();
+        } finally {
+            muted = false;
+        }
     }
 
     /** Connections currently open (for tests and the status page). */
