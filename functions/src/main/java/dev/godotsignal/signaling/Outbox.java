@@ -65,19 +65,23 @@ final class Outbox {
             known.undelivered().add(message);
             return false;
         }
-        boolean seenGone = handedBack.containsKey(connectionId);
-        if (seenGone
-                || channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
-            if (!seenGone) {
-                events.goneCleanedUp();
-            }
+        List<Message> undelivered = new ArrayList<>(List.of(message));
+        if (handedBack.containsKey(connectionId)) {
             // Handed back again at the end, so these frames are kept too (or dropped with it).
-            List<Message> undelivered = new ArrayList<>();
-            undelivered.add(message);
             gone.put(connectionId, new Gone(connectionId, false, place, undelivered));
             return false;
         }
+        if (channel.send(connectionId, codec.encode(message)) == PeerChannel.Delivery.GONE) {
+            foundGone(connectionId, place, undelivered);
+            return false;
+        }
         return true;
+    }
+
+    /** The channel just found a connection gone: it keeps the frames it did not get, in order. */
+    private void foundGone(String connectionId, Optional<Place> place, List<Message> undelivered) {
+        events.goneCleanedUp();
+        gone.put(connectionId, new Gone(connectionId, false, place, undelivered));
     }
 
     /** A frame and where it goes, for {@link #sendAll}. */
@@ -124,12 +128,10 @@ final class Outbox {
                     if (outcome == null || !outcome.gone()) {
                         return;
                     }
-                    events.goneCleanedUp();
                     List<Message> undelivered = new ArrayList<>();
                     lane.subList(outcome.sent(), lane.size())
                             .forEach(f -> undelivered.add(f.message()));
-                    gone.put(
-                            id, new Gone(id, false, lane.get(outcome.sent()).place(), undelivered));
+                    foundGone(id, lane.get(outcome.sent()).place(), undelivered);
                 });
     }
 

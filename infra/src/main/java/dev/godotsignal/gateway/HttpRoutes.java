@@ -2,13 +2,19 @@ package dev.godotsignal.gateway;
 
 import dev.godotsignal.inprocess.LocalHttpRequest;
 import dev.godotsignal.inprocess.LocalHttpResponse;
-import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -22,6 +28,12 @@ import org.eclipse.jetty.util.Callback;
  * Godot project under {@code /godot/}, and a status page.
  */
 final class HttpRoutes extends Handler.Abstract {
+    /**
+     * How much of an emulated API's request body is read: more than any of them accepts (SQS 256
+     * KiB, {@code @connections} 128 KiB), so a body over a limit is still seen as too long.
+     */
+    private static final int EMULATED_BODY_LIMIT = 1 << 20;
+
     private final LocalParameters parameters;
     private final LocalQueues queues;
     private final ManagementApi management;
@@ -59,16 +71,21 @@ final class HttpRoutes extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
         boolean get = request.getMethod().equals("GET");
-        if (path.startsWith(LocalParameters.PATH) && request.getMethod().equals("POST")) {
-            answer(request, response, callback, parameters::handle, "application/x-amz-json-1.1");
-            return true;
-        }
-        if (path.startsWith(LocalQueues.PATH) && request.getMethod().equals("POST")) {
-            answer(request, response, callback, queues::handle, "application/x-amz-json-1.0");
-            return true;
-        }
-        if (path.contains(ManagementApi.PATH)) {
-            management.handle(request, response, callback, path);
+        Optional<Function<LocalHttpRequest, LocalHttpResponse>> api =
+                emulatedApi(request.getMethod(), path);
+        if (api.isPresent()) {
+            byte[] body;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = in.readNBytes(EMULATED_BODY_LIMIT);
+            }
+            LocalHttpResponse answer =
+                    api.get()
+                            .apply(
+                                    new LocalHttpRequest(
+                                            request.getMethod(), path, headers(request), body));
+            response.setStatus(answer.status());
+            answer.headers().forEach(response.getHeaders()::put);
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
             return true;
         }
         if (httpApi.handle(request, response, callback)) {
@@ -94,48 +111,54 @@ final class HttpRoutes extends Handler.Abstract {
     }
 
     /**
-     * The emulated AWS APIs for a call handed over in process: the same logic as their HTTP routes
-     * above, without the socket.
+     * The emulated AWS APIs for a call handed over in process: the same routes as over HTTP above,
+     * without the socket.
      */
     LocalHttpResponse answerInProcess(LocalHttpRequest request) {
-        String path = request.path();
-        boolean post = request.method().equals("POST");
-        String target = request.header("X-Amz-Target").orElse(null);
-        String body = new String(request.body(), StandardCharsets.UTF_8);
-        if (path.startsWith(LocalParameters.PATH) && post) {
-            return json(parameters.handle(target, body), "application/x-amz-json-1.1");
+        return emulatedApi(request.method(), request.path())
+                .map(api -> api.apply(request))
+                .orElseGet(() -> LocalHttpResponse.of(404, "text/plain", "Not Found"));
+    }
+
+    /** The emulated AWS API (SSM, SQS, {@code @connections}) a request is for, if any. */
+    private Optional<Function<LocalHttpRequest, LocalHttpResponse>> emulatedApi(
+            String method, String path) {
+        boolean post = method.equals("POST");
+        if (post && path.startsWith(LocalParameters.PATH)) {
+            return Optional.of(
+                    r -> json(parameters.handle(target(r), text(r)), "application/x-amz-json-1.1"));
         }
-        if (path.startsWith(LocalQueues.PATH) && post) {
-            return json(queues.handle(target, body), "application/x-amz-json-1.0");
+        if (post && path.startsWith(LocalQueues.PATH)) {
+            return Optional.of(
+                    r -> json(queues.handle(target(r), text(r)), "application/x-amz-json-1.0"));
         }
         if (path.contains(ManagementApi.PATH)) {
-            return management.call(
-                    request.method(), path, request.header("Authorization"), request.body());
+            return Optional.of(
+                    r ->
+                            management.call(
+                                    r.method(), r.path(), r.header("Authorization"), r.body()));
         }
-        return LocalHttpResponse.of(404, "text/plain", "Not Found");
+        return Optional.empty();
+    }
+
+    private static String target(LocalHttpRequest request) {
+        return request.header("X-Amz-Target").orElse(null);
+    }
+
+    private static String text(LocalHttpRequest request) {
+        return new String(request.body(), StandardCharsets.UTF_8);
     }
 
     private static LocalHttpResponse json(JsonAnswer answer, String contentType) {
         return LocalHttpResponse.of(answer.status(), contentType, answer.body());
     }
 
-    /**
-     * An emulated AWS JSON-protocol API (SQS, SSM): the target header and body in, status and JSON
-     * out.
-     */
-    private static void answer(
-            Request request,
-            Response response,
-            Callback callback,
-            BiFunction<String, String, JsonAnswer> api,
-            String contentType)
-            throws IOException {
-        JsonAnswer answer =
-                api.apply(
-                        request.getHeaders().get("X-Amz-Target"),
-                        Content.Source.asString(request, StandardCharsets.UTF_8));
-        response.setStatus(answer.status());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        Content.Sink.write(response, true, answer.body(), callback);
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName(), name -> new ArrayList<>())
+                    .add(field.getValue());
+        }
+        return headers;
     }
 }

@@ -4,19 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.godotsignal.inprocess.LocalHttpResponse;
 import dev.godotsignal.lobby.Limits;
-import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * API Gateway's {@code @connections} management API over plain HTTP, at {@code
@@ -51,26 +44,10 @@ final class ManagementApi {
         this.killOnPost = killOnPost;
     }
 
-    void handle(Request request, Response response, Callback callback, String path)
-            throws Exception {
-        byte[] payload;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            payload = in.readNBytes(MAX_PAYLOAD + 1);
-        }
-        LocalHttpResponse answer =
-                call(
-                        request.getMethod(),
-                        path,
-                        Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                        payload);
-        response.setStatus(answer.status());
-        answer.headers().forEach(response.getHeaders()::put);
-        response.write(true, ByteBuffer.wrap(answer.body()), callback);
-    }
-
     /**
      * One call, whether it came over HTTP or in process: {@code path} ends in {@code
-     * /@connections/<id>}, {@code payload} is the POST body (read up to one byte past the limit).
+     * /@connections/<id>}, {@code payload} is the POST body (read at least one byte past the limit,
+     * so a body over it is seen).
      */
     LocalHttpResponse call(
             String method, String path, Optional<String> authorization, byte[] payload) {

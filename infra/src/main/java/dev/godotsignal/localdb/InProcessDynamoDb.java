@@ -80,8 +80,9 @@ final class InProcessDynamoDb implements LocalEndpoint {
     @Override
     public LocalHttpResponse handle(LocalHttpRequest request) {
         try {
-            String accessKey = accessKey(request);
-            String region = region(request);
+            String[] scope = credentialScope(request);
+            String accessKey = scope[0];
+            String region = scope.length > 2 ? scope[2] : "us-east-1";
             String target = request.header("X-Amz-Target").orElse("");
             String action = target.substring(target.indexOf('.') + 1);
             Dispatcher<Object> dispatcher = dispatchers.get(action);
@@ -107,15 +108,6 @@ final class InProcessDynamoDb implements LocalEndpoint {
     }
 
     /** SigV4's credential scope, {@code Credential=<key>/<date>/<region>/dynamodb/aws4_request}. */
-    private static String accessKey(LocalHttpRequest request) {
-        return credentialScope(request)[0];
-    }
-
-    private static String region(LocalHttpRequest request) {
-        String[] scope = credentialScope(request);
-        return scope.length > 2 ? scope[2] : "us-east-1";
-    }
-
     private static String[] credentialScope(LocalHttpRequest request) {
         String authorization = request.header("Authorization").orElse("");
         int start = authorization.indexOf("Credential=");
