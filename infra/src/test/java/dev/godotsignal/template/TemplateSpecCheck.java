@@ -847,16 +847,10 @@ final class TemplateSpecCheck {
             add(path, "!GetAtt takes Resource.Attribute");
             return;
         }
+        String named = "!GetAtt " + parts.get(0) + "." + parts.get(1);
         String type = referenceable.get(parts.get(0));
         if (type == null) {
-            add(
-                    path,
-                    "!GetAtt "
-                            + parts.get(0)
-                            + "."
-                            + parts.get(1)
-                            + ": no resource "
-                            + parts.get(0));
+            add(path, named + ": no resource " + parts.get(0));
             return;
         }
         Optional<JsonNode> entry = spec.resource(type);
@@ -867,10 +861,7 @@ final class TemplateSpecCheck {
             entry.get().path("attributes").fieldNames().forEachRemaining(known::add);
             add(
                     path,
-                    "!GetAtt "
-                            + parts.get(0)
-                            + "."
-                            + parts.get(1)
+                    named
                             + ": "
                             + type
                             + " has no attribute "
