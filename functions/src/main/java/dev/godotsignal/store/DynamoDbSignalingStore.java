@@ -66,7 +66,12 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
         this.connections = new ConnectionTable(dynamo, tables.connections(), tuning);
         Listing listing = new Listing(dynamo, tables.lobbies());
         this.lobbies = new LobbyTable(dynamo, tables.lobbies(), tuning, listing);
-        this.admission = new FrameAdmission(dynamo, tables.connections(), connections);
+        this.admission =
+                new FrameAdmission(
+                        dynamo,
+                        tables.connections(),
+                        connections,
+                        new RateLeases(tuning.maxRateLease(), tuning.memberCacheSize()));
         this.joins = new LobbyJoins(dynamo, tables.lobbies(), connections, lobbies, tuning);
         this.directory = new LobbyDirectoryTable(dynamo, tables.lobbies(), lobbies, tuning);
         this.seats =

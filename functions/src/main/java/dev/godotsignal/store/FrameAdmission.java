@@ -24,9 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * The admission of each frame, on its connection's record: one atomic write counts it in its rate
+ * The admission of each frame, on its connection's record: an atomic write counts it in its rate
  * window and reads (for a description: opens) its pair's ordering gate, and returns the record, so
- * the message path needs no separate read.
+ * the message path needs no separate read. A frame of a demo connection whose environment already
+ * holds a rate token for it ({@link RateLeases}) is counted without a write: it only reads the
+ * record, consistently, for the same gate.
  */
 final class FrameAdmission {
     /**
@@ -37,21 +39,37 @@ final class FrameAdmission {
     private final DynamoDbClient dynamo;
     private final String table;
     private final ConnectionTable connections;
+    private final RateLeases leases;
 
-    FrameAdmission(DynamoDbClient dynamo, String table, ConnectionTable connections) {
+    FrameAdmission(
+            DynamoDbClient dynamo, String table, ConnectionTable connections, RateLeases leases) {
         this.dynamo = dynamo;
         this.table = table;
         this.connections = connections;
+        this.leases = leases;
     }
 
     /**
      * Counts the frame in its rate window. Counting is an atomic ADD that returns the whole item,
      * so it doubles as the read of the connection and of the pair's ordering gate: one write, no
      * read, and a connection's concurrent frames never retry (a new window is opened by whichever
-     * frame gets there first; the others count in it).
+     * frame gets there first; the others count in it). The write may take more tokens than the
+     * frame's own, for this environment to spend on the connection's next frames.
      */
     MessageAdmission admit(
             String connectionId, Limits.RateWindow rateWindow, RelayIntent relay, Instant now) {
+        long window = rateWindow.index();
+        // A description writes anyway (it opens its pair's gate); any other frame with a token in
+        // hand only reads. A read sees the gate as the write would have: candidates are ordered
+        // after the descriptions whose writes committed before it, as with a counting write.
+        if (!(relay instanceof RelayIntent.Description) && leases.spend(connectionId, window)) {
+            MessageAdmission admission =
+                    admitted(connectionId, connections.record(connectionId), relay, now);
+            if (!(admission instanceof MessageAdmission.Admitted)) {
+                leases.forget(connectionId);
+            }
+            return admission;
+        }
         Map<String, AttributeValue> key = connectionKey(connectionId);
         // A description also opens the next generation of its pair's gate, in the same write.
         Optional<String> opened =
@@ -62,7 +80,7 @@ final class FrameAdmission {
         Map<String, String> names = opened.map(name -> Map.of("#opened", name)).orElse(null);
         if (!rateWindow.limited()) {
             try {
-                return admitted(
+                return counted(
                         connectionId,
                         dynamo.updateItem(
                                         b ->
@@ -85,13 +103,22 @@ final class FrameAdmission {
                                                         .returnValues(ReturnValue.ALL_NEW))
                                 .attributes(),
                         relay,
+                        window,
+                        // No limit to count against: a demo connection's next frames only read.
+                        Integer.MAX_VALUE,
                         now);
             } catch (ConditionalCheckFailedException e) {
                 return new MessageAdmission.UnknownConnection();
             }
         }
-        long window = rateWindow.index();
+        // A description takes its own token only: a client that sends nothing but descriptions
+        // would leave every lease unspent.
+        int take =
+                relay instanceof RelayIntent.Description
+                        ? 1
+                        : Math.min(leases.take(connectionId), rateWindow.budget());
         for (int attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
+            int taking = take;
             try {
                 Map<String, AttributeValue> item =
                         dynamo.updateItem(
@@ -101,7 +128,7 @@ final class FrameAdmission {
                                                         .updateExpression(
                                                                 "ADD "
                                                                         + RATE_COUNT
-                                                                        + " :one, "
+                                                                        + " :take, "
                                                                         + FRAMES
                                                                         + " :one"
                                                                         + openClause)
@@ -109,33 +136,42 @@ final class FrameAdmission {
                                                                 RATE_WINDOW
                                                                         + " = :w AND "
                                                                         + RATE_COUNT
-                                                                        + " < :burst")
+                                                                        + " <= :most")
                                                         .expressionAttributeNames(names)
                                                         .expressionAttributeValues(
                                                                 Map.of(
                                                                         ":one",
                                                                         n(1),
+                                                                        ":take",
+                                                                        n(taking),
                                                                         ":w",
                                                                         n(window),
-                                                                        ":burst",
-                                                                        n(rateWindow.budget())))
+                                                                        ":most",
+                                                                        n(
+                                                                                rateWindow.budget()
+                                                                                        - taking)))
                                                         .returnValues(ReturnValue.ALL_NEW)
                                                         .returnValuesOnConditionCheckFailure(
                                                                 ReturnValuesOnConditionCheckFailure
                                                                         .ALL_OLD))
                                 .attributes();
-                return admitted(connectionId, item, relay, now);
+                return counted(connectionId, item, relay, window, taking, now);
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.item();
                 if (old == null || old.isEmpty()) {
+                    leases.forget(connectionId);
                     return new MessageAdmission.UnknownConnection();
                 }
                 if (old.containsKey(RATE_WINDOW) && longOf(old, RATE_WINDOW) == window) {
+                    if (longOf(old, RATE_COUNT) < rateWindow.budget() && taking > 1) {
+                        take = 1; // fewer left than the lease asked for: just this frame's
+                        continue;
+                    }
+                    // this window's budget is spent
+                    leases.forget(connectionId);
                     return ConnectionTable.toConnection(connectionId, old, now)
                             .<MessageAdmission>map(MessageAdmission.RateLimited::new)
-                            .orElseGet(
-                                    MessageAdmission.UnknownConnection
-                                            ::new); // this window's budget is spent
+                            .orElseGet(MessageAdmission.UnknownConnection::new);
                 }
             }
             try {
@@ -151,13 +187,10 @@ final class FrameAdmission {
                                                                         + RATE_WINDOW
                                                                         + " = :w, "
                                                                         + RATE_COUNT
-                                                                        + " = :one ADD "
+                                                                        + " = :take ADD "
                                                                         + FRAMES
                                                                         + " :one"
-                                                                        + opened.map(
-                                                                                        name ->
-                                                                                                ", #opened :one")
-                                                                                .orElse(""))
+                                                                        + openClause)
                                                         .conditionExpression(
                                                                 "attribute_exists("
                                                                         + CONNECTION_ID
@@ -169,19 +202,44 @@ final class FrameAdmission {
                                                         .expressionAttributeNames(names)
                                                         .expressionAttributeValues(
                                                                 Map.of(
-                                                                        ":one", n(1), ":w",
-                                                                        n(window)))
+                                                                        ":one", n(1), ":take",
+                                                                        n(taking), ":w", n(window)))
                                                         .returnValues(ReturnValue.ALL_NEW))
                                 .attributes();
-                return admitted(connectionId, item, relay, now);
+                return counted(connectionId, item, relay, window, taking, now);
             } catch (ConditionalCheckFailedException e) {
                 // someone opened the window first (or the connection is gone): try again
             }
         }
+        leases.forget(connectionId);
         return connections
                 .get(connectionId, now)
                 .<MessageAdmission>map(MessageAdmission.RateLimited::new)
                 .orElseGet(MessageAdmission.UnknownConnection::new);
+    }
+
+    /**
+     * A counting write took {@code taken} tokens: the frame is admitted, and a demo connection's
+     * spare tokens (taken by frames other than descriptions) are this environment's to spend.
+     */
+    private MessageAdmission counted(
+            String connectionId,
+            Map<String, AttributeValue> item,
+            RelayIntent relay,
+            long window,
+            int taken,
+            Instant now) {
+        MessageAdmission admission = admitted(connectionId, item, relay, now);
+        if (admission instanceof MessageAdmission.Admitted admitted
+                && !admitted.connection().extensions()
+                && !(relay instanceof RelayIntent.Description)) {
+            leases.took(
+                    connectionId,
+                    window,
+                    taken,
+                    item.containsKey(RATE_COUNT) ? longOf(item, RATE_COUNT) : taken);
+        }
+        return admission;
     }
 
     private static MessageAdmission admitted(

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param memberCacheLifetime how long a member read on the relay path is reused by one environment
  * @param memberCacheSize how many members one environment remembers
  * @param maxAttempts how often a contended write is tried before the store gives up
+ * @param maxRateLease the most rate tokens one environment takes ahead for a demo connection's
+ *     frames (see {@link RateLeases}); 1 makes every frame write
  */
 public record StoreTuning(
         Duration itemLifetime,
@@ -21,7 +23,8 @@ public record StoreTuning(
         Duration reservationLifetime,
         Duration memberCacheLifetime,
         int memberCacheSize,
-        int maxAttempts) {
+        int maxAttempts,
+        int maxRateLease) {
 
     public static StoreTuning defaults() {
         return new StoreTuning(
@@ -30,6 +33,7 @@ public record StoreTuning(
                 Duration.ofMinutes(2),
                 Duration.ofSeconds(30),
                 10_000,
-                64);
+                64,
+                16);
     }
 }

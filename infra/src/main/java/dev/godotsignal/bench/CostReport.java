@@ -133,10 +133,11 @@ public final class CostReport {
         GatewayMeter meter = gateway.meter();
         meter.reset();
         CapacityMeter.start();
-        // Rounds of a few concurrent sessions, peers trickling their messages: the work per
-        // session is the same whatever the pace, and a small machine running the gateway, DynamoDB
-        // Local and every client would time out bigger sessions run many at once.
-        int concurrent = Math.max(1, Math.min(SESSIONS / 2, 8 / peers));
+        // One session at a time, peers trickling their messages: the work per session is the
+        // same whatever the pace, and its handlers then wait for no other session's on this
+        // machine's two cores, as Lambda's environments each have their own (two concurrent 4-peer
+        // sessions made a message's in-handler time about 5 times longer: 191 ms against 34).
+        int concurrent = 1;
         ObjectNode bench = null;
         double n = 0;
         while (n < SESSIONS) {
@@ -217,7 +218,7 @@ public final class CostReport {
         }
         md.append("\n## USD per 1,000 sessions (us-east-1, arm64, 512 MB)\n\n");
         md.append(
-                "| peers | API Gateway | Lambda | DynamoDB | SQS | **total** |\n|---|---|---|---|---|---|\n");
+                "| peers | API Gateway | Lambda | DynamoDB | SQS | **total** | × API Gateway's messages |\n|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double api =
                     1000
@@ -231,8 +232,15 @@ public final class CostReport {
             double sqs = 1000 * r.sqsMessages() * 3 * SQS_REQUEST;
             md.append(
                     String.format(
-                            "| %d | $%.4f | $%.4f | $%.4f | $%.4f | **$%.4f** |%n",
-                            r.peers(), api, lambda, dynamo, sqs, r.usdPerThousand()));
+                            "| %d | $%.4f | $%.4f | $%.4f | $%.4f | **$%.4f** | %.2f |%n",
+                            r.peers(),
+                            api,
+                            lambda,
+                            dynamo,
+                            sqs,
+                            r.usdPerThousand(),
+                            r.usdPerThousand()
+                                    / (1000 * (r.framesIn() + r.framesOut()) * API_MESSAGE)));
         }
         md.append(
                         "\nPrices: API Gateway $1.00 per million messages (in and out) and $0.25 per million connection-minutes ")
@@ -244,17 +252,30 @@ public final class CostReport {
                 .append(
                         "write units; SQS $0.40 per million requests (send, receive and delete per timer).\n\n");
         md.append(
+                        "The last column is the total over what API Gateway alone bills for the session's messages, the floor any ")
+                .append("server behind API Gateway pays.\n\n")
+                .append(
                         "What the figures leave out or overstate: in-handler time is measured on a 2-core machine running the ")
                 .append(
-                        "gateway, DynamoDB Local and the clients at once, and Lambda bills INIT for cold starts on top; failed ")
+                        "gateway, DynamoDB Local and the clients at once (one session at a time, so that handlers do not wait ")
                 .append(
-                        "conditional writes are counted as 1 write unit per item (2 in a transaction); every client frame pays ")
+                        "for each other's CPU), and Lambda bills INIT for cold starts on top; failed conditional writes are ")
                 .append(
-                        "one write (the rate-limit count, which also carries the ordering gate); an OFFER/ANSWER adds one write ")
+                        "counted as 1 write unit per item (2 in a transaction); a frame is counted against its connection's flood ")
                 .append(
-                        "(its delivery mark), a CANDIDATE adds one only when it arrives while its description is in flight; ")
+                        "limit by a write, except that a demo connection's frames (not resumable) spend tokens their execution ")
                 .append(
-                        "the destination's read is skipped when the execution environment already knows it (30 s).\n");
+                        "environment took ahead with an earlier write, and only read the connection (how often depends on how ")
+                .append(
+                        "often one environment sees the same connection: locally, one session at a time, about half the ")
+                .append(
+                        "candidates; with every frame on a different environment, each would write, as before); a resumable ")
+                .append(
+                        "connection's frames each write (its received count); an OFFER/ANSWER adds one write (its delivery ")
+                .append(
+                        "mark), a CANDIDATE adds one only when it arrives while its description is in flight; the destination's ")
+                .append(
+                        "read is skipped when the execution environment already knows it (30 s).\n");
         return md.toString();
     }
 }

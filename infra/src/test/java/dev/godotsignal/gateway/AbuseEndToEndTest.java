@@ -59,4 +59,40 @@ class AbuseEndToEndTest {
                     !polite.isClosed(), "the polite client is still connected (" + politeId + ")");
         }
     }
+
+    /**
+     * A demo client's candidates mostly spend rate tokens their environment took ahead, without a
+     * write each: the flood is cut off all the same (a demo client gets no error frame, only the
+     * close), and its lobby is told it left.
+     */
+    @Test
+    void aDemoClientsFloodOfCandidatesIsCutOffToo() throws Exception {
+        try (WsClient host = WsClient.connect(GATEWAY.get().url());
+                WsClient flooder = WsClient.connect(GATEWAY.get().url())) {
+            host.send(MessageType.JOIN, 0, "");
+            host.expect(MessageType.ID, 1, "true");
+            String lobby = host.expect(MessageType.JOIN).path("data").asText();
+            flooder.send(MessageType.JOIN, 0, lobby);
+            int flooderId = flooder.expect(MessageType.ID).path("id").asInt();
+            host.expect(MessageType.PEER_CONNECT, flooderId, "");
+            try {
+                for (int i = 0; i < 60; i++) {
+                    flooder.send(MessageType.CANDIDATE, 1, "0\n0\nflood " + i);
+                }
+            } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                // the gateway closed it mid-flood
+            }
+            flooder.awaitClose();
+            // The host hears of the flooder's leave, after at most the candidates of the windows
+            // the flood fell in (10 each, the JOIN's token included).
+            int relayed = 0;
+            String raw;
+            while ((raw = host.nextRaw(WsClient.WAIT)) != null
+                    && !raw.contains("\"type\":" + MessageType.PEER_DISCONNECT.code())) {
+                relayed += raw.contains("flood") ? 1 : 0;
+            }
+            assertTrue(raw != null, "the host was told the flooder left");
+            assertTrue(relayed < 20, relayed + " of the flood's 60 candidates relayed");
+        }
+    }
 }

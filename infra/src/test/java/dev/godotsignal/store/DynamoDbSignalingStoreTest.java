@@ -47,6 +47,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The store against DynamoDB Local, with the tables the template declares. */
 public class DynamoDbSignalingStoreTest {
@@ -523,6 +532,189 @@ public class DynamoDbSignalingStoreTest {
                             new RelayIntent.Description(1),
                             now));
         }
+    }
+
+    /** Counts one environment's DynamoDB calls by operation. */
+    static final class CallCounter implements ExecutionInterceptor {
+        final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attrs) {
+            calls.computeIfAbsent(
+                            attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                            k -> new AtomicInteger())
+                    .incrementAndGet();
+        }
+
+        int of(String operation) {
+            AtomicInteger n = calls.get(operation);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    /** Another execution environment on the same tables, its calls counted. */
+    static SignalingStore environment(SignalingStore store, CallCounter counter) {
+        DynamoDbClient client =
+                DynamoDbClient.builder()
+                        .httpClient(UrlConnectionHttpClient.builder().build())
+                        .region(Region.of(SamTemplate.REGION))
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create("local", "local")))
+                        .endpointOverride(dynamo.endpoint())
+                        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+                        .build();
+        return new DynamoDbSignalingStore(client, ((DynamoDbSignalingStore) store).tables());
+    }
+
+    static Connection connected(SignalingStore store, boolean extensions, Instant now) {
+        String id = UUID.randomUUID().toString();
+        store.putConnection(
+                Connection.arriving(
+                        id,
+                        extensions,
+                        Games.DEFAULT,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                now);
+        return store.connection(id, now).orElseThrow();
+    }
+
+    static long attribute(SignalingStore store, String connectionId, String name) {
+        return Long.parseLong(
+                dynamo.client()
+                        .getItem(
+                                b ->
+                                        b.tableName(
+                                                        ((DynamoDbSignalingStore) store)
+                                                                .tables()
+                                                                .connections())
+                                                .key(Items.connectionKey(connectionId))
+                                                .consistentRead(true))
+                        .item()
+                        .get(name)
+                        .n());
+    }
+
+    @Test
+    void aDemoConnectionsFramesSpendTokensTheirEnvironmentTookAheadWhileAResumablesEachWrite() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        Limits.RateWindow window = Limits.defaults().rateWindow(now);
+        CallCounter calls = new CallCounter();
+        SignalingStore env = environment(store, calls);
+        String demo = connected(store, false, now).connectionId();
+        for (int i = 0; i < 40; i++) {
+            assertInstanceOf(
+                    MessageAdmission.Admitted.class,
+                    env.admitMessage(demo, window, new RelayIntent.Candidate(1), now));
+        }
+        // Writes take 1, 2, 4, 8, 16 and 16 tokens: 6 writes count 47, the other 34 frames read.
+        // (The first finds no window open, and opens one: one more call.)
+        assertEquals(7, calls.of("UpdateItem"));
+        assertEquals(34, calls.of("GetItem"));
+        assertEquals(47, attribute(store, demo, Items.RATE_COUNT), "tokens handed out");
+        // A description writes (it opens its gate) and takes its own token only: a client of
+        // descriptions alone would leave every lease unspent.
+        env.admitMessage(demo, window, new RelayIntent.Description(1), now);
+        env.admitMessage(demo, window, new RelayIntent.Description(1), now);
+        assertEquals(9, calls.of("UpdateItem"));
+        assertEquals(49, attribute(store, demo, Items.RATE_COUNT), "tokens handed out");
+
+        // A resumable connection's every frame counts in its received total, which a resume
+        // reports exactly: each writes.
+        String resumable = connected(store, true, now).connectionId();
+        CallCounter resumableCalls = new CallCounter();
+        SignalingStore other = environment(store, resumableCalls);
+        for (int i = 0; i < 40; i++) {
+            other.admitMessage(resumable, window, new RelayIntent.Candidate(1), now);
+        }
+        assertEquals(41, resumableCalls.of("UpdateItem"), "40, and the window's opening");
+        assertEquals(0, resumableCalls.of("GetItem"));
+        assertEquals(40, attribute(store, resumable, Items.FRAMES));
+
+        // Tokens belong to their window: the next one starts with a write.
+        Instant later = now.plus(Duration.ofSeconds(10));
+        int before = calls.of("UpdateItem");
+        assertInstanceOf(
+                MessageAdmission.Admitted.class,
+                env.admitMessage(
+                        demo,
+                        Limits.defaults().rateWindow(later),
+                        new RelayIntent.Candidate(1),
+                        later));
+        assertEquals(
+                before + 2,
+                calls.of("UpdateItem"),
+                "a count that finds its window over, then the opening");
+
+        // Without a limit, a demo connection's frames after the first only read.
+        CallCounter unlimited = new CallCounter();
+        SignalingStore third = environment(store, unlimited);
+        for (int i = 0; i < 10; i++) {
+            third.admitMessage(demo, Limits.RateWindow.UNLIMITED, new RelayIntent.None(), now);
+        }
+        assertEquals(1, unlimited.of("UpdateItem"));
+        assertEquals(9, unlimited.of("GetItem"));
+
+        // A frame spent from a lease after its connection is gone is refused as unknown.
+        store.removeConnection(demo, now);
+        assertInstanceOf(
+                MessageAdmission.UnknownConnection.class,
+                third.admitMessage(demo, Limits.RateWindow.UNLIMITED, new RelayIntent.None(), now));
+    }
+
+    @Test
+    void theFloodLimitStaysExactAcrossEnvironmentsThatTakeTokensAhead() throws Exception {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        int budget = 50;
+        Limits.RateWindow window = new Limits.RateWindow(now.toEpochMilli() / 8000, budget);
+        List<SignalingStore> environments =
+                List.of(
+                        environment(store, new CallCounter()),
+                        environment(store, new CallCounter()),
+                        environment(store, new CallCounter()));
+        // Frames taking turns across three environments: each leases as it keeps seeing the
+        // connection, and every token handed out is spent, so exactly the budget is admitted.
+        String flooder = connected(store, false, now).connectionId();
+        int admitted = 0;
+        for (int i = 0; i < 200; i++) {
+            MessageAdmission admission =
+                    environments
+                            .get(i % 3)
+                            .admitMessage(flooder, window, new RelayIntent.Candidate(1), now);
+            admitted += admission instanceof MessageAdmission.Admitted ? 1 : 0;
+        }
+        assertEquals(budget, admitted);
+        assertEquals(budget, attribute(store, flooder, Items.RATE_COUNT));
+
+        // Concurrent frames on the three: never more than the budget; tokens left unspent in an
+        // environment are at most its lease (16) less one.
+        String racer = connected(store, false, now).connectionId();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        AtomicInteger raced = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            SignalingStore env = environments.get(i % 3);
+            tasks.add(
+                    pool.submit(
+                            () -> {
+                                if (env.admitMessage(
+                                                racer, window, new RelayIntent.Candidate(1), now)
+                                        instanceof MessageAdmission.Admitted) {
+                                    raced.incrementAndGet();
+                                }
+                            }));
+        }
+        for (Future<?> task : tasks) {
+            task.get();
+        }
+        pool.shutdown();
+        assertTrue(raced.get() <= budget, "admitted " + raced.get());
+        assertTrue(raced.get() >= budget - 3 * 15, "admitted " + raced.get());
+        assertTrue(attribute(store, racer, Items.RATE_COUNT) <= budget);
     }
 
     @Test
