@@ -230,9 +230,12 @@ final class FrameAdmission {
             int taken,
             Instant now) {
         MessageAdmission admission = admitted(connectionId, item, relay, now);
-        if (admission instanceof MessageAdmission.Admitted admitted
-                && !admitted.connection().extensions()
-                && !(relay instanceof RelayIntent.Description)) {
+        if (!(admission instanceof MessageAdmission.Admitted admitted)) {
+            return admission;
+        }
+        if (admitted.connection().extensions()) {
+            leases.resumable(connectionId);
+        } else if (!(relay instanceof RelayIntent.Description)) {
             leases.took(
                     connectionId,
                     window,

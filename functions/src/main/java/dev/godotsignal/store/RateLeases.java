@@ -11,19 +11,29 @@ import java.util.Map;
  * the window's budget, so the flood limit stays exact across environments: no connection gets more
  * frames admitted in a window than its budget, however many environments serve it. Tokens an
  * environment took and did not spend before the window ended are lost to that window. An
- * environment's first write for a connection takes 1 token; its lease then doubles as it keeps
- * seeing the connection, or grows to half what the window has handed out so far when other
- * environments serve the connection too, never past {@code maxLease}. What one environment leaves
- * unspent is thus below {@code maxLease} and below half the connection's count: a client well under
- * the limit is never refused, one near it may be refused up to that much early.
+ * environment's first write for a connection takes {@value #FIRST_TAKE} tokens (frames come in
+ * bursts: a peer that sends one candidate sends several); its lease then doubles as it keeps seeing
+ * the connection, or grows to half what the window has handed out so far when other environments
+ * serve the connection too, never past {@code maxLease}. What one environment leaves unspent in a
+ * window is thus below {@code maxLease}: a client well under its limit is never refused, one near
+ * it may be refused that much early per environment that served it.
  *
- * <p>Only connections that cannot resume (demo clients, no {@code ?ext=1}) are leased: a resumable
- * connection's every frame also counts in its received-frames total, which a resume reports to the
- * client exactly, so each of its frames still writes.
+ * <p>Only connections that cannot resume (demo clients, no {@code ?ext=1}) spend leases: a
+ * resumable connection's every frame also counts in its received-frames total, which a resume
+ * reports to the client exactly, so each of its frames still writes, and takes one token once this
+ * environment knows it is resumable (its first write here may take {@value #FIRST_TAKE}).
  */
 final class RateLeases {
-    /** Tokens left in {@code window}, and how many the next write takes. */
-    private record Lease(long window, int left, int nextTake) {}
+    /** How many tokens an environment's first write for a connection takes. */
+    static final int FIRST_TAKE = 4;
+
+    /**
+     * Tokens left in {@code window}, and how many the next write takes (1 for a resumable
+     * connection, which spends none).
+     */
+    private record Lease(long window, int left, int nextTake) {
+        static final Lease RESUMABLE = new Lease(-1, 0, 1);
+    }
 
     private final int maxLease;
     private final Map<String, Lease> leases;
@@ -59,7 +69,7 @@ final class RateLeases {
     /** How many tokens the connection's next counting write should take (one for its own frame). */
     synchronized int take(String connectionId) {
         Lease lease = leases.get(connectionId);
-        return lease == null ? 1 : lease.nextTake();
+        return lease == null ? Math.min(FIRST_TAKE, maxLease) : lease.nextTake();
     }
 
     /**
@@ -72,9 +82,14 @@ final class RateLeases {
             return;
         }
         Lease lease = leases.get(connectionId);
-        long grown = Math.max((lease == null ? 1 : lease.nextTake()) * 2L, handedOut / 2);
+        long grown = Math.max((lease == null ? taken : lease.nextTake()) * 2L, handedOut / 2);
         int next = (int) Math.min(maxLease, Math.max(2, grown));
         leases.put(connectionId, new Lease(window, taken - 1, next));
+    }
+
+    /** The connection is resumable: its writes take one token each from now on. */
+    synchronized void resumable(String connectionId) {
+        leases.put(connectionId, Lease.RESUMABLE);
     }
 
     /** The connection is gone, or its window's budget is spent: nothing is held for it. */
