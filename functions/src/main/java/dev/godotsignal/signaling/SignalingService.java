@@ -128,6 +128,7 @@ public final class SignalingService {
                         allowedLobby,
                         player,
                         resumes.secretFor(extensions)),
+                limits.rateWindow(clock.instant()),
                 clock.instant());
         // The first check is the join deadline; later ones catch a $disconnect that never came.
         timers.schedule(new Timer.ConnectionCheck(connectionId), limits.joinDeadline());

@@ -22,8 +22,11 @@ import java.util.function.Supplier;
  */
 public interface SignalingStore {
 
-    /** Records a connection that has just arrived (in no lobby yet). */
-    void putConnection(Connection connection, Instant now);
+    /**
+     * Records a connection that has just arrived (in no lobby yet). Its first rate window opens
+     * with it, so that its first frame is counted in one write.
+     */
+    void putConnection(Connection connection, Limits.RateWindow firstWindow, Instant now);
 
     Optional<Connection> connection(String connectionId, Instant now);
 

@@ -10,6 +10,8 @@ import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.MESH;
 import static dev.godotsignal.store.Items.PEER_ID;
 import static dev.godotsignal.store.Items.PLAYER;
+import static dev.godotsignal.store.Items.RATE_COUNT;
+import static dev.godotsignal.store.Items.RATE_WINDOW;
 import static dev.godotsignal.store.Items.RESUME_SECRET;
 import static dev.godotsignal.store.Items.bool;
 import static dev.godotsignal.store.Items.connectionKey;
@@ -25,6 +27,7 @@ import static dev.godotsignal.store.Items.s;
 
 import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.Games;
+import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
 import java.time.Instant;
 import java.util.HashMap;
@@ -55,8 +58,12 @@ final class ConnectionTable {
         this.tuning = tuning;
     }
 
-    void put(Connection connection, Instant now) {
+    void put(Connection connection, Limits.RateWindow firstWindow, Instant now) {
         Map<String, AttributeValue> item = item(connection, now);
+        if (firstWindow.limited()) {
+            item.put(RATE_WINDOW, n(firstWindow.index()));
+            item.put(RATE_COUNT, n(0));
+        }
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 

@@ -85,8 +85,8 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public void putConnection(Connection connection, Instant now) {
-        connections.put(connection, now);
+    public void putConnection(Connection connection, Limits.RateWindow firstWindow, Instant now) {
+        connections.put(connection, firstWindow, now);
     }
 
     @Override

@@ -152,7 +152,8 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public synchronized void putConnection(Connection connection, Instant now) {
+    public synchronized void putConnection(
+            Connection connection, Limits.RateWindow firstWindow, Instant now) {
         connections.put(connection.connectionId(), new ConnectionRecord(connection));
     }
 

@@ -8,6 +8,7 @@ import dev.godotsignal.lobby.Connection;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LeaveOutcome;
+import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.lobby.PeerIds;
@@ -84,6 +85,7 @@ class LocalStackStoreTest {
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty()),
+                Limits.defaults().rateWindow(now),
                 now);
     }
 
