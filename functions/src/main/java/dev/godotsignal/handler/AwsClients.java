@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -52,6 +54,20 @@ final class AwsClients {
 
     private final FunctionConfig config;
     private final SdkHttpClient http = httpClient();
+
+    /**
+     * The one thread that times the clients' calls out: the SDK would start a pool of up to five
+     * per client, fifteen idle threads per environment (over a thousand in a local gateway running
+     * a hundred environments).
+     */
+    private final ScheduledExecutorService timeouts =
+            Executors.newSingleThreadScheduledExecutor(
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "sdk-timeouts");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+
     private final AwsCredentialsProvider credentials;
     private final DynamoDbClient dynamo;
     private volatile SqsClient sqs;
@@ -137,7 +153,10 @@ final class AwsClients {
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
                 .overrideConfiguration(
-                        o -> o.retryStrategy(RETRIES).apiCallTimeout(API_CALL_TIMEOUT));
+                        o ->
+                                o.retryStrategy(RETRIES)
+                                        .apiCallTimeout(API_CALL_TIMEOUT)
+                                        .scheduledExecutorService(timeouts));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }

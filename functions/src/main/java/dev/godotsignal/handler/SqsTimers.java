@@ -45,6 +45,8 @@ final class SqsTimers implements Timers {
             node.put("timer", "seal-close").put("lobby", sealClose.lobby());
         } else if (timer instanceof Timer.ConnectionCheck check) {
             node.put("timer", "connection-check").put("connectionId", check.connectionId());
+        } else if (timer instanceof Timer.JoinGrace grace) {
+            node.put("timer", "join-grace").put("connectionId", grace.connectionId());
         } else if (timer instanceof Timer.ResumeExpiry expiry) {
             node.put("timer", "resume-expiry").put("connectionId", expiry.connectionId());
         } else if (timer instanceof Timer.ResumeGreeting greeting) {
@@ -64,6 +66,8 @@ final class SqsTimers implements Timers {
                         case "seal-close" -> new Timer.SealClose(node.path("lobby").asText());
                         case "connection-check" ->
                                 new Timer.ConnectionCheck(node.path("connectionId").asText());
+                        case "join-grace" ->
+                                new Timer.JoinGrace(node.path("connectionId").asText());
                         case "resume-expiry" ->
                                 new Timer.ResumeExpiry(node.path("connectionId").asText());
                         case "resume-greeting" ->

@@ -8,7 +8,8 @@ import java.util.Optional;
  * connected to ({@code ?game=}, see {@link Games}). {@code allowedLobby}: set when its connect
  * token was bound to one lobby. {@code player}: its connect token's subject, when tokens are on.
  * {@code resumeSecret}: the secret of the resume token this connection's peer is given (extension
- * connections, when resuming is on), see {@code dev.godotsignal.resume.ResumeToken}.
+ * connections, when resuming is on), see {@code dev.godotsignal.resume.ResumeToken}. {@code heard}:
+ * the server has admitted a frame from it (a JOIN may be in flight although it is in no lobby yet).
  */
 public record Connection(
         String connectionId,
@@ -17,7 +18,8 @@ public record Connection(
         Optional<String> allowedLobby,
         Optional<String> player,
         Optional<String> resumeSecret,
-        Optional<Membership> membership) {
+        Optional<Membership> membership,
+        boolean heard) {
 
     /** A connection that has just arrived: in no lobby yet. */
     public static Connection arriving(
@@ -34,7 +36,8 @@ public record Connection(
                 allowedLobby,
                 player,
                 resumeSecret,
-                Optional.empty());
+                Optional.empty(),
+                false);
     }
 
     /** The same connection as a member of a lobby. */
@@ -46,7 +49,8 @@ public record Connection(
                 allowedLobby,
                 player,
                 resumeSecret,
-                Optional.of(membership));
+                Optional.of(membership),
+                heard);
     }
 
     /**

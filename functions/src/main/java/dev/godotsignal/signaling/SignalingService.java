@@ -155,7 +155,9 @@ public final class SignalingService {
                     .ifPresent(
                             lobby -> lobby.members().forEach(m -> channel.close(m.connectionId())));
         } else if (timer instanceof Timer.ConnectionCheck check) {
-            checkConnection(check.connectionId());
+            checkConnection(check.connectionId(), true);
+        } else if (timer instanceof Timer.JoinGrace grace) {
+            checkConnection(grace.connectionId(), false);
         } else if (timer instanceof Timer.ResumeExpiry expiry) {
             resumes.expire(expiry.connectionId(), this::leave);
         } else if (timer instanceof Timer.ResumeGreeting greeting) {
@@ -163,13 +165,16 @@ public final class SignalingService {
         }
     }
 
-    private void checkConnection(String connectionId) {
+    /** {@code graceLeft}: a connection whose JOIN may still be in flight gets one more deadline. */
+    private void checkConnection(String connectionId, boolean graceLeft) {
         Optional<Connection> found = store.connection(connectionId, clock.instant());
         if (found.isEmpty()) {
             return; // already gone and cleaned up
         }
         Connection connection = found.get();
-        if (connection.membership().isEmpty()) {
+        if (connection.membership().isEmpty() && connection.heard() && graceLeft) {
+            timers.schedule(new Timer.JoinGrace(connectionId), limits.joinDeadline());
+        } else if (connection.membership().isEmpty()) {
             reject(connection, ErrorReason.NOT_IN_LOBBY); // the join deadline passed
         } else if (!channel.exists(connectionId)) {
             // Its $disconnect was lost: a drop like any other (suspended, or removed and told).

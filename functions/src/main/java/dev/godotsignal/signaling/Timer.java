@@ -14,6 +14,13 @@ public sealed interface Timer {
     record ConnectionCheck(String connectionId) implements Timer {}
 
     /**
+     * The join deadline of a connection that had sent a frame but was in no lobby yet (its JOIN or
+     * MATCH still in flight, e.g. queued behind a burst): it gets this one more deadline, then it
+     * is closed if it is still in no lobby.
+     */
+    record JoinGrace(String connectionId) implements Timer {}
+
+    /**
      * A suspended peer's grace is over: if {@code connectionId} is still its connection (it did not
      * resume), it leaves as if it had closed then.
      */

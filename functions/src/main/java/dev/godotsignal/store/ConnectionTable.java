@@ -5,6 +5,7 @@ import static dev.godotsignal.store.Items.CONNECTED_AT;
 import static dev.godotsignal.store.Items.CONNECTION_ID;
 import static dev.godotsignal.store.Items.EXPIRES_AT;
 import static dev.godotsignal.store.Items.EXT;
+import static dev.godotsignal.store.Items.FRAMES;
 import static dev.godotsignal.store.Items.GAME;
 import static dev.godotsignal.store.Items.LOBBY;
 import static dev.godotsignal.store.Items.MESH;
@@ -141,7 +142,8 @@ final class ConnectionTable {
                         allowedLobby,
                         Optional.ofNullable(item.get(PLAYER)).map(AttributeValue::s),
                         Optional.ofNullable(item.get(RESUME_SECRET)).map(AttributeValue::s),
-                        membership));
+                        membership,
+                        item.containsKey(FRAMES)));
     }
 
     /** See {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered}. */

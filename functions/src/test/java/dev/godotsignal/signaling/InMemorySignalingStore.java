@@ -88,7 +88,8 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
                     allowedLobby,
                     player,
                     resumeSecret,
-                    Optional.ofNullable(membership));
+                    Optional.ofNullable(membership),
+                    frames > 0);
         }
     }
 

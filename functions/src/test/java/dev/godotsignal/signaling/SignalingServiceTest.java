@@ -270,6 +270,54 @@ class SignalingServiceTest extends ServiceFixture {
         assertEquals(0, store.connectionCount());
     }
 
+    /**
+     * A connection whose JOIN was admitted but has not finished by the deadline (queued behind a
+     * burst, or retrying a contended lobby) is not idle: it gets one more deadline, then is closed
+     * if it is still in no lobby.
+     */
+    @Test
+    void aConnectionWithAJoinInFlightAtTheDeadlineGetsOneMore() throws Exception {
+        Client joining = connect(false);
+        Timer deadline = timers.take().get(0).timer();
+        // Its JOIN is admitted (counted) and still being handled when the deadline is due.
+        store.admitMessage(
+                joining.id(),
+                LIMITS.rateWindow(clock.instant()),
+                new dev.godotsignal.relay.RelayIntent.None(),
+                clock.instant());
+        service.fire(deadline);
+        assertFalse(channel.isClosed(joining.id()));
+        assertEquals(
+                List.of(
+                        new ManualTimers.Scheduled(
+                                new Timer.JoinGrace(joining.id()), LIMITS.joinDeadline())),
+                timers.take());
+        // Still in no lobby when that one is due: closed.
+        service.fire(new Timer.JoinGrace(joining.id()));
+        assertTrue(channel.isClosed(joining.id()));
+        assertEquals(0, store.connectionCount());
+
+        // One that joined meanwhile is checked for liveness from then on.
+        Client joined = connect(true);
+        Timer second = timers.take().get(0).timer();
+        store.admitMessage(
+                joined.id(),
+                LIMITS.rateWindow(clock.instant()),
+                new dev.godotsignal.relay.RelayIntent.None(),
+                clock.instant());
+        service.fire(second);
+        Timer grace = timers.take().get(0).timer();
+        send(joined.id(), MessageType.JOIN, 0, "");
+        timers.take();
+        service.fire(grace);
+        assertFalse(channel.isClosed(joined.id()));
+        assertEquals(
+                List.of(
+                        new ManualTimers.Scheduled(
+                                new Timer.ConnectionCheck(joined.id()), LIMITS.livenessInterval())),
+                timers.take());
+    }
+
     @Test
     void aFloodIsCutOffAtTheBurstOfItsWindow() throws Exception {
         service =
