@@ -286,6 +286,18 @@ final class LobbyEntry {
         finish.accept(outbox);
     }
 
+    /** PEER_CONNECT(joiner) to each of {@code peers}. */
+    private static List<Outbox.Addressed> toldOfJoiner(
+            JoinOutcome.Joined joined, java.util.stream.Stream<Member> peers) {
+        return peers.map(
+                        other ->
+                                Outbox.Addressed.to(
+                                        joined.lobby(),
+                                        other,
+                                        Message.peerConnect(joined.peerId())))
+                .toList();
+    }
+
     /** A join that did not happen: the client is told why, or closed if its record is gone. */
     private void refused(Connection joiner, JoinOutcome outcome) throws ProtocolException {
         if (outcome instanceof JoinOutcome.Refused refused) {
@@ -324,26 +336,22 @@ final class LobbyEntry {
         }
         resumes.tokenFor(joiner, joined.lobby(), joined.peerId())
                 .ifPresent(token -> outbox.send(joiner.connectionId(), token));
-        // The peers already in learn of the joiner first, all at once (in parallel where the
-        // channel can): the joiner may offer to a peer as soon as it hears of it, and that peer
-        // must
-        // know the joiner by then.
+        // Each pair is introduced so that its offer cannot overtake an introduction: the larger id
+        // offers as soon as it hears of the other (the demo's rule, and our clients'), so the
+        // smaller id hears first. The peers the joiner will offer to learn of it first, all at
+        // once (in parallel where the channel can); then the joiner learns of every peer; then
+        // the peers that will offer to the joiner learn of it.
         List<Member> linked =
                 joined.earlier().stream()
                         .filter(o -> LobbyRules.linked(joined.mode(), joined.peerId(), o.peerId()))
                         .toList();
         outbox.sendAll(
-                linked.stream()
-                        .map(
-                                other ->
-                                        Outbox.Addressed.to(
-                                                joined.lobby(),
-                                                other,
-                                                Message.peerConnect(joined.peerId())))
-                        .toList());
+                toldOfJoiner(joined, linked.stream().filter(o -> o.peerId() < joined.peerId())));
         for (Member other : linked) {
             outbox.send(joiner.connectionId(), Message.peerConnect(other.peerId()));
         }
+        outbox.sendAll(
+                toldOfJoiner(joined, linked.stream().filter(o -> o.peerId() > joined.peerId())));
         outbox.send(joiner.connectionId(), Message.joined(Games.nameOf(joined.lobby())));
         if (joiner.extensions() && joined.data().isPresent()) {
             outbox.send(joiner.connectionId(), Message.lobbyData(joined.data().get().json()));
