@@ -22,12 +22,8 @@ class AbuseEndToEndTest {
         try (WsClient host = WsClient.connect(GATEWAY.get().url());
                 WsClient flooder = WsClient.connectWithExtensions(GATEWAY.get().url());
                 WsClient polite = WsClient.connect(GATEWAY.get().url())) {
-            host.send(MessageType.JOIN, 0, "");
-            host.expect(MessageType.ID, 1, "true");
-            String lobby = host.expect(MessageType.JOIN).path("data").asText();
-            flooder.send(MessageType.JOIN, 0, lobby);
-            int flooderId = flooder.expect(MessageType.ID).path("id").asInt();
-            host.expect(MessageType.PEER_CONNECT, flooderId, "");
+            String lobby = hosted(host);
+            int flooderId = joined(flooder, lobby, host);
             polite.send(MessageType.JOIN, 0, lobby);
             int politeId = polite.expect(MessageType.ID).path("id").asInt();
             for (int i = 0; i < 60; i++) {
@@ -69,12 +65,8 @@ class AbuseEndToEndTest {
     void aDemoClientsFloodOfCandidatesIsCutOffToo() throws Exception {
         try (WsClient host = WsClient.connect(GATEWAY.get().url());
                 WsClient flooder = WsClient.connect(GATEWAY.get().url())) {
-            host.send(MessageType.JOIN, 0, "");
-            host.expect(MessageType.ID, 1, "true");
-            String lobby = host.expect(MessageType.JOIN).path("data").asText();
-            flooder.send(MessageType.JOIN, 0, lobby);
-            int flooderId = flooder.expect(MessageType.ID).path("id").asInt();
-            host.expect(MessageType.PEER_CONNECT, flooderId, "");
+            String lobby = hosted(host);
+            int flooderId = joined(flooder, lobby, host);
             try {
                 for (int i = 0; i < 60; i++) {
                     flooder.send(MessageType.CANDIDATE, 1, "0\n0\nflood " + i);
@@ -94,5 +86,20 @@ class AbuseEndToEndTest {
             assertTrue(raw != null, "the host was told the flooder left");
             assertTrue(relayed < 20, relayed + " of the flood's 60 candidates relayed");
         }
+    }
+
+    /** The host opens a lobby; its name. */
+    static String hosted(WsClient host) {
+        host.send(MessageType.JOIN, 0, "");
+        host.expect(MessageType.ID, 1, "true");
+        return host.expect(MessageType.JOIN).path("data").asText();
+    }
+
+    /** A peer joins the host's lobby; its id, once the host has heard of it. */
+    static int joined(WsClient peer, String lobby, WsClient host) {
+        peer.send(MessageType.JOIN, 0, lobby);
+        int id = peer.expect(MessageType.ID).path("id").asInt();
+        host.expect(MessageType.PEER_CONNECT, id, "");
+        return id;
     }
 }

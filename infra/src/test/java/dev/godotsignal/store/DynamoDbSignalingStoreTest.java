@@ -98,18 +98,7 @@ public class DynamoDbSignalingStoreTest {
     }
 
     static Connection connected(SignalingStore store, Instant now) {
-        String id = UUID.randomUUID().toString();
-        store.putConnection(
-                Connection.arriving(
-                        id,
-                        false,
-                        Games.DEFAULT,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty()),
-                Limits.defaults().rateWindow(now),
-                now);
-        return store.connection(id, now).orElseThrow();
+        return connected(store, false, now);
     }
 
     /**
