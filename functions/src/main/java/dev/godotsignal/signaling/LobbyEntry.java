@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Entering a lobby: JOIN with an empty name creates one (its host gets ID 1, then JOIN); with a
@@ -288,7 +289,7 @@ final class LobbyEntry {
 
     /** PEER_CONNECT(joiner) to each of {@code peers}. */
     private static List<Outbox.Addressed> toldOfJoiner(
-            JoinOutcome.Joined joined, java.util.stream.Stream<Member> peers) {
+            JoinOutcome.Joined joined, Stream<Member> peers) {
         return peers.map(
                         other ->
                                 Outbox.Addressed.to(

@@ -9,6 +9,7 @@ import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.protocol.ErrorReason;
 import dev.godotsignal.protocol.MessageType;
+import dev.godotsignal.relay.RelayIntent;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -298,11 +299,7 @@ class SignalingServiceTest extends ServiceFixture {
         Client joining = connect(false);
         Timer deadline = timers.take().get(0).timer();
         // Its JOIN is admitted (counted) and still being handled when the deadline is due.
-        store.admitMessage(
-                joining.id(),
-                LIMITS.rateWindow(clock.instant()),
-                new dev.godotsignal.relay.RelayIntent.None(),
-                clock.instant());
+        admittedAFrameOf(joining.id());
         service.fire(deadline);
         assertFalse(channel.isClosed(joining.id()));
         assertEquals(
@@ -318,11 +315,7 @@ class SignalingServiceTest extends ServiceFixture {
         // One that joined meanwhile is checked for liveness from then on.
         Client joined = connect(true);
         Timer second = timers.take().get(0).timer();
-        store.admitMessage(
-                joined.id(),
-                LIMITS.rateWindow(clock.instant()),
-                new dev.godotsignal.relay.RelayIntent.None(),
-                clock.instant());
+        admittedAFrameOf(joined.id());
         service.fire(second);
         Timer grace = timers.take().get(0).timer();
         send(joined.id(), MessageType.JOIN, 0, "");
@@ -334,6 +327,15 @@ class SignalingServiceTest extends ServiceFixture {
                         new ManualTimers.Scheduled(
                                 new Timer.ConnectionCheck(joined.id()), LIMITS.livenessInterval())),
                 timers.take());
+    }
+
+    /** A frame of the connection counted (as its JOIN's would be) and still being handled. */
+    private void admittedAFrameOf(String connectionId) {
+        store.admitMessage(
+                connectionId,
+                LIMITS.rateWindow(clock.instant()),
+                new RelayIntent.None(),
+                clock.instant());
     }
 
     @Test

@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -45,15 +46,18 @@ public final class DynamoDbLocal implements AutoCloseable {
     private DynamoDbLocal(DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
-        this.client =
-                DynamoDbClient.builder()
-                        .httpClient(UrlConnectionHttpClient.builder().build())
-                        .region(Region.of(SamTemplate.REGION))
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(
-                                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                        .endpointOverride(endpoint)
-                        .build();
+        this.client = clientBuilder().build();
+    }
+
+    /** A builder of clients for this server, as {@link #client()} is built; add what you need. */
+    public DynamoDbClientBuilder clientBuilder() {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .region(Region.of(SamTemplate.REGION))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .endpointOverride(endpoint);
     }
 
     /** Starts on a free loopback port; {@code dataDir} empty means in memory. */

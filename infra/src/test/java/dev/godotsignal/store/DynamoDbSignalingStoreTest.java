@@ -47,14 +47,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The store against DynamoDB Local, with the tables the template declares. */
@@ -546,13 +542,7 @@ public class DynamoDbSignalingStoreTest {
     /** Another execution environment on the same tables, its calls counted. */
     static SignalingStore environment(SignalingStore store, CallCounter counter) {
         DynamoDbClient client =
-                DynamoDbClient.builder()
-                        .httpClient(UrlConnectionHttpClient.builder().build())
-                        .region(Region.of(SamTemplate.REGION))
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(
-                                        AwsBasicCredentials.create("local", "local")))
-                        .endpointOverride(dynamo.endpoint())
+                dynamo.clientBuilder()
                         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
                         .build();
         return new DynamoDbSignalingStore(client, ((DynamoDbSignalingStore) store).tables());
