@@ -148,4 +148,26 @@ class SamConfigAndWorkflowTest {
                 Files.readAllLines(packaged).size(),
                 "only the build metadata's two lines per function are gone");
     }
+
+    /**
+     * {@code sam build} runs {@code make build-<LogicalId>} for every function built by the
+     * Makefile: a function without its target fails the build.
+     */
+    @Test
+    void theMakefileBuildsEveryFunctionOfTheTemplate() throws Exception {
+        List<String> targets = new ArrayList<>();
+        for (String line : Files.readAllLines(ROOT.resolve("Makefile"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0
+                    && !line.startsWith("\t")
+                    && !line.startsWith("#")
+                    && !line.contains("=")) {
+                targets.addAll(List.of(line.substring(0, colon).trim().split("\\s+")));
+            }
+        }
+        SamTemplate template = SamTemplate.load(TestGateways.template(), Map.of());
+        for (String function : template.functions().keySet()) {
+            assertTrue(targets.contains("build-" + function), function + " has no Makefile target");
+        }
+    }
 }
