@@ -24,6 +24,7 @@ public record GatewayOptions(
         boolean metrics,
         boolean verbose,
         boolean inProcess,
+        Optional<Path> functionsJar,
         boolean warmUp) {
 
     public static final int DEFAULT_PORT = 9080;
@@ -96,6 +97,7 @@ public record GatewayOptions(
         private boolean metrics;
         private boolean verbose = true;
         private boolean inProcess = true;
+        private Optional<Path> functionsJar = Optional.empty();
         private boolean warmUp;
 
         private Builder() {}
@@ -114,6 +116,7 @@ public record GatewayOptions(
             metrics = o.metrics;
             verbose = o.verbose;
             inProcess = o.inProcess;
+            functionsJar = o.functionsJar;
             warmUp = o.warmUp;
         }
 
@@ -187,6 +190,17 @@ public record GatewayOptions(
         }
 
         /**
+         * Empty (the default): the handlers are this JVM's own classes. A jar: each function's
+         * handlers are loaded from that deployment artifact in a class loader of their own, which
+         * shares nothing with the gateway but the JDK and Lambda's runtime interfaces, as on
+         * Lambda. Its SDK clients then reach the local stack over loopback HTTP.
+         */
+        public Builder functionsJar(Optional<Path> functionsJar) {
+            this.functionsJar = functionsJar;
+            return this;
+        }
+
+        /**
          * Whether {@code ./run-local} runs a few demo sessions through itself before it says it is
          * ready, so the first real session meets compiled code (on for the command line, off for
          * gateways started in code).
@@ -210,7 +224,8 @@ public record GatewayOptions(
                     secrets,
                     metrics,
                     verbose,
-                    inProcess,
+                    inProcess && functionsJar.isEmpty(),
+                    functionsJar,
                     warmUp);
         }
     }
@@ -232,6 +247,8 @@ public record GatewayOptions(
               --no-warm-up              start without the few demo sessions run through the gateway before it is ready
               --http-transport          the functions' SDK clients reach DynamoDB Local and the emulated AWS APIs over
                                         loopback HTTP (default: handed over in process, the same SDK client up to the wire)
+              --functions-jar JAR       run the functions from this deployment artifact (functions/target/functions-lambda.jar),
+                                        each in a class loader of its own, as Lambda does (implies --http-transport)
             Chaos (faults injected on purpose; decisions drawn from a seed):
               --chaos                   a standard mix: delays, throttling, lost $disconnect, crashes
               --chaos-seed N            seed of every decision (default 1)
@@ -276,6 +293,8 @@ public record GatewayOptions(
                 case "--quiet" -> options.verbose(false);
                 case "--metrics" -> options.metrics(true);
                 case "--http-transport" -> options.inProcess(false);
+                case "--functions-jar" ->
+                        options.functionsJar(Optional.of(Path.of(value(args, ++i, arg))));
                 case "--no-warm-up" -> warmUp = false;
                 case "--secret" -> {
                     String kv = value(args, ++i, arg);

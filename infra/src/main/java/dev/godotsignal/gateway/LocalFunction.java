@@ -12,8 +12,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BooleanSupplier;
@@ -38,24 +40,31 @@ final class LocalFunction {
     }
 
     private final SamTemplate.FunctionSpec spec;
+    private final ClassLoader handlers;
     private final Map<String, String> environment;
     private final Consumer<String> log;
 
     /** Asked after each invocation; true means that environment dies (chaos). */
     private final BooleanSupplier crash;
 
+    /** Where the handler class of the environments built so far came from. */
+    private volatile Optional<URL> handlerSource = Optional.empty();
+
     private final ConcurrentLinkedDeque<RequestStreamHandler> idle = new ConcurrentLinkedDeque<>();
 
     private final GatewayMeter meter;
 
+    /** {@code handlers}: where the handler class comes from (this JVM's, or the artifact's). */
     LocalFunction(
             SamTemplate.FunctionSpec spec,
+            ClassLoader handlers,
             Map<String, String> environment,
             Consumer<String> log,
             BooleanSupplier crash,
             GatewayMeter meter) {
         this.meter = meter;
         this.spec = spec;
+        this.handlers = handlers;
         this.environment = Map.copyOf(environment);
         this.log = log;
         this.crash = crash;
@@ -63,6 +72,10 @@ final class LocalFunction {
 
     String name() {
         return spec.logicalId();
+    }
+
+    Optional<URL> handlerSource() {
+        return handlerSource;
     }
 
     Result invoke(JsonNode event) {
@@ -114,7 +127,8 @@ final class LocalFunction {
     }
 
     private RequestStreamHandler newEnvironment() throws ReflectiveOperationException {
-        Class<?> type = Class.forName(spec.handlerClass());
+        Class<?> type = Class.forName(spec.handlerClass(), true, handlers);
+        handlerSource = Optional.of(type.getProtectionDomain().getCodeSource().getLocation());
         try {
             // Our handlers take their environment as a map, so each function sees only its own
             // variables.

@@ -10,6 +10,7 @@ import dev.godotsignal.localdb.DynamoDbLocal;
 import dev.godotsignal.template.SamTemplate;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +74,7 @@ public final class LocalGateway implements AutoCloseable {
     private final Set<String> doomed = ConcurrentHashMap.newKeySet();
     private final GatewayMeter meter = new GatewayMeter();
     private final Map<String, Map<String, String>> functionEnvironments = new ConcurrentHashMap<>();
+    private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
     private volatile boolean dropDisconnectEvents;
     private volatile boolean muted;
     private RouteTable routes;
@@ -107,8 +110,16 @@ public final class LocalGateway implements AutoCloseable {
         // Lambda runs one event per environment on URLConnection; here dozens of environments share
         // two cores: calls to this JVM's own endpoints skip the socket, others use pooled Apache.
         String httpService = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property();
-        if (System.getProperty(httpService) == null) {
-            System.setProperty(httpService, InProcessHttpService.class.getName());
+        if (options.functionsJar().isEmpty()) {
+            if (System.getProperty(httpService) == null) {
+                System.setProperty(httpService, InProcessHttpService.class.getName());
+            }
+        } else if (InProcessHttpService.class.getName().equals(System.getProperty(httpService))) {
+            // The artifact's SDK cannot load this JVM's transport: it must pick its own, as on
+            // Lambda.
+            throw new IllegalStateException(
+                    "--functions-jar needs a JVM where no gateway with the in-process transport"
+                            + " ran before");
         }
         SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides());
         DynamoDbLocal dynamo = DynamoDbLocal.start(options.dataDir());
@@ -217,7 +228,7 @@ public final class LocalGateway implements AutoCloseable {
      * clients here.
      */
     private void wireRoutes(int port) {
-        Map<String, LocalFunction> byFunction = new LinkedHashMap<>();
+        Map<String, LocalFunction> byFunction = functions;
         Function<String, LocalFunction> function =
                 functionId ->
                         byFunction.computeIfAbsent(
@@ -255,7 +266,13 @@ public final class LocalGateway implements AutoCloseable {
                                         // locally
                                     }
                                     functionEnvironments.put(id, Map.copyOf(env));
-                                    return new LocalFunction(spec, env, log, chaos::crash, meter);
+                                    ClassLoader handlers =
+                                            options.functionsJar()
+                                                    .<ClassLoader>map(
+                                                            jar -> new ArtifactClassLoader(id, jar))
+                                                    .orElse(LocalGateway.class.getClassLoader());
+                                    return new LocalFunction(
+                                            spec, handlers, env, log, chaos::crash, meter);
                                 });
         routes = new RouteTable(template, function);
         httpApi = new HttpApi(log);
@@ -297,6 +314,16 @@ public final class LocalGateway implements AutoCloseable {
      */
     public void dropDisconnectEvents(boolean drop) {
         this.dropDisconnectEvents = drop;
+    }
+
+    /**
+     * Where the handler class of a function's execution environments was loaded from (empty before
+     * its first invocation): this JVM's classes, or the deployment artifact with {@code
+     * --functions-jar}.
+     */
+    public Optional<URL> handlerSource(String functionId) {
+        LocalFunction function = functions.get(functionId);
+        return function == null ? Optional.empty() : function.handlerSource();
     }
 
     /** The environment a function's handlers get here (the template's plus the local endpoints). */
