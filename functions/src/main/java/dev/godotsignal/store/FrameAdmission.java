@@ -111,11 +111,11 @@ final class FrameAdmission {
                 return new MessageAdmission.UnknownConnection();
             }
         }
-        // A description takes its own token only: a client that sends nothing but descriptions
-        // would leave every lease unspent.
+        // A description writes anyway: with a token in hand it spends it and takes none, else it
+        // takes a lease like any other frame (the next frames here then only read).
         int take =
-                relay instanceof RelayIntent.Description
-                        ? 1
+                relay instanceof RelayIntent.Description && leases.spend(connectionId, window)
+                        ? 0
                         : Math.min(leases.take(connectionId), rateWindow.budget());
         for (int attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
             int taking = take;
@@ -174,6 +174,9 @@ final class FrameAdmission {
                             .orElseGet(MessageAdmission.UnknownConnection::new);
                 }
             }
+            // A new window counts this frame, whatever was held for the old one.
+            int opening = Math.max(1, taking);
+            take = opening;
             try {
                 // A new window: start its count (unless a concurrent frame just did; then count
                 // again).
@@ -202,11 +205,15 @@ final class FrameAdmission {
                                                         .expressionAttributeNames(names)
                                                         .expressionAttributeValues(
                                                                 Map.of(
-                                                                        ":one", n(1), ":take",
-                                                                        n(taking), ":w", n(window)))
+                                                                        ":one",
+                                                                        n(1),
+                                                                        ":take",
+                                                                        n(opening),
+                                                                        ":w",
+                                                                        n(window)))
                                                         .returnValues(ReturnValue.ALL_NEW))
                                 .attributes();
-                return counted(connectionId, item, relay, window, taking, now);
+                return counted(connectionId, item, relay, window, opening, now);
             } catch (ConditionalCheckFailedException e) {
                 // someone opened the window first (or the connection is gone): try again
             }
@@ -219,8 +226,8 @@ final class FrameAdmission {
     }
 
     /**
-     * A counting write took {@code taken} tokens: the frame is admitted, and a demo connection's
-     * spare tokens (taken by frames other than descriptions) are this environment's to spend.
+     * A counting write took {@code taken} tokens (0: the frame spent one this environment held):
+     * the frame is admitted, and a demo connection's spare tokens are this environment's to spend.
      */
     private MessageAdmission counted(
             String connectionId,
@@ -235,7 +242,7 @@ final class FrameAdmission {
         }
         if (admitted.connection().extensions()) {
             leases.resumable(connectionId);
-        } else if (!(relay instanceof RelayIntent.Description)) {
+        } else if (taken > 0) {
             leases.took(
                     connectionId,
                     window,

@@ -75,6 +75,16 @@ final class LobbyTable {
         if (remembered.isPresent()) {
             return new MemberLookup.Present(remembered.get());
         }
+        // An eventually consistent read first, at half the price: trusted only when it shows a
+        // present member, which is what a remembered member is trusted for too (a stale one costs a
+        // frame posted to a closed connection, answered 410 and cleaned up). Anything else (a
+        // member not visible yet, pending, held or gone) is read again, strongly consistent.
+        Map<String, AttributeValue> seen = item(lobby, peerId, false);
+        if (present(seen, now)) {
+            Member member = Items.member(seen);
+            memberCache.put(lobby, member, now);
+            return new MemberLookup.Present(member);
+        }
         Map<String, AttributeValue> item = item(lobby, peerId);
         if (!live(item, now) || !item.containsKey(CONNECTION_ID) || item.containsKey(PENDING)) {
             return new MemberLookup.Unknown();
@@ -179,45 +189,37 @@ final class LobbyTable {
 
     /**
      * A guest left: its member item becomes a short-lived tombstone and the count goes down,
-     * atomically.
+     * atomically. In a sealed lobby, or one whose host has left, the count no longer matters: the
+     * member item alone is written, after a read of the lobby's item. That read is a fifth of the
+     * price of the transaction, which at a seal's close every guest leaving at the same moment
+     * would race for (most of them cancelled, and billed).
      */
     LeaveOutcome leave(String lobby, int peerId, String connectionId, LobbyMode mode, Instant now) {
+        Map<String, AttributeValue> meta = item(lobby, LOBBY_ITEM);
+        if (meta == null || !meta.containsKey(MESH)) {
+            return leftDestroyed(lobby, peerId, mode);
+        }
+        if (meta.get(SEALED).bool()) {
+            try {
+                Update tombstone = tombstone(lobby, peerId, connectionId, now);
+                dynamo.updateItem(
+                        b ->
+                                b.tableName(table)
+                                        .key(tombstone.key())
+                                        .updateExpression(tombstone.updateExpression())
+                                        .conditionExpression(tombstone.conditionExpression())
+                                        .expressionAttributeValues(
+                                                tombstone.expressionAttributeValues()));
+            } catch (ConditionalCheckFailedException e) {
+                return new LeaveOutcome.NotInLobby(); // someone already processed this departure
+            }
+            // Nobody is told of a leave after SEAL: the peers keep their WebRTC links.
+            return new LeaveOutcome.Left(lobby, peerId, mode, true, false, List.of());
+        }
         for (int attempt = 0; ; attempt++) {
             Transaction.Outcome<LeaveSlot> outcome =
                     new Transaction<LeaveSlot>()
-                            .update(
-                                    LeaveSlot.MEMBER,
-                                    Update.builder()
-                                            .tableName(table)
-                                            .key(lobbyKey(lobby, peerId))
-                                            .updateExpression(
-                                                    "SET "
-                                                            + LEFT_AT
-                                                            + " = :now, "
-                                                            + EXPIRES_AT
-                                                            + " = :tomb REMOVE "
-                                                            + String.join(
-                                                                    ", ",
-                                                                    HELD,
-                                                                    RESUME_BY,
-                                                                    KEPT,
-                                                                    KEPT_BYTES))
-                                            .conditionExpression(
-                                                    CONNECTION_ID
-                                                            + " = :conn AND attribute_not_exists("
-                                                            + LEFT_AT
-                                                            + ")")
-                                            .expressionAttributeValues(
-                                                    Map.of(
-                                                            ":now",
-                                                            n(now.getEpochSecond()),
-                                                            ":conn",
-                                                            s(connectionId),
-                                                            ":tomb",
-                                                            expiry(
-                                                                    now,
-                                                                    tuning.tombstoneLifetime())))
-                                            .build())
+                            .update(LeaveSlot.MEMBER, tombstone(lobby, peerId, connectionId, now))
                             .update(
                                     LeaveSlot.LOBBY_ITEM,
                                     Update.builder()
@@ -235,9 +237,7 @@ final class LobbyTable {
                 return new LeaveOutcome.NotInLobby(); // someone already processed this departure
             }
             if (outcome.failed(LeaveSlot.LOBBY_ITEM)) {
-                // The lobby is gone (its host left and closed everyone): just drop our member item.
-                dynamo.deleteItem(b -> b.tableName(table).key(lobbyKey(lobby, peerId)));
-                return new LeaveOutcome.Left(lobby, peerId, mode, false, true, List.of());
+                return leftDestroyed(lobby, peerId, mode);
             }
             if (attempt >= tuning.maxAttempts()) {
                 throw new IllegalStateException(
@@ -249,9 +249,40 @@ final class LobbyTable {
         if (result.meta().filter(m -> Listing.open(m) && !Listing.listed(m)).isPresent()) {
             listing.relist(lobby, now); // a full public lobby has room again
         }
-        boolean sealed = result.meta().map(meta -> meta.get(SEALED).bool()).orElse(false);
+        boolean sealed = result.meta().map(m -> m.get(SEALED).bool()).orElse(false);
         return new LeaveOutcome.Left(
                 lobby, peerId, mode, sealed, result.meta().isEmpty(), result.members());
+    }
+
+    /** The lobby is gone (its host left and closed everyone): just drop our member item. */
+    private LeaveOutcome leftDestroyed(String lobby, int peerId, LobbyMode mode) {
+        dynamo.deleteItem(b -> b.tableName(table).key(lobbyKey(lobby, peerId)));
+        return new LeaveOutcome.Left(lobby, peerId, mode, false, true, List.of());
+    }
+
+    /** The member item becomes a short-lived tombstone, once, and only for its own connection. */
+    private Update tombstone(String lobby, int peerId, String connectionId, Instant now) {
+        return Update.builder()
+                .tableName(table)
+                .key(lobbyKey(lobby, peerId))
+                .updateExpression(
+                        "SET "
+                                + LEFT_AT
+                                + " = :now, "
+                                + EXPIRES_AT
+                                + " = :tomb REMOVE "
+                                + String.join(", ", HELD, RESUME_BY, KEPT, KEPT_BYTES))
+                .conditionExpression(
+                        CONNECTION_ID + " = :conn AND attribute_not_exists(" + LEFT_AT + ")")
+                .expressionAttributeValues(
+                        Map.of(
+                                ":now",
+                                n(now.getEpochSecond()),
+                                ":conn",
+                                s(connectionId),
+                                ":tomb",
+                                expiry(now, tuning.tombstoneLifetime())))
+                .build();
     }
 
     record LobbyQuery(Optional<Map<String, AttributeValue>> meta, List<Member> members) {}
@@ -305,10 +336,25 @@ final class LobbyTable {
         return items;
     }
 
+    private static boolean present(Map<String, AttributeValue> item, Instant now) {
+        return live(item, now)
+                && item.containsKey(CONNECTION_ID)
+                && !item.containsKey(PENDING)
+                && !item.containsKey(LEFT_AT)
+                && !item.containsKey(HELD);
+    }
+
     /** One item (a lobby's own item or a member), strongly consistent. */
     Map<String, AttributeValue> item(String lobby, int peerId) {
+        return item(lobby, peerId, true);
+    }
+
+    private Map<String, AttributeValue> item(String lobby, int peerId, boolean consistent) {
         return dynamo.getItem(
-                        b -> b.tableName(table).key(lobbyKey(lobby, peerId)).consistentRead(true))
+                        b ->
+                                b.tableName(table)
+                                        .key(lobbyKey(lobby, peerId))
+                                        .consistentRead(consistent))
                 .item();
     }
 }

@@ -52,6 +52,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /** The store against DynamoDB Local, with the tables the template declares. */
 public class DynamoDbSignalingStoreTest {
@@ -400,6 +401,96 @@ public class DynamoDbSignalingStoreTest {
     }
 
     @Test
+    void aGuestLeavingASealedLobbyWritesItsMemberAloneAndNobodyIsTold() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
+        Connection guest = connected(store, now);
+        Connection other = connected(store, now);
+        int guestId =
+                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
+        join(store, other, lobby, IDS::nextGuest, now);
+        store.seal(lobby, now);
+        CallCounter calls = new CallCounter();
+        SignalingStore env = environment(store, calls);
+
+        // The count no longer matters (a sealed lobby takes nobody): no transaction on the lobby
+        // item, which every guest leaving at the seal's close would race for.
+        LeaveOutcome.Left left =
+                assertInstanceOf(
+                        LeaveOutcome.Left.class, env.removeConnection(guest.connectionId(), now));
+        assertTrue(left.sealed());
+        assertEquals(List.of(), left.remaining(), "nobody to tell after SEAL");
+        assertEquals(0, calls.of("TransactWriteItems"));
+        assertEquals(1, calls.of("UpdateItem"), "the member's tombstone");
+        assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, guestId, now));
+        assertEquals(
+                new LeaveOutcome.NotInLobby(),
+                env.removeConnection(guest.connectionId(), now),
+                "idempotent");
+
+        // Once the host has left (the lobby destroyed), a guest's leave only drops its member.
+        String host =
+                store.lobby(lobby, now).orElseThrow().members().stream()
+                        .filter(m -> m.peerId() == PeerIds.HOST)
+                        .findFirst()
+                        .orElseThrow()
+                        .connectionId();
+        store.removeConnection(host, now);
+        LeaveOutcome.Left last =
+                assertInstanceOf(
+                        LeaveOutcome.Left.class, env.removeConnection(other.connectionId(), now));
+        assertTrue(last.lobbyDestroyed());
+        assertEquals(0, calls.of("TransactWriteItems"));
+    }
+
+    @Test
+    void aRelaysDestinationIsReadEventuallyConsistentOnlyWhenItIsPresent() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
+        Connection guest = connected(store, now);
+        int guestId =
+                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
+        List<Boolean> consistent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DynamoDbClient client =
+                dynamo.clientBuilder()
+                        .overrideConfiguration(
+                                o ->
+                                        o.addExecutionInterceptor(
+                                                new ExecutionInterceptor() {
+                                                    @Override
+                                                    public void beforeExecution(
+                                                            Context.BeforeExecution context,
+                                                            ExecutionAttributes attributes) {
+                                                        if (context.request()
+                                                                instanceof GetItemRequest get) {
+                                                            consistent.add(
+                                                                    Boolean.TRUE.equals(
+                                                                            get.consistentRead()));
+                                                        }
+                                                    }
+                                                }))
+                        .build();
+        SignalingStore env =
+                new DynamoDbSignalingStore(client, ((DynamoDbSignalingStore) store).tables());
+        // Present: one read at half the price, then remembered.
+        assertInstanceOf(MemberLookup.Present.class, env.member(lobby, guestId, now));
+        assertInstanceOf(MemberLookup.Present.class, env.member(lobby, guestId, now));
+        assertEquals(List.of(false), consistent);
+        // Not there (yet, or any more): read again, strongly consistent, before any answer.
+        consistent.clear();
+        assertInstanceOf(MemberLookup.Unknown.class, env.member(lobby, 424242, now));
+        assertEquals(List.of(false, true), consistent);
+        store.removeConnection(guest.connectionId(), now);
+        consistent.clear();
+        SignalingStore fresh =
+                new DynamoDbSignalingStore(client, ((DynamoDbSignalingStore) store).tables());
+        assertInstanceOf(MemberLookup.RecentlyLeft.class, fresh.member(lobby, guestId, now));
+        assertEquals(List.of(false, true), consistent);
+    }
+
+    @Test
     void anEnvironmentRemembersMembersUntilItSeesThemLeave() {
         SignalingStore store = freshStore();
         Instant now = Instant.now();
@@ -597,12 +688,22 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(4, calls.of("UpdateItem"));
         assertEquals(36, calls.of("GetItem"));
         assertEquals(44, attribute(store, demo, Items.RATE_COUNT), "tokens handed out");
-        // A description writes (it opens its gate) and takes its own token only: a client of
-        // descriptions alone would leave every lease unspent.
+        // A description writes anyway (it opens its gate), spending a token held here: it takes
+        // none more.
         env.admitMessage(demo, window, new RelayIntent.Description(1), now);
         env.admitMessage(demo, window, new RelayIntent.Description(1), now);
         assertEquals(6, calls.of("UpdateItem"));
-        assertEquals(46, attribute(store, demo, Items.RATE_COUNT), "tokens handed out");
+        assertEquals(44, attribute(store, demo, Items.RATE_COUNT), "nothing more handed out");
+        // With none held, a description takes a lease like any frame: the next candidates read.
+        env.admitMessage(demo, window, new RelayIntent.Candidate(1), now);
+        env.admitMessage(demo, window, new RelayIntent.Candidate(1), now);
+        assertEquals(6, calls.of("UpdateItem"));
+        env.admitMessage(demo, window, new RelayIntent.Description(1), now);
+        assertEquals(7, calls.of("UpdateItem"));
+        assertEquals(60, attribute(store, demo, Items.RATE_COUNT), "a lease of 16 taken");
+        env.admitMessage(demo, window, new RelayIntent.Candidate(1), now);
+        assertEquals(7, calls.of("UpdateItem"));
+        assertEquals(39, calls.of("GetItem"));
 
         // A resumable connection's every frame counts in its received total, which a resume
         // reports exactly: each writes.
@@ -675,6 +776,19 @@ public class DynamoDbSignalingStoreTest {
         }
         assertEquals(budget, admitted);
         assertEquals(budget, attribute(store, flooder, Items.RATE_COUNT));
+        // The same for a client of descriptions alone, which write every frame but spend leases
+        // too: its whole budget, not less.
+        String talker = connected(store, false, now).connectionId();
+        int talked = 0;
+        for (int i = 0; i < 200; i++) {
+            MessageAdmission admission =
+                    environments
+                            .get(i % 3)
+                            .admitMessage(talker, window, new RelayIntent.Description(1), now);
+            talked += admission instanceof MessageAdmission.Admitted ? 1 : 0;
+        }
+        assertEquals(budget, talked);
+        assertEquals(budget, attribute(store, talker, Items.RATE_COUNT));
 
         // Concurrent frames on the three: never more than the budget; tokens left unspent in an
         // environment are fewer than its lease (16).
