@@ -612,6 +612,26 @@ public class DynamoDbSignalingStoreTest {
         }
     }
 
+    /** 200 frames of one connection, each to the next of the environments; how many admitted. */
+    static int takingTurns(
+            List<SignalingStore> environments,
+            String connectionId,
+            Limits.RateWindow window,
+            RelayIntent frame) {
+        Instant now = Instant.now();
+        int admitted = 0;
+        for (int i = 0; i < 200; i++) {
+            admitted +=
+                    environments
+                                            .get(i % environments.size())
+                                            .admitMessage(connectionId, window, frame, now)
+                                    instanceof MessageAdmission.Admitted
+                            ? 1
+                            : 0;
+        }
+        return admitted;
+    }
+
     /** Counts one environment's DynamoDB calls by operation. */
     static final class CallCounter implements ExecutionInterceptor {
         final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
@@ -766,28 +786,14 @@ public class DynamoDbSignalingStoreTest {
         // Frames taking turns across three environments: each leases as it keeps seeing the
         // connection, and every token handed out is spent, so exactly the budget is admitted.
         String flooder = connected(store, false, now).connectionId();
-        int admitted = 0;
-        for (int i = 0; i < 200; i++) {
-            MessageAdmission admission =
-                    environments
-                            .get(i % 3)
-                            .admitMessage(flooder, window, new RelayIntent.Candidate(1), now);
-            admitted += admission instanceof MessageAdmission.Admitted ? 1 : 0;
-        }
-        assertEquals(budget, admitted);
+        assertEquals(
+                budget, takingTurns(environments, flooder, window, new RelayIntent.Candidate(1)));
         assertEquals(budget, attribute(store, flooder, Items.RATE_COUNT));
         // The same for a client of descriptions alone, which write every frame but spend leases
         // too: its whole budget, not less.
         String talker = connected(store, false, now).connectionId();
-        int talked = 0;
-        for (int i = 0; i < 200; i++) {
-            MessageAdmission admission =
-                    environments
-                            .get(i % 3)
-                            .admitMessage(talker, window, new RelayIntent.Description(1), now);
-            talked += admission instanceof MessageAdmission.Admitted ? 1 : 0;
-        }
-        assertEquals(budget, talked);
+        assertEquals(
+                budget, takingTurns(environments, talker, window, new RelayIntent.Description(1)));
         assertEquals(budget, attribute(store, talker, Items.RATE_COUNT));
 
         // Concurrent frames on the three: never more than the budget; tokens left unspent in an
