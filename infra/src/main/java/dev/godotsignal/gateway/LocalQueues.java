@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,14 +28,14 @@ final class LocalQueues {
             new ConcurrentHashMap<>(); // queue URL -> function
     private final Map<String, String> arns = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
-    private final ExecutorService invocations;
+    private final InvocationPool invocations;
     private final Consumer<String> log;
 
     private final GatewayMeter meter;
 
     LocalQueues(
             ScheduledExecutorService timers,
-            ExecutorService invocations,
+            InvocationPool invocations,
             Consumer<String> log,
             GatewayMeter meter) {
         this.meter = meter;
@@ -97,7 +96,8 @@ final class LocalQueues {
         var unused =
                 timers.schedule(
                         () ->
-                                invocations.execute(
+                                invocations.run(
+                                        InvocationPool.Lane.OTHER,
                                         () ->
                                                 deliver(
                                                         queueUrl, consumer, messageId, body,

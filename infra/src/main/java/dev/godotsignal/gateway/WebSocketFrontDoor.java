@@ -1,8 +1,10 @@
 package dev.godotsignal.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.godotsignal.chaos.Chaos;
+import dev.godotsignal.protocol.MessageType;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -16,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ public final class WebSocketFrontDoor {
     private final ConnectAuthorizer authorizer;
     private final RouteEvents events;
     private final Map<String, GatewayConnection> connections;
-    private final ExecutorService invocations;
+    private final InvocationPool invocations;
     private final ScheduledExecutorService timers;
     private final Chaos chaos;
     private final GatewayMeter meter;
@@ -64,7 +65,7 @@ public final class WebSocketFrontDoor {
             RouteTable routes,
             RouteEvents events,
             Map<String, GatewayConnection> connections,
-            ExecutorService invocations,
+            InvocationPool invocations,
             ScheduledExecutorService timers,
             Chaos chaos,
             GatewayMeter meter,
@@ -194,7 +195,7 @@ public final class WebSocketFrontDoor {
         public void onWebSocketText(String message) {
             connection.touched();
             door.meter.framesIn.increment();
-            door.invokeLater(() -> door.dispatch(connection, message, false));
+            door.invokeLater(laneOf(message), () -> door.dispatch(connection, message, false));
         }
 
         @Override
@@ -205,6 +206,7 @@ public final class WebSocketFrontDoor {
             payload.get(bytes);
             callback.succeed();
             door.invokeLater(
+                    InvocationPool.Lane.OTHER,
                     () ->
                             door.dispatch(
                                     connection, Base64.getEncoder().encodeToString(bytes), true));
@@ -224,21 +226,37 @@ public final class WebSocketFrontDoor {
     /**
      * Hands a frame to Lambda: at once, or after a chaos delay that reorders a connection's frames.
      */
-    private void invokeLater(Runnable invocation) {
+    private void invokeLater(InvocationPool.Lane lane, Runnable invocation) {
         long delay = chaos.delayMillis();
         if (delay == 0) {
-            invoke(invocation);
+            invoke(lane, invocation);
         } else {
-            var unused = timers.schedule(() -> invoke(invocation), delay, TimeUnit.MILLISECONDS);
+            var unused =
+                    timers.schedule(() -> invoke(lane, invocation), delay, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Runs an invocation, unless the gateway is shutting down (then nothing runs any more). */
-    private void invoke(Runnable invocation) {
+    private void invoke(InvocationPool.Lane lane, Runnable invocation) {
         try {
-            invocations.execute(invocation);
+            invocations.run(lane, invocation);
         } catch (RejectedExecutionException shuttingDown) {
             // the gateway is stopping: frames arriving now are not handled
+        }
+    }
+
+    /** A JOIN or a MATCH changes who is where: it goes ahead of relays (see InvocationPool). */
+    static InvocationPool.Lane laneOf(String frame) {
+        try {
+            JsonNode type = JSON.readTree(frame).get("type");
+            return type != null
+                            && type.isInt()
+                            && (type.intValue() == MessageType.JOIN.code()
+                                    || type.intValue() == MessageType.MATCH.code())
+                    ? InvocationPool.Lane.MEMBERSHIP
+                    : InvocationPool.Lane.OTHER;
+        } catch (IOException | RuntimeException notJson) {
+            return InvocationPool.Lane.OTHER; // the function answers it with an error
         }
     }
 
@@ -278,6 +296,7 @@ public final class WebSocketFrontDoor {
             return;
         }
         invoke(
+                InvocationPool.Lane.MEMBERSHIP,
                 () -> {
                     LocalFunction.Result result =
                             disconnect
