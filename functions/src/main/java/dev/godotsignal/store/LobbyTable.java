@@ -79,13 +79,14 @@ final class LobbyTable {
         // present member, which is what a remembered member is trusted for too (a stale one costs a
         // frame posted to a closed connection, answered 410 and cleaned up). Anything else (a
         // member not visible yet, pending, held or gone) is read again, strongly consistent.
-        Map<String, AttributeValue> seen = item(lobby, peerId, false);
-        if (present(seen, now)) {
-            Member member = Items.member(seen);
-            memberCache.put(lobby, member, now);
-            return new MemberLookup.Present(member);
-        }
-        Map<String, AttributeValue> item = item(lobby, peerId);
+        MemberLookup seen = lookup(lobby, item(lobby, peerId, false), now);
+        return seen instanceof MemberLookup.Present
+                ? seen
+                : lookup(lobby, item(lobby, peerId), now);
+    }
+
+    /** What a member's item says; a present member is remembered. */
+    private MemberLookup lookup(String lobby, Map<String, AttributeValue> item, Instant now) {
         if (!live(item, now) || !item.containsKey(CONNECTION_ID) || item.containsKey(PENDING)) {
             return new MemberLookup.Unknown();
         }
@@ -334,14 +335,6 @@ final class LobbyTable {
                             : null;
         } while (start != null);
         return items;
-    }
-
-    private static boolean present(Map<String, AttributeValue> item, Instant now) {
-        return live(item, now)
-                && item.containsKey(CONNECTION_ID)
-                && !item.containsKey(PENDING)
-                && !item.containsKey(LEFT_AT)
-                && !item.containsKey(HELD);
     }
 
     /** One item (a lobby's own item or a member), strongly consistent. */

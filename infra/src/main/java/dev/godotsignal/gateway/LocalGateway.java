@@ -231,10 +231,9 @@ public final class LocalGateway implements AutoCloseable {
      * clients here.
      */
     private void wireRoutes(int port) {
-        Map<String, LocalFunction> byFunction = functions;
         Function<String, LocalFunction> function =
                 functionId ->
-                        byFunction.computeIfAbsent(
+                        functions.computeIfAbsent(
                                 functionId,
                                 id -> {
                                     SamTemplate.FunctionSpec spec = template.functions().get(id);

@@ -1,7 +1,6 @@
 package dev.godotsignal.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.template.SamTemplate;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.function.Function;
  * routes API Gateway answers itself (MOCK), the {@code $connect} authorizer, and route selection.
  */
 final class RouteTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, LocalFunction> routes = new LinkedHashMap<>();
 
@@ -74,25 +72,21 @@ final class RouteTable {
 
     /**
      * Picks the route as API Gateway does: the selection expression's value if a route has it, else
-     * $default.
+     * $default. {@code body}: the frame's JSON, empty when it is not JSON (or binary).
      */
-    String select(String body, boolean base64) {
-        if (base64 || selectionField == null) {
+    String select(Optional<JsonNode> body) {
+        if (body.isEmpty() || selectionField == null) {
             return "$default";
         }
-        try {
-            JsonNode node = JSON.readTree(body);
-            for (String part : selectionField.split("\\.", -1)) {
-                node = node == null ? null : node.get(part);
-            }
-            if (node != null
-                    && node.isTextual()
-                    && !node.asText().startsWith("$")
-                    && (routes.containsKey(node.asText()) || mockRoutes.contains(node.asText()))) {
-                return node.asText();
-            }
-        } catch (Exception notJson) {
-            // Not JSON: $default.
+        JsonNode node = body.get();
+        for (String part : selectionField.split("\\.", -1)) {
+            node = node == null ? null : node.get(part);
+        }
+        if (node != null
+                && node.isTextual()
+                && !node.asText().startsWith("$")
+                && (routes.containsKey(node.asText()) || mockRoutes.contains(node.asText()))) {
+            return node.asText();
         }
         return "$default";
     }

@@ -195,7 +195,10 @@ public final class WebSocketFrontDoor {
         public void onWebSocketText(String message) {
             connection.touched();
             door.meter.framesIn.increment();
-            door.invokeLater(laneOf(message), () -> door.dispatch(connection, message, false));
+            // Parsed once: the lane and the route both read it.
+            Optional<JsonNode> parsed = json(message);
+            door.invokeLater(
+                    laneOf(parsed), () -> door.dispatch(connection, message, false, parsed));
         }
 
         @Override
@@ -209,7 +212,10 @@ public final class WebSocketFrontDoor {
                     InvocationPool.Lane.OTHER,
                     () ->
                             door.dispatch(
-                                    connection, Base64.getEncoder().encodeToString(bytes), true));
+                                    connection,
+                                    Base64.getEncoder().encodeToString(bytes),
+                                    true,
+                                    Optional.empty()));
         }
 
         @Override
@@ -245,23 +251,29 @@ public final class WebSocketFrontDoor {
         }
     }
 
-    /** A JOIN or a MATCH changes who is where: it goes ahead of relays (see InvocationPool). */
-    static InvocationPool.Lane laneOf(String frame) {
+    /** A text frame's JSON, or empty when it is not JSON (the function answers it). */
+    static Optional<JsonNode> json(String frame) {
         try {
-            JsonNode type = JSON.readTree(frame).get("type");
-            return type != null
-                            && type.isInt()
-                            && (type.intValue() == MessageType.JOIN.code()
-                                    || type.intValue() == MessageType.MATCH.code())
-                    ? InvocationPool.Lane.MEMBERSHIP
-                    : InvocationPool.Lane.OTHER;
+            return Optional.ofNullable(JSON.readTree(frame));
         } catch (IOException | RuntimeException notJson) {
-            return InvocationPool.Lane.OTHER; // the function answers it with an error
+            return Optional.empty();
         }
     }
 
-    private void dispatch(GatewayConnection connection, String body, boolean base64) {
-        String routeKey = routes.select(body, base64);
+    /** A JOIN or a MATCH changes who is where: it goes ahead of relays (see InvocationPool). */
+    static InvocationPool.Lane laneOf(Optional<JsonNode> frame) {
+        JsonNode type = frame.map(f -> f.get("type")).orElse(null);
+        return type != null
+                        && type.isInt()
+                        && (type.intValue() == MessageType.JOIN.code()
+                                || type.intValue() == MessageType.MATCH.code())
+                ? InvocationPool.Lane.MEMBERSHIP
+                : InvocationPool.Lane.OTHER;
+    }
+
+    private void dispatch(
+            GatewayConnection connection, String body, boolean base64, Optional<JsonNode> parsed) {
+        String routeKey = routes.select(parsed);
         if (routes.isMock(routeKey)) {
             return; // answered by the MOCK integration; no route response is configured, so nothing
             // is sent

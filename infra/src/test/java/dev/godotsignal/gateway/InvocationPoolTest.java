@@ -37,15 +37,22 @@ class InvocationPoolTest {
     void joinsAndMatchesAreMembershipChanges() {
         assertEquals(
                 InvocationPool.Lane.MEMBERSHIP,
-                WebSocketFrontDoor.laneOf("{\"type\":0,\"id\":0,\"data\":\"\"}"));
+                WebSocketFrontDoor.laneOf(
+                        WebSocketFrontDoor.json("{\"type\":0,\"id\":0,\"data\":\"\"}")));
         assertEquals(
                 InvocationPool.Lane.MEMBERSHIP,
-                WebSocketFrontDoor.laneOf("{\"type\":103,\"id\":0,\"data\":\"{}\"}"));
+                WebSocketFrontDoor.laneOf(
+                        WebSocketFrontDoor.json("{\"type\":103,\"id\":0,\"data\":\"{}\"}")));
         assertEquals(
                 InvocationPool.Lane.OTHER,
-                WebSocketFrontDoor.laneOf("{\"type\":6,\"id\":1,\"data\":\"c\"}"));
-        assertEquals(InvocationPool.Lane.OTHER, WebSocketFrontDoor.laneOf("not json"));
-        assertEquals(InvocationPool.Lane.OTHER, WebSocketFrontDoor.laneOf("{\"type\":\"0\"}"));
+                WebSocketFrontDoor.laneOf(
+                        WebSocketFrontDoor.json("{\"type\":6,\"id\":1,\"data\":\"c\"}")));
+        assertEquals(
+                InvocationPool.Lane.OTHER,
+                WebSocketFrontDoor.laneOf(WebSocketFrontDoor.json("not json")));
+        assertEquals(
+                InvocationPool.Lane.OTHER,
+                WebSocketFrontDoor.laneOf(WebSocketFrontDoor.json("{\"type\":\"0\"}")));
     }
 
     private static void await(CountDownLatch latch) {

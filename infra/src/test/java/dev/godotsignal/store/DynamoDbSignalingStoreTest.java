@@ -191,6 +191,13 @@ public class DynamoDbSignalingStoreTest {
     /** The size of the lobbies these tests create. */
     public static final int CAP = 8;
 
+    /** Joins {@code guest} to {@code lobby}, which must admit it; its peer id. */
+    static int joinedId(SignalingStore store, Connection guest, String lobby, Instant now) {
+        return assertInstanceOf(
+                        JoinOutcome.Joined.class, join(store, guest, lobby, IDS::nextGuest, now))
+                .peerId();
+    }
+
     static String createLobby(SignalingStore store, LobbyMode mode, int maxPeers, Instant now) {
         JoinOutcome outcome =
                 store.createLobby(connected(store, now), mode, maxPeers, NAMES::next, 100, now);
@@ -407,8 +414,7 @@ public class DynamoDbSignalingStoreTest {
         String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         Connection guest = connected(store, now);
         Connection other = connected(store, now);
-        int guestId =
-                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
+        int guestId = joinedId(store, guest, lobby, now);
         join(store, other, lobby, IDS::nextGuest, now);
         store.seal(lobby, now);
         CallCounter calls = new CallCounter();
@@ -450,8 +456,7 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         Connection guest = connected(store, now);
-        int guestId =
-                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
+        int guestId = joinedId(store, guest, lobby, now);
         List<Boolean> consistent = new java.util.concurrent.CopyOnWriteArrayList<>();
         DynamoDbClient client =
                 dynamo.clientBuilder()
@@ -496,8 +501,7 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
         Connection guest = connected(store, now);
-        int guestId =
-                ((JoinOutcome.Joined) join(store, guest, lobby, IDS::nextGuest, now)).peerId();
+        int guestId = joinedId(store, guest, lobby, now);
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, guestId, now));
         // Another environment (same tables) sees the guest leave; this one still has it in memory,
         // so a relay would go to its closed connection (410, cleaned up) for at most the lifetime.
@@ -513,8 +517,7 @@ public class DynamoDbSignalingStoreTest {
                 "expired");
         // Seeing the connection gone (the idempotent cleanup after a 410) forgets it at once.
         Connection second = connected(store, now);
-        int secondId =
-                ((JoinOutcome.Joined) join(store, second, lobby, IDS::nextGuest, now)).peerId();
+        int secondId = joinedId(store, second, lobby, now);
         assertInstanceOf(MemberLookup.Present.class, store.member(lobby, secondId, now));
         other.removeConnection(second.connectionId(), now);
         assertEquals(
