@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>On AWS each invocation gets an execution environment of its own, up to the account's
  * concurrency: a JOIN never waits behind other connections' relays. Here a fixed number of threads
  * serve everything, and beyond that invocations queue; a first-come queue would let a load test's
- * relays push its joins past the join deadline. So invocations that change who is where (a JOIN, a
- * MATCH, a {@code $disconnect}) go ahead of the others; within a lane the order is first come,
- * first served.
+ * relays push its joins past the join deadline. So a JOIN or a MATCH goes ahead of the others;
+ * within a lane the order is first come, first served.
  */
 final class InvocationPool {
     /** Which invocations go first. */

@@ -53,7 +53,7 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Lambda runs as many environments as there are concurrent events, up to the account's
      * concurrency; on one small machine that many threads only thrash, so invocations beyond this
-     * many wait their turn (API Gateway would throttle them instead), membership changes first (see
+     * many wait their turn (API Gateway would throttle them instead), JOINs and MATCHes first (see
      * {@link InvocationPool}). A handler never waits for another invocation, and with the
      * in-process transport its DynamoDB Local work runs on its own thread: more threads than a few
      * per core only contend for the cores and DynamoDB Local's lock (32 → 8 took the messages
