@@ -371,7 +371,7 @@ public final class SignalingService {
         }
         if (gate instanceof OrderingGate.Opened opened) {
             // Not sent, but done with: candidates held for it must not wait for ever.
-            store.descriptionDelivered(connectionId, destination, opened.generation());
+            store.descriptionDelivered(connectionId, sender, destination, opened.generation());
         }
         if (lookup instanceof MemberLookup.RecentlyLeft) {
             LOG.log(System.Logger.Level.DEBUG, "dropped {0} to a peer that just left", type);
@@ -410,7 +410,7 @@ public final class SignalingService {
             // forever.
             List<String> released =
                     store.descriptionDelivered(
-                            senderConnectionId, destination.peerId(), opened.generation());
+                            senderConnectionId, sender, destination.peerId(), opened.generation());
             for (String candidate : released) {
                 keep =
                         relayTo(

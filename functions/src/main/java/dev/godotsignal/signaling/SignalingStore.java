@@ -73,9 +73,12 @@ public interface SignalingStore {
     /**
      * The description of {@code generation} was delivered (or dropped): from now on candidates
      * pass. Returns the candidates held for it, in arrival order, to be delivered now (none if a
-     * newer description has opened since: its own delivery releases them).
+     * newer description has opened since: its own delivery releases them). If a resume has moved
+     * the {@code sender} to another connection meanwhile, the gate moved with it, and the
+     * candidates are released from there.
      */
-    List<String> descriptionDelivered(String connectionId, int to, long generation);
+    List<String> descriptionDelivered(
+            String connectionId, Connection.Membership sender, int to, long generation);
 
     /**
      * Holds a candidate while the pair's latest description is undelivered; false means the gate

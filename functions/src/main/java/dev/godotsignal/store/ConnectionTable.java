@@ -146,8 +146,12 @@ final class ConnectionTable {
                         item.containsKey(FRAMES)));
     }
 
-    /** See {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered}. */
-    List<String> descriptionDelivered(String connectionId, int to, long generation) {
+    /**
+     * The delivery mark of {@link dev.godotsignal.signaling.SignalingStore#descriptionDelivered} on
+     * one connection record: the candidates it released, or empty when the record is gone (the
+     * caller then looks for the connection a resume moved the gate to).
+     */
+    Optional<List<String>> descriptionDelivered(String connectionId, int to, long generation) {
         try {
             Map<String, AttributeValue> old =
                     dynamo.updateItem(
@@ -167,14 +171,17 @@ final class ConnectionTable {
                                                                     gateOpened(to)))
                                                     .expressionAttributeValues(
                                                             Map.of(":g", n(generation)))
-                                                    .returnValues(ReturnValue.UPDATED_OLD))
+                                                    .returnValues(ReturnValue.UPDATED_OLD)
+                                                    .returnValuesOnConditionCheckFailure(
+                                                            ReturnValuesOnConditionCheckFailure
+                                                                    .ALL_OLD))
                             .attributes();
             AttributeValue held = old == null ? null : old.get(gateHeld(to));
-            return held == null ? List.of() : held.l().stream().map(AttributeValue::s).toList();
+            return Optional.of(
+                    held == null ? List.of() : held.l().stream().map(AttributeValue::s).toList());
         } catch (ConditionalCheckFailedException e) {
-            return List
-                    .of(); // a newer description opened (its delivery releases them), or the sender
-            // is gone
+            // A newer description opened (its delivery releases them), or the record is gone.
+            return e.hasItem() && !e.item().isEmpty() ? Optional.of(List.of()) : Optional.empty();
         }
     }
 

@@ -57,6 +57,9 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     private final MatchSeats seats;
     private final Suspensions suspensions;
 
+    /** How many resumes a description's delivery mark follows the peer across. */
+    private static final int MAX_RESUME_HOPS = 4;
+
     public DynamoDbSignalingStore(DynamoDbClient dynamo, TableNames tables) {
         this(dynamo, tables, StoreTuning.defaults());
     }
@@ -129,8 +132,27 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     }
 
     @Override
-    public List<String> descriptionDelivered(String connectionId, int to, long generation) {
-        return connections.descriptionDelivered(connectionId, to, generation);
+    public List<String> descriptionDelivered(
+            String connectionId, Connection.Membership sender, int to, long generation) {
+        String current = connectionId;
+        // A resume that replaced the record took its gates, and the candidates they held, along
+        // (see Suspensions.resume): they are released from the peer's connection of now. Each
+        // hop is a resume since this description was admitted; a few is already far-fetched.
+        for (int hop = 0; hop < MAX_RESUME_HOPS; hop++) {
+            Optional<List<String>> released =
+                    connections.descriptionDelivered(current, to, generation);
+            if (released.isPresent()) {
+                return released.get();
+            }
+            Map<String, AttributeValue> member = lobbies.item(sender.lobby(), sender.peerId());
+            if (member == null
+                    || !member.containsKey(Items.CONNECTION_ID)
+                    || member.get(Items.CONNECTION_ID).s().equals(current)) {
+                return List.of(); // the peer left: nobody is waiting for its candidates
+            }
+            current = member.get(Items.CONNECTION_ID).s();
+        }
+        return List.of();
     }
 
     @Override

@@ -74,6 +74,9 @@ final class Suspensions {
         LOBBY_ITEM
     }
 
+    /** How often a resume reads again when the old connection's record changed meanwhile. */
+    private static final int RESUME_ATTEMPTS = 8;
+
     /** How often keeping re-tries when its trimmed write races another. */
     private static final int KEEP_ATTEMPTS = 8;
 
@@ -313,8 +316,26 @@ final class Suspensions {
      * token stays valid on the new connection only until the greeting has delivered its replacement
      * ({@link #tokenDelivered}): a client whose resumed socket drops before that has no other; once
      * it has, the old token is spent.
+     *
+     * <p>What the new record copies from the old (the frame count, the gates and the candidates
+     * they hold) must be what the old record holds when it is deleted: an invocation of the old
+     * connection still running may count a frame or hold a candidate between the read and the
+     * transaction. So the delete is also conditioned on those, and a resume that finds them changed
+     * reads again.
      */
     Resumption resume(Connection fresh, ResumeToken token, Instant now) {
+        for (int attempt = 0; attempt < RESUME_ATTEMPTS; attempt++) {
+            Optional<Resumption> done = attemptResume(fresh, token, now);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            Backoff.pause(attempt);
+        }
+        return refused(token, ResumeRefusal.GONE, "its old connection kept changing");
+    }
+
+    /** One try; empty when the old connection's record changed between the read and the write. */
+    private Optional<Resumption> attemptResume(Connection fresh, ResumeToken token, Instant now) {
         String lobby = token.lobby();
         int peerId = token.peerId();
         Map<String, AttributeValue> member = lobbies.item(lobby, peerId);
@@ -322,37 +343,53 @@ final class Suspensions {
                 || !member.containsKey(CONNECTION_ID)
                 || member.containsKey(PENDING)
                 || member.containsKey(LEFT_AT)) {
-            return refused(token, ResumeRefusal.GONE, "the peer left");
+            return Optional.of(refused(token, ResumeRefusal.GONE, "the peer left"));
         }
         if (member.containsKey(RESUME_BY) && longOf(member, RESUME_BY) <= now.getEpochSecond()) {
-            return refused(token, ResumeRefusal.GONE, "its grace is over");
+            return Optional.of(refused(token, ResumeRefusal.GONE, "its grace is over"));
         }
         String oldConnection = member.get(CONNECTION_ID).s();
         Map<String, AttributeValue> old = connections.record(oldConnection);
         if (!live(old, now) || !old.containsKey(LOBBY)) {
-            return refused(token, ResumeRefusal.GONE, "its connection's record is gone");
+            return Optional.of(
+                    refused(token, ResumeRefusal.GONE, "its connection's record is gone"));
         }
         String secret = old.containsKey(RESUME_SECRET) ? old.get(RESUME_SECRET).s() : null;
         String previous = old.containsKey(PREVIOUS_SECRET) ? old.get(PREVIOUS_SECRET).s() : null;
         Optional<String> player = Optional.ofNullable(old.get(PLAYER)).map(AttributeValue::s);
         String game = old.containsKey(GAME) ? old.get(GAME).s() : Games.DEFAULT;
         if (!(token.secretMatches(secret) || token.secretMatches(previous))) {
-            return refused(token, ResumeRefusal.FORBIDDEN, "not its current token");
+            return Optional.of(refused(token, ResumeRefusal.FORBIDDEN, "not its current token"));
         }
         if (!player.equals(fresh.player()) || !game.equals(fresh.game())) {
-            return refused(token, ResumeRefusal.FORBIDDEN, "another player or game");
+            return Optional.of(refused(token, ResumeRefusal.FORBIDDEN, "another player or game"));
         }
         Connection resumed = fresh.joined(new Connection.Membership(lobby, peerId, modeOf(old)));
         long received = old.containsKey(FRAMES) ? longOf(old, FRAMES) : 0;
         // The peer's descriptions sent before the drop are done with (delivered, kept, or being
         // delivered by an invocation still running): its gates start open, so a candidate it sends
-        // now never waits for a description it will not send again. A copy of the gates as read
-        // could be stale by then (that description's delivery mark lands on the old record).
+        // now never waits for a description it will not send again. The candidates a gate still
+        // holds move along: the running invocation's delivery mark finds the old record gone and
+        // releases them from this one (DynamoDbSignalingStore#descriptionDelivered).
         Map<String, AttributeValue> record = new HashMap<>(connections.item(resumed, now));
         // The count runs on across the peer's connections, so a resumed connection that drops
         // before its greeting still acknowledges what the earlier ones delivered.
         record.put(FRAMES, n(received));
         record.put(PREVIOUS_SECRET, s(token.secret()));
+        // The old record is deleted only as it was read: same count, same held candidates.
+        StringBuilder unchanged =
+                new StringBuilder(
+                        "(" + RESUME_SECRET + " = :secret OR " + PREVIOUS_SECRET + " = :secret)");
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":secret", s(token.secret()));
+        names.put("#frames", FRAMES);
+        if (old.containsKey(FRAMES)) {
+            unchanged.append(" AND #frames = :frames");
+            values.put(":frames", old.get(FRAMES));
+        } else {
+            unchanged.append(" AND attribute_not_exists(#frames)");
+        }
         old.forEach(
                 (name, value) ->
                         Items.gateOpenedTo(name)
@@ -360,6 +397,19 @@ final class Suspensions {
                                         to -> {
                                             record.put(name, value);
                                             record.put(Items.gateDelivered(to), value);
+                                            String held = Items.gateHeld(to);
+                                            names.put("#held" + to, held);
+                                            if (old.containsKey(held)) {
+                                                record.put(held, old.get(held));
+                                                values.put(":held" + to, old.get(held));
+                                                unchanged.append(
+                                                        " AND #held" + to + " = :held" + to);
+                                            } else {
+                                                unchanged.append(
+                                                        " AND attribute_not_exists(#held"
+                                                                + to
+                                                                + ")");
+                                            }
                                         }));
         boolean wasSuspended = member.containsKey(RESUME_BY);
         Transaction.Outcome<ResumeSlot> outcome =
@@ -403,25 +453,44 @@ final class Suspensions {
                                 Delete.builder()
                                         .tableName(connectionsTable)
                                         .key(connectionKey(oldConnection))
-                                        .conditionExpression(
-                                                RESUME_SECRET
-                                                        + " = :secret OR "
-                                                        + PREVIOUS_SECRET
-                                                        + " = :secret")
-                                        .expressionAttributeValues(
-                                                Map.of(":secret", s(token.secret())))
+                                        .conditionExpression(unchanged.toString())
+                                        .expressionAttributeNames(names)
+                                        .expressionAttributeValues(values)
+                                        .returnValuesOnConditionCheckFailure(
+                                                ReturnValuesOnConditionCheckFailure.ALL_OLD)
                                         .build())
                         .check(ResumeSlot.LOBBY_ITEM, liveLobby(lobby, now))
                         .run(dynamo);
         if (!outcome.committed()) {
-            return refused(
-                    token,
-                    ResumeRefusal.GONE,
-                    "its write was cancelled " + outcome.reasons()); // raced, or gone meanwhile
+            if (outcome.conflicted()
+                    || (outcome.failedAlone(ResumeSlot.OLD_CONNECTION)
+                            && holdsSecret(outcome.itemOf(ResumeSlot.OLD_CONNECTION), token))) {
+                return Optional.empty(); // the old connection's invocations wrote meanwhile
+            }
+            return Optional.of(
+                    refused(
+                            token,
+                            ResumeRefusal.GONE,
+                            "its write was cancelled " + outcome.reasons())); // raced, or gone
         }
         lobbies.forgetConnection(oldConnection);
-        return new Resumption.Resumed(
-                resumed, received, wasSuspended ? Optional.empty() : Optional.of(oldConnection));
+        return Optional.of(
+                new Resumption.Resumed(
+                        resumed,
+                        received,
+                        wasSuspended ? Optional.empty() : Optional.of(oldConnection)));
+    }
+
+    private static boolean holdsSecret(Map<String, AttributeValue> record, ResumeToken token) {
+        return record != null
+                && (token.secretMatches(
+                                record.containsKey(RESUME_SECRET)
+                                        ? record.get(RESUME_SECRET).s()
+                                        : null)
+                        || token.secretMatches(
+                                record.containsKey(PREVIOUS_SECRET)
+                                        ? record.get(PREVIOUS_SECRET).s()
+                                        : null));
     }
 
     /** The new token reached the client: the one it resumed with is spent. */

@@ -69,6 +69,25 @@ final class Transaction<S extends Enum<S>> {
                     && "ConditionalCheckFailed".equals(reasons.get(index).code());
         }
 
+        /** Whether {@code slot} is the only write that failed its condition. */
+        boolean failedAlone(S slot) {
+            if (!failed(slot)) {
+                return false;
+            }
+            for (int i = 0; i < reasons.size(); i++) {
+                if (i != slots.indexOf(slot)
+                        && "ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether another transaction or write on one of its items was in progress. */
+        boolean conflicted() {
+            return reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+        }
+
         /** The item the failed write in {@code slot} saw, when it asked for it. */
         Map<String, AttributeValue> itemOf(S slot) {
             return reasons.get(slots.indexOf(slot)).item();

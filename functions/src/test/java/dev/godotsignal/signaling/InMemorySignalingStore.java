@@ -324,8 +324,14 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
 
     @Override
     public synchronized List<String> descriptionDelivered(
-            String connectionId, int to, long generation) {
+            String connectionId, Connection.Membership sender, int to, long generation) {
         ConnectionRecord record = connections.get(connectionId);
+        if (record == null) {
+            // Replaced by a resume: the gate moved with the peer.
+            LobbyRecord lobby = lobbies.get(sender.lobby());
+            Member member = lobby == null ? null : lobby.members.get(sender.peerId());
+            record = member == null ? null : connections.get(member.connectionId());
+        }
         if (record == null || !Long.valueOf(generation).equals(record.opened.get(to))) {
             return List.of();
         }
@@ -637,6 +643,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
         ConnectionRecord record = new ConnectionRecord(resumed);
         record.opened.putAll(old.opened); // its gates start open (see Suspensions.resume)
         record.delivered.putAll(old.opened);
+        old.held.forEach((to, held) -> record.held.put(to, new ArrayList<>(held)));
         record.frames = old.frames; // the count runs on across the peer's connections
         record.previousSecret = Optional.of(token.secret());
         connections.put(resumed.connectionId(), record);

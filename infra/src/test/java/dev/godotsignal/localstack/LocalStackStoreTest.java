@@ -140,7 +140,10 @@ class LocalStackStoreTest {
                                 DynamoDbSignalingStoreTest.admit(
                                         store, "sender", new RelayIntent.Description(2), true, now))
                         .generation();
-        assertEquals(List.of("early"), store.descriptionDelivered("sender", 2, generation));
+        assertEquals(
+                List.of("early"),
+                store.descriptionDelivered(
+                        "sender", DynamoDbSignalingStoreTest.NO_LOBBY, 2, generation));
         assertEquals(
                 new OrderingGate.Clear(),
                 DynamoDbSignalingStoreTest.admit(

@@ -168,6 +168,158 @@ public class DynamoDbSignalingStoreTest {
                 store.suspend(oldId, now.plusSeconds(20), now));
     }
 
+    /** A sender's membership where the gate tests need one: only a resume would consult it. */
+    public static final Connection.Membership NO_LOBBY =
+            new Connection.Membership("no-lobby", 2, LobbyMode.MESH);
+
+    /** An ext connection that may resume with {@code secret}. */
+    static Connection resumable(String connectionId, String secret) {
+        return Connection.arriving(
+                connectionId,
+                true,
+                Games.DEFAULT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(secret));
+    }
+
+    /**
+     * The host's OFFER is being delivered while its candidates wait at the gate, and its socket
+     * drops and resumes before the delivery is done: the candidates (already counted as received,
+     * so the client will not send them again) move to the new connection's record, and the delivery
+     * mark, finding the old record gone, releases them from there, once.
+     */
+    @Test
+    void candidatesHeldForADescriptionFollowTheSenderThroughAResume() {
+        Instant now = Instant.now();
+        DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
+        String oldId = UUID.randomUUID().toString();
+        store.putConnection(
+                resumable(oldId, "old-secret-0123456789a"), Limits.defaults().rateWindow(now), now);
+        JoinOutcome.Joined host =
+                assertInstanceOf(
+                        JoinOutcome.Joined.class,
+                        store.createLobby(
+                                store.connection(oldId, now).orElseThrow(),
+                                LobbyMode.MESH,
+                                CAP,
+                                NAMES::next,
+                                100,
+                                now));
+        Connection.Membership sender =
+                new Connection.Membership(host.lobby(), host.peerId(), LobbyMode.MESH);
+        long generation =
+                ((OrderingGate.Opened)
+                                admit(store, oldId, new RelayIntent.Description(2), true, now))
+                        .generation();
+        for (String c : List.of("c1", "c2")) {
+            assertEquals(
+                    new OrderingGate.Closed(),
+                    admit(store, oldId, new RelayIntent.Candidate(2), true, now));
+            assertTrue(store.holdCandidate(oldId, 2, c));
+        }
+        String newId = UUID.randomUUID().toString();
+        var resumed =
+                assertInstanceOf(
+                        dev.godotsignal.resume.Resumption.Resumed.class,
+                        store.resume(
+                                resumable(newId, "new-secret-0123456789a"),
+                                new dev.godotsignal.resume.ResumeToken(
+                                        host.lobby(), host.peerId(), "old-secret-0123456789a"),
+                                now));
+        assertEquals(3, resumed.received(), "the OFFER and both candidates were received");
+
+        assertEquals(
+                List.of("c1", "c2"),
+                store.descriptionDelivered(oldId, sender, 2, generation),
+                "released from the connection the peer resumed on");
+        assertEquals(List.of(), store.descriptionDelivered(oldId, sender, 2, generation));
+        assertEquals(
+                new OrderingGate.Clear(),
+                admit(store, newId, new RelayIntent.Candidate(2), true, now),
+                "the resumed connection's gate is open");
+    }
+
+    /**
+     * The old connection's invocations still run while its peer resumes: one counts a candidate and
+     * holds it between the resume's read and its write. The resume must not copy a count and gates
+     * that are stale by then (the candidate would be lost, or the client told to send it again):
+     * its write fails on the changed record, and it reads again.
+     */
+    @Test
+    void aResumeReadsAgainWhenTheOldConnectionCountsAFrameMeanwhile() {
+        Instant now = Instant.now();
+        DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
+        String oldId = UUID.randomUUID().toString();
+        store.putConnection(
+                resumable(oldId, "old-secret-0123456789a"), Limits.defaults().rateWindow(now), now);
+        JoinOutcome.Joined host =
+                assertInstanceOf(
+                        JoinOutcome.Joined.class,
+                        store.createLobby(
+                                store.connection(oldId, now).orElseThrow(),
+                                LobbyMode.MESH,
+                                CAP,
+                                NAMES::next,
+                                100,
+                                now));
+        long generation =
+                ((OrderingGate.Opened)
+                                admit(store, oldId, new RelayIntent.Description(2), true, now))
+                        .generation();
+        AtomicInteger interleaved = new AtomicInteger();
+        DynamoDbClient client =
+                dynamo.clientBuilder()
+                        .overrideConfiguration(
+                                o ->
+                                        o.addExecutionInterceptor(
+                                                new ExecutionInterceptor() {
+                                                    @Override
+                                                    public void beforeExecution(
+                                                            Context.BeforeExecution context,
+                                                            ExecutionAttributes attributes) {
+                                                        if (context.request()
+                                                                        instanceof
+                                                                        software.amazon.awssdk
+                                                                                .services.dynamodb
+                                                                                .model
+                                                                                .TransactWriteItemsRequest
+                                                                && interleaved.getAndIncrement()
+                                                                        == 0) {
+                                                            // The old connection's candidate,
+                                                            // counted and held meanwhile.
+                                                            admit(
+                                                                    store,
+                                                                    oldId,
+                                                                    new RelayIntent.Candidate(2),
+                                                                    true,
+                                                                    now);
+                                                            store.holdCandidate(oldId, 2, "late");
+                                                        }
+                                                    }
+                                                }))
+                        .build();
+        DynamoDbSignalingStore resumer = new DynamoDbSignalingStore(client, store.tables());
+        String newId = UUID.randomUUID().toString();
+        var resumed =
+                assertInstanceOf(
+                        dev.godotsignal.resume.Resumption.Resumed.class,
+                        resumer.resume(
+                                resumable(newId, "new-secret-0123456789a"),
+                                new dev.godotsignal.resume.ResumeToken(
+                                        host.lobby(), host.peerId(), "old-secret-0123456789a"),
+                                now));
+        assertEquals(2, interleaved.get(), "the first write failed, the second went through");
+        assertEquals(2, resumed.received(), "the candidate counted meanwhile is acknowledged");
+        assertEquals(
+                List.of("late"),
+                store.descriptionDelivered(
+                        oldId,
+                        new Connection.Membership(host.lobby(), host.peerId(), LobbyMode.MESH),
+                        2,
+                        generation));
+    }
+
     /** The window of the defaults' limit (50 a second, bursts of 400), or no limit. */
     static Limits.RateWindow rateWindow(boolean rateLimited, Instant now) {
         return rateLimited ? Limits.defaults().rateWindow(now) : Limits.RateWindow.UNLIMITED;
@@ -570,7 +722,8 @@ public class DynamoDbSignalingStoreTest {
                     "not delivered yet");
             assertTrue(store.holdCandidate(sender, 1, "early-2"));
             assertEquals(
-                    List.of("early-1", "early-2"), store.descriptionDelivered(sender, 1, first));
+                    List.of("early-1", "early-2"),
+                    store.descriptionDelivered(sender, NO_LOBBY, 1, first));
             assertEquals(
                     new OrderingGate.Clear(),
                     admit(store, sender, new RelayIntent.Candidate(1), rateLimited, now),
@@ -598,9 +751,11 @@ public class DynamoDbSignalingStoreTest {
             assertTrue(store.holdCandidate(sender, 1, "renegotiated"));
             assertEquals(
                     List.of(),
-                    store.descriptionDelivered(sender, 1, first),
+                    store.descriptionDelivered(sender, NO_LOBBY, 1, first),
                     "a stale delivery releases nothing");
-            assertEquals(List.of("renegotiated"), store.descriptionDelivered(sender, 1, second));
+            assertEquals(
+                    List.of("renegotiated"),
+                    store.descriptionDelivered(sender, NO_LOBBY, 1, second));
             // The gate lives and dies with the sender's record: a hold never brings a record back.
             store.removeConnection(sender, now);
             assertFalse(store.holdCandidate(sender, 1, "after leaving"));
@@ -880,7 +1035,7 @@ public class DynamoDbSignalingStoreTest {
                             deliveredAt.set(
                                     System.nanoTime()); // the description is "sent" here, before
                             // the gate opens
-                            return store.descriptionDelivered(sender, 1, g);
+                            return store.descriptionDelivered(sender, NO_LOBBY, 1, g);
                         });
         go.countDown();
         for (Future<?> t : tasks) {
