@@ -24,6 +24,8 @@ const MATCH_PEERS := 4
 
 
 func _ready() -> void:
+	# A menu: redraw only when something on it changes, as Godot's editor does, not every frame.
+	OS.low_processor_usage_mode = true
 	# A web page running this scene may pass the service's URL (the local gateway's /godot/ page does).
 	for arg in OS.get_cmdline_user_args():
 		if arg.begins_with("--url="):
