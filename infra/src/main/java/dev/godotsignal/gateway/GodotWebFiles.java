@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -63,13 +64,18 @@ final class GodotWebFiles {
     }
 
     /** Answers a GET under {@link #PREFIX}; false if the path is not one of ours. */
-    boolean handle(String path, Response response, Callback callback) throws IOException {
+    boolean handle(String path, Request request, Response response, Callback callback)
+            throws IOException {
         if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
             return false;
         }
         String rest = path.substring(PREFIX.length());
         if (rest.startsWith("/engine/")) {
-            return serve(engine.resolve(rest.substring("/engine".length())), response, callback);
+            return serve(
+                    engine.resolve(rest.substring("/engine".length())),
+                    request,
+                    response,
+                    callback);
         }
         if (rest.equals("/project/files.json")) {
             StaticFiles.send(
@@ -89,17 +95,18 @@ final class GodotWebFiles {
             Optional<Path> file =
                     project.resolve(relative)
                             .filter(f -> isProjectFile(project.root().relativize(f)));
-            return serve(file, response, callback);
+            return serve(file, request, response, callback);
         }
-        return serve(launcher.resolve(rest), response, callback);
+        return serve(launcher.resolve(rest), request, response, callback);
     }
 
-    private static boolean serve(Optional<Path> file, Response response, Callback callback)
+    private static boolean serve(
+            Optional<Path> file, Request request, Response response, Callback callback)
             throws IOException {
         if (file.isEmpty()) {
             return false;
         }
-        StaticFiles.serve(file.get(), response, callback);
+        StaticFiles.serve(file.get(), request, response, callback);
         return true;
     }
 

@@ -91,13 +91,13 @@ final class HttpRoutes extends Handler.Abstract {
         if (httpApi.handle(request, response, callback)) {
             return true;
         }
-        if (get && godot.isPresent() && godot.get().handle(path, response, callback)) {
+        if (get && godot.isPresent() && godot.get().handle(path, request, response, callback)) {
             return true;
         }
         if (get && web.isPresent()) {
             Optional<Path> file = web.get().resolve(path);
             if (file.isPresent()) {
-                StaticFiles.serve(file.get(), response, callback);
+                StaticFiles.serve(file.get(), request, response, callback);
                 return true;
             }
         }

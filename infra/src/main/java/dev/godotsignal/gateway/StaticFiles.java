@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -53,7 +54,22 @@ final class StaticFiles {
         return Optional.of(file);
     }
 
-    static void serve(Path file, Response response, Callback callback) throws IOException {
+    /**
+     * The file, or 304 when the browser's copy is still this file: with a validator the browser
+     * keeps the engine's compiled WebAssembly (V8's code cache lives with the cached response), so
+     * a reload or a second window starts the engine without compiling it again.
+     */
+    static void serve(Path file, Request request, Response response, Callback callback)
+            throws IOException {
+        String tag =
+                "\"" + Files.size(file) + "-" + Files.getLastModifiedTime(file).toMillis() + "\"";
+        response.getHeaders().put(HttpHeader.ETAG, tag);
+        if (tag.equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.setStatus(304);
+            response.write(true, null, callback);
+            return;
+        }
         String name = file.getFileName().toString();
         String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
         send(
@@ -66,6 +82,7 @@ final class StaticFiles {
     static void send(byte[] body, String contentType, Response response, Callback callback) {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        // Always revalidated: the files change under a developer's hands.
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         response.write(true, ByteBuffer.wrap(body), callback);
     }

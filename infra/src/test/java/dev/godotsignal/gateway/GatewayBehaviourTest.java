@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,6 +227,37 @@ class GatewayBehaviourTest {
                                             .build(),
                                     HttpResponse.BodyHandlers.ofString())
                             .statusCode());
+        }
+    }
+
+    /**
+     * Files carry a validator: a browser revalidates each load and, when nothing changed, keeps its
+     * copy (for the Godot engine, with its compiled WebAssembly) instead of fetching it again.
+     */
+    @Test
+    void servedFilesAreRevalidatedAndAnUnchangedOneIsNotSentAgain() throws Exception {
+        try (LocalGateway gateway = TestGateways.start(Map.of())) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI file = URI.create("http://127.0.0.1:" + gateway.port() + "/app.js");
+            HttpResponse<String> first =
+                    http.send(
+                            HttpRequest.newBuilder(file).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, first.statusCode());
+            assertEquals(Optional.of("no-cache"), first.headers().firstValue("cache-control"));
+            String tag = first.headers().firstValue("etag").orElseThrow();
+            HttpResponse<String> again =
+                    http.send(
+                            HttpRequest.newBuilder(file).header("If-None-Match", tag).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(304, again.statusCode());
+            assertEquals("", again.body());
+            HttpResponse<String> stale =
+                    http.send(
+                            HttpRequest.newBuilder(file).header("If-None-Match", "\"0-0\"").build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stale.statusCode());
+            assertEquals(first.body(), stale.body());
         }
     }
 }
