@@ -17,7 +17,8 @@ public record BenchOptions(
         Duration duration,
         boolean seal,
         Optional<Path> json,
-        boolean progress) {
+        boolean progress,
+        int warmUps) {
 
     static final String USAGE =
             """
@@ -32,6 +33,8 @@ public record BenchOptions(
               --duration S       keep starting sessions for S seconds (default 0: one round)
               --no-seal          leave instead of sealing at the end of a session
               --json FILE        also write the results as JSON (default bench-results.json)
+              --warm-up W        sessions of 1 lobby run first and not counted, so the figures
+                                 are not this client's own JIT warm-up (default 1)
               --quiet            no progress bar
             """;
 
@@ -47,6 +50,7 @@ public record BenchOptions(
         boolean seal = true;
         Optional<Path> json = Optional.of(Path.of("bench-results.json"));
         boolean progress = true;
+        int warmUps = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = URI.create(args[++i]);
@@ -60,12 +64,16 @@ public record BenchOptions(
                 case "--no-seal" -> seal = false;
                 case "--json" -> json = Optional.of(Path.of(args[++i]));
                 case "--quiet" -> progress = false;
+                case "--warm-up" -> warmUps = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> throw new IllegalArgumentException("usage");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (url == null) {
             throw new IllegalArgumentException("--url is required");
+        }
+        if (warmUps < 0) {
+            throw new IllegalArgumentException("--warm-up takes 0 or more sessions");
         }
         if (peers < 2 || lobbies < 1) {
             throw new IllegalArgumentException("at least 1 lobby of 2 peers");
@@ -81,6 +89,24 @@ public record BenchOptions(
                 duration,
                 seal,
                 json,
-                progress);
+                progress,
+                warmUps);
+    }
+
+    /** The same mix as one lobby, to warm up with. */
+    BenchOptions oneLobby() {
+        return new BenchOptions(
+                url,
+                1,
+                peers,
+                mesh,
+                candidates,
+                sdpBytes,
+                ratePerPeer,
+                Duration.ZERO,
+                seal,
+                Optional.empty(),
+                false,
+                0);
     }
 }

@@ -181,7 +181,8 @@ public final class CostReport {
                 Duration.ZERO,
                 true,
                 Optional.empty(),
-                false);
+                false,
+                0);
     }
 
     static String render(List<Row> rows) {

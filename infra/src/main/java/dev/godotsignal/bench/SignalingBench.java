@@ -30,6 +30,15 @@ public final class SignalingBench {
             System.exit(2);
             return;
         }
+        if (options.warmUps() > 0) {
+            // The client's own code runs interpreted at first, on the same cores as a local
+            // server: its JIT would be measured as the server's latency.
+            System.err.printf(
+                    "warm-up: %d session(s) of 1 lobby, not counted%n", options.warmUps());
+            for (int i = 0; i < options.warmUps(); i++) {
+                run(options.oneLobby(), System.err);
+            }
+        }
         ObjectNode result = run(options, System.err);
         printTable(result, System.out);
         if (options.json().isPresent()) {
