@@ -110,26 +110,7 @@ public class DynamoDbSignalingStoreTest {
         DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
         String connections = "ConnectionsTable-" + TABLE_SETS.get();
         String oldId = UUID.randomUUID().toString();
-        store.putConnection(
-                Connection.arriving(
-                        oldId,
-                        true,
-                        Games.DEFAULT,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.of("old-secret-0123456789a")),
-                Limits.defaults().rateWindow(now),
-                now);
-        JoinOutcome.Joined host =
-                assertInstanceOf(
-                        JoinOutcome.Joined.class,
-                        store.createLobby(
-                                store.connection(oldId, now).orElseThrow(),
-                                LobbyMode.MESH,
-                                CAP,
-                                NAMES::next,
-                                100,
-                                now));
+        JoinOutcome.Joined host = resumableHost(store, oldId, now);
         // What the suspension read before the resume committed.
         var oldRecord =
                 dynamo.client()
@@ -149,17 +130,7 @@ public class DynamoDbSignalingStoreTest {
         String newId = UUID.randomUUID().toString();
         assertInstanceOf(
                 dev.godotsignal.resume.Resumption.Resumed.class,
-                store.resume(
-                        Connection.arriving(
-                                newId,
-                                true,
-                                Games.DEFAULT,
-                                Optional.empty(),
-                                Optional.empty(),
-                                Optional.of("new-secret-0123456789a")),
-                        new dev.godotsignal.resume.ResumeToken(
-                                host.lobby(), host.peerId(), "old-secret-0123456789a"),
-                        now));
+                resumeHost(store, host, newId, now));
         // The record as the suspension saw it, so its write is the one that meets the moved member.
         dynamo.client().putItem(b -> b.tableName(connections).item(oldRecord));
 
@@ -183,6 +154,36 @@ public class DynamoDbSignalingStoreTest {
                 Optional.of(secret));
     }
 
+    /** A lobby created by an ext connection that may resume with {@link #OLD_SECRET}. */
+    static JoinOutcome.Joined resumableHost(
+            SignalingStore store, String connectionId, Instant now) {
+        store.putConnection(
+                resumable(connectionId, OLD_SECRET), Limits.defaults().rateWindow(now), now);
+        return assertInstanceOf(
+                JoinOutcome.Joined.class,
+                store.createLobby(
+                        store.connection(connectionId, now).orElseThrow(),
+                        LobbyMode.MESH,
+                        CAP,
+                        NAMES::next,
+                        100,
+                        now));
+    }
+
+    /** The host of {@link #resumableHost} resuming on {@code connectionId}. */
+    static dev.godotsignal.resume.Resumption resumeHost(
+            DynamoDbSignalingStore store,
+            JoinOutcome.Joined host,
+            String connectionId,
+            Instant now) {
+        return store.resume(
+                resumable(connectionId, "new-secret-0123456789a"),
+                new dev.godotsignal.resume.ResumeToken(host.lobby(), host.peerId(), OLD_SECRET),
+                now);
+    }
+
+    static final String OLD_SECRET = "old-secret-0123456789a";
+
     /**
      * The host's OFFER is being delivered while its candidates wait at the gate, and its socket
      * drops and resumes before the delivery is done: the candidates (already counted as received,
@@ -194,18 +195,7 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
         String oldId = UUID.randomUUID().toString();
-        store.putConnection(
-                resumable(oldId, "old-secret-0123456789a"), Limits.defaults().rateWindow(now), now);
-        JoinOutcome.Joined host =
-                assertInstanceOf(
-                        JoinOutcome.Joined.class,
-                        store.createLobby(
-                                store.connection(oldId, now).orElseThrow(),
-                                LobbyMode.MESH,
-                                CAP,
-                                NAMES::next,
-                                100,
-                                now));
+        JoinOutcome.Joined host = resumableHost(store, oldId, now);
         Connection.Membership sender =
                 new Connection.Membership(host.lobby(), host.peerId(), LobbyMode.MESH);
         long generation =
@@ -222,11 +212,7 @@ public class DynamoDbSignalingStoreTest {
         var resumed =
                 assertInstanceOf(
                         dev.godotsignal.resume.Resumption.Resumed.class,
-                        store.resume(
-                                resumable(newId, "new-secret-0123456789a"),
-                                new dev.godotsignal.resume.ResumeToken(
-                                        host.lobby(), host.peerId(), "old-secret-0123456789a"),
-                                now));
+                        resumeHost(store, host, newId, now));
         assertEquals(3, resumed.received(), "the OFFER and both candidates were received");
 
         assertEquals(
@@ -251,64 +237,31 @@ public class DynamoDbSignalingStoreTest {
         Instant now = Instant.now();
         DynamoDbSignalingStore store = (DynamoDbSignalingStore) freshStore();
         String oldId = UUID.randomUUID().toString();
-        store.putConnection(
-                resumable(oldId, "old-secret-0123456789a"), Limits.defaults().rateWindow(now), now);
-        JoinOutcome.Joined host =
-                assertInstanceOf(
-                        JoinOutcome.Joined.class,
-                        store.createLobby(
-                                store.connection(oldId, now).orElseThrow(),
-                                LobbyMode.MESH,
-                                CAP,
-                                NAMES::next,
-                                100,
-                                now));
+        JoinOutcome.Joined host = resumableHost(store, oldId, now);
         long generation =
                 ((OrderingGate.Opened)
                                 admit(store, oldId, new RelayIntent.Description(2), true, now))
                         .generation();
         AtomicInteger interleaved = new AtomicInteger();
         DynamoDbClient client =
-                dynamo.clientBuilder()
-                        .overrideConfiguration(
-                                o ->
-                                        o.addExecutionInterceptor(
-                                                new ExecutionInterceptor() {
-                                                    @Override
-                                                    public void beforeExecution(
-                                                            Context.BeforeExecution context,
-                                                            ExecutionAttributes attributes) {
-                                                        if (context.request()
-                                                                        instanceof
-                                                                        software.amazon.awssdk
-                                                                                .services.dynamodb
-                                                                                .model
-                                                                                .TransactWriteItemsRequest
-                                                                && interleaved.getAndIncrement()
-                                                                        == 0) {
-                                                            // The old connection's candidate,
-                                                            // counted and held meanwhile.
-                                                            admit(
-                                                                    store,
-                                                                    oldId,
-                                                                    new RelayIntent.Candidate(2),
-                                                                    true,
-                                                                    now);
-                                                            store.holdCandidate(oldId, 2, "late");
-                                                        }
-                                                    }
-                                                }))
-                        .build();
+                clientSeeing(
+                        request -> {
+                            if (request
+                                            instanceof
+                                            software.amazon.awssdk.services.dynamodb.model
+                                                    .TransactWriteItemsRequest
+                                    && interleaved.getAndIncrement() == 0) {
+                                // The old connection's candidate, counted and held meanwhile.
+                                admit(store, oldId, new RelayIntent.Candidate(2), true, now);
+                                store.holdCandidate(oldId, 2, "late");
+                            }
+                        });
         DynamoDbSignalingStore resumer = new DynamoDbSignalingStore(client, store.tables());
         String newId = UUID.randomUUID().toString();
         var resumed =
                 assertInstanceOf(
                         dev.godotsignal.resume.Resumption.Resumed.class,
-                        resumer.resume(
-                                resumable(newId, "new-secret-0123456789a"),
-                                new dev.godotsignal.resume.ResumeToken(
-                                        host.lobby(), host.peerId(), "old-secret-0123456789a"),
-                                now));
+                        resumeHost(resumer, host, newId, now));
         assertEquals(2, interleaved.get(), "the first write failed, the second went through");
         assertEquals(2, resumed.received(), "the candidate counted meanwhile is acknowledged");
         assertEquals(
@@ -658,24 +611,12 @@ public class DynamoDbSignalingStoreTest {
         int guestId = joinedId(store, guest, lobby, now);
         List<Boolean> consistent = new java.util.concurrent.CopyOnWriteArrayList<>();
         DynamoDbClient client =
-                dynamo.clientBuilder()
-                        .overrideConfiguration(
-                                o ->
-                                        o.addExecutionInterceptor(
-                                                new ExecutionInterceptor() {
-                                                    @Override
-                                                    public void beforeExecution(
-                                                            Context.BeforeExecution context,
-                                                            ExecutionAttributes attributes) {
-                                                        if (context.request()
-                                                                instanceof GetItemRequest get) {
-                                                            consistent.add(
-                                                                    Boolean.TRUE.equals(
-                                                                            get.consistentRead()));
-                                                        }
-                                                    }
-                                                }))
-                        .build();
+                clientSeeing(
+                        request -> {
+                            if (request instanceof GetItemRequest get) {
+                                consistent.add(Boolean.TRUE.equals(get.consistentRead()));
+                            }
+                        });
         SignalingStore env =
                 new DynamoDbSignalingStore(client, ((DynamoDbSignalingStore) store).tables());
         // Present: one read at half the price, then remembered.
@@ -853,6 +794,24 @@ public class DynamoDbSignalingStoreTest {
             AtomicInteger n = calls.get(operation);
             return n == null ? 0 : n.get();
         }
+    }
+
+    /** A client of DynamoDB Local that shows each request to {@code beforeEach} first. */
+    static DynamoDbClient clientSeeing(
+            java.util.function.Consumer<software.amazon.awssdk.core.SdkRequest> beforeEach) {
+        return dynamo.clientBuilder()
+                .overrideConfiguration(
+                        o ->
+                                o.addExecutionInterceptor(
+                                        new ExecutionInterceptor() {
+                                            @Override
+                                            public void beforeExecution(
+                                                    Context.BeforeExecution context,
+                                                    ExecutionAttributes attributes) {
+                                                beforeEach.accept(context.request());
+                                            }
+                                        }))
+                .build();
     }
 
     /** Another execution environment on the same tables, its calls counted. */
