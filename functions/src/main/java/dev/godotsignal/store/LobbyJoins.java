@@ -97,22 +97,11 @@ final class LobbyJoins {
         MEMBERSHIP
     }
 
-    /** More reservations than one environment has invocations: the memo is only ever small. */
-    private static final int MAX_READ_ON_RESERVE = 256;
-
     private final DynamoDbClient dynamo;
     private final String table;
     private final ConnectionTable connections;
     private final LobbyTable lobbies;
     private final StoreTuning tuning;
-
-    /**
-     * The lobby item a reservation read, by reservation, for its admission: the same invocation
-     * admits it moments later, and the admission's write is conditioned on that item's state, so a
-     * stale one costs a retry, never a wrong join.
-     */
-    private final Map<String, Map<String, AttributeValue>> readOnReserve =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     LobbyJoins(
             DynamoDbClient dynamo,
@@ -288,10 +277,6 @@ final class LobbyJoins {
                                         .item(item)
                                         .conditionExpression(
                                                 "attribute_not_exists(" + LOBBY + ")"));
-                if (readOnReserve.size() >= MAX_READ_ON_RESERVE) {
-                    readOnReserve.clear(); // reservations whose ID never went out
-                }
-                readOnReserve.put(reservationKey(lobby, peerId, joiner.connectionId()), meta);
                 return new Reservation.Reserved(lobby, peerId, modeOf(meta));
             } catch (ConditionalCheckFailedException e) {
                 // The id is taken in this lobby: draw another.
@@ -302,13 +287,8 @@ final class LobbyJoins {
     }
 
     JoinOutcome admit(Connection joiner, String lobby, int peerId, Instant now) {
-        // The lobby item as the reservation read it, for the first try.
-        Map<String, AttributeValue> seen =
-                readOnReserve.remove(reservationKey(lobby, peerId, joiner.connectionId()));
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
-            Map<String, AttributeValue> meta =
-                    seen != null ? seen : lobbies.item(lobby, LOBBY_ITEM);
-            seen = null;
+            Map<String, AttributeValue> meta = lobbies.item(lobby, LOBBY_ITEM);
             Optional<JoinRefusal> refused = refusal(meta, now);
             if (refused.isPresent()) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
@@ -419,16 +399,13 @@ final class LobbyJoins {
                         .NotConnected(); // the reservation expired: the joiner took too long
             }
             // The lobby changed under us (another join, a seal) or a conflict: read again (after
-            // the pause, so the read sees what the others did meanwhile) and retry; the read
-            // tells a sealed or full lobby apart.
+            // the pause, so the read sees what the others did meanwhile) and retry; the read tells
+            // a sealed or full lobby apart. The first read is here too, not reused from the
+            // reservation's: racing joiners would fail more transactions on an older item.
             Backoff.pause(attempt);
         }
         throw new IllegalStateException(
                 "could not join lobby after " + tuning.maxAttempts() + " attempts");
-    }
-
-    private static String reservationKey(String lobby, int peerId, String connectionId) {
-        return lobby + "#" + peerId + "#" + connectionId;
     }
 
     /** Why nobody may join this lobby now, if so; its own size is its cap. */
@@ -446,7 +423,6 @@ final class LobbyJoins {
     }
 
     void releaseReservation(String lobby, int peerId, String connectionId) {
-        readOnReserve.remove(reservationKey(lobby, peerId, connectionId));
         try {
             dynamo.deleteItem(
                     b ->

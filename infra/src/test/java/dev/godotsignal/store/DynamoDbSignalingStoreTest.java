@@ -273,53 +273,6 @@ public class DynamoDbSignalingStoreTest {
                         generation));
     }
 
-    /**
-     * A join reads the lobby item once: the admission reuses what its reservation read. A stale
-     * item costs a retry (with a fresh read), never a wrong join: a join or a seal between
-     * reservation and admission is seen by the admission's condition.
-     */
-    @Test
-    void aJoinsAdmissionReusesTheLobbyItemItsReservationRead() {
-        SignalingStore store = freshStore();
-        Instant now = Instant.now();
-        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
-        CallCounter calls = new CallCounter();
-        SignalingStore env = environment(store, calls);
-
-        Connection guest = connected(store, now);
-        Reservation.Reserved reserved =
-                assertInstanceOf(
-                        Reservation.Reserved.class,
-                        env.reservePeerId(guest, lobby, IDS::nextGuest, now));
-        assertInstanceOf(JoinOutcome.Joined.class, env.admit(guest, lobby, reserved.peerId(), now));
-        assertEquals(1, calls.of("GetItem"), "the reservation's read only");
-        assertEquals(1, calls.of("TransactWriteItems"));
-
-        // Another guest is admitted between this one's reservation and its admission: the first
-        // write fails on the lobby's join count, the second reads the lobby again.
-        calls.calls.clear();
-        Connection late = connected(store, now);
-        Reservation.Reserved lateReservation =
-                (Reservation.Reserved) env.reservePeerId(late, lobby, IDS::nextGuest, now);
-        joinedId(store, connected(store, now), lobby, now);
-        JoinOutcome.Joined joined =
-                assertInstanceOf(
-                        JoinOutcome.Joined.class,
-                        env.admit(late, lobby, lateReservation.peerId(), now));
-        assertEquals(3, joined.earlier().size(), "the host and both guests before it");
-        assertEquals(2, calls.of("GetItem"), "the reservation's read, then the retry's");
-        assertEquals(2, calls.of("TransactWriteItems"));
-
-        // Sealed after the reservation read it open: refused all the same.
-        Connection sealedOut = connected(store, now);
-        Reservation.Reserved beforeSeal =
-                (Reservation.Reserved) env.reservePeerId(sealedOut, lobby, IDS::nextGuest, now);
-        store.seal(lobby, now);
-        assertEquals(
-                new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
-                env.admit(sealedOut, lobby, beforeSeal.peerId(), now));
-    }
-
     /** The window of the defaults' limit (50 a second, bursts of 400), or no limit. */
     static Limits.RateWindow rateWindow(boolean rateLimited, Instant now) {
         return rateLimited ? Limits.defaults().rateWindow(now) : Limits.RateWindow.UNLIMITED;
