@@ -354,11 +354,9 @@ final class Suspensions {
             return Optional.of(
                     refused(token, ResumeRefusal.GONE, "its connection's record is gone"));
         }
-        String secret = old.containsKey(RESUME_SECRET) ? old.get(RESUME_SECRET).s() : null;
-        String previous = old.containsKey(PREVIOUS_SECRET) ? old.get(PREVIOUS_SECRET).s() : null;
         Optional<String> player = Optional.ofNullable(old.get(PLAYER)).map(AttributeValue::s);
         String game = old.containsKey(GAME) ? old.get(GAME).s() : Games.DEFAULT;
-        if (!(token.secretMatches(secret) || token.secretMatches(previous))) {
+        if (!holdsSecret(old, token)) {
             return Optional.of(refused(token, ResumeRefusal.FORBIDDEN, "not its current token"));
         }
         if (!player.equals(fresh.player()) || !game.equals(fresh.game())) {
@@ -481,6 +479,7 @@ final class Suspensions {
                         wasSuspended ? Optional.empty() : Optional.of(oldConnection)));
     }
 
+    /** Whether the connection record still accepts the token (its current or previous secret). */
     private static boolean holdsSecret(Map<String, AttributeValue> record, ResumeToken token) {
         return record != null
                 && (token.secretMatches(
