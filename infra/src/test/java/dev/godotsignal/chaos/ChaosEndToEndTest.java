@@ -151,9 +151,42 @@ class ChaosEndToEndTest {
                                         .map(f -> f.length() > 90 ? f.substring(0, 90) : f)
                                         .toList());
             }
+            // And the server's side: the lobby's items (held, kept, the connection each member is
+            // on) and every connection record (gates, counts), without the SDP and candidate text.
+            var dynamo = gateway.dynamo().client();
+            dynamo.scan(b -> b.tableName("LobbiesTable")).items().stream()
+                    .filter(i -> clients.get(0).lobby != null)
+                    .filter(i -> i.get("lobby").s().equals(clients.get(0).lobby))
+                    .forEach(i -> System.out.println("lobby item " + brief(i)));
+            dynamo.scan(b -> b.tableName("ConnectionsTable")).items().stream()
+                    .forEach(i -> System.out.println("connection " + brief(i)));
             throw e;
         } finally {
             clients.forEach(GodotDemoClient::close);
         }
+    }
+
+    /** An item with long strings cut, each list as its size and its values' first characters. */
+    static String brief(
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        StringBuilder out = new StringBuilder("{");
+        item.forEach(
+                (name, value) -> {
+                    String text =
+                            value.hasL()
+                                    ? "L"
+                                            + value.l().size()
+                                            + value.l().stream()
+                                                    .map(v -> v.s() == null ? "?" : cut(v.s(), 40))
+                                                    .toList()
+                                    : cut(String.valueOf(value), 60);
+                    out.append(name).append('=').append(text).append(", ");
+                });
+        return out.append('}').toString();
+    }
+
+    private static String cut(String text, int most) {
+        String flat = text.replace("\r", "").replace("\n", " ");
+        return flat.length() > most ? flat.substring(0, most) + "…" : flat;
     }
 }
