@@ -71,16 +71,7 @@ final class Transaction<S extends Enum<S>> {
 
         /** Whether {@code slot} is the only write that failed its condition. */
         boolean failedAlone(S slot) {
-            if (!failed(slot)) {
-                return false;
-            }
-            for (int i = 0; i < reasons.size(); i++) {
-                if (i != slots.indexOf(slot)
-                        && "ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    return false;
-                }
-            }
-            return true;
+            return failed(slot) && slots.stream().filter(this::failed).count() == 1;
         }
 
         /** Whether another transaction or write on one of its items was in progress. */

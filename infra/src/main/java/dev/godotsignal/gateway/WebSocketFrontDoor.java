@@ -307,8 +307,7 @@ public final class WebSocketFrontDoor {
         if (disconnect.isEmpty() || dropDisconnectEvents.getAsBoolean() || chaos.dropDisconnect()) {
             return;
         }
-        // In arrival order with the connection's frames, not ahead of them: a clean-clone CI run
-        // once lost a resuming peer's candidates with $disconnect ahead (not reproduced since).
+        // In arrival order with the connection's frames: only joins need to go ahead of relays.
         invoke(
                 InvocationPool.Lane.OTHER,
                 () -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.godotsignal.gateway.LocalGateway;
+import dev.godotsignal.store.Items;
 import dev.godotsignal.testing.GodotDemoClient;
 import dev.godotsignal.testing.TestGateways;
 import java.util.ArrayList;
@@ -154,9 +155,9 @@ class ChaosEndToEndTest {
             // And the server's side: the lobby's items (held, kept, the connection each member is
             // on) and every connection record (gates, counts), without the SDP and candidate text.
             var dynamo = gateway.dynamo().client();
+            String lobby = clients.isEmpty() ? null : clients.get(0).lobby;
             dynamo.scan(b -> b.tableName("LobbiesTable")).items().stream()
-                    .filter(i -> clients.get(0).lobby != null)
-                    .filter(i -> i.get("lobby").s().equals(clients.get(0).lobby))
+                    .filter(i -> i.get(Items.LOBBY).s().equals(lobby))
                     .forEach(i -> System.out.println("lobby item " + brief(i)));
             dynamo.scan(b -> b.tableName("ConnectionsTable")).items().stream()
                     .forEach(i -> System.out.println("connection " + brief(i)));
