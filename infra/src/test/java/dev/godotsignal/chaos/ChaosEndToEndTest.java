@@ -145,7 +145,11 @@ class ChaosEndToEndTest {
                                 + c.peers
                                 + " resumes "
                                 + c.resumeCount
-                                + " sent "
+                                + " (failed attempts "
+                                + c.resumeAttemptsFailed
+                                + ", socket "
+                                + (c.socketClosed() ? "closed" : "open")
+                                + ") sent "
                                 + c.sent
                                 + " received "
                                 + c.received.stream()

@@ -51,6 +51,9 @@ public final class GodotDemoClient implements AutoCloseable {
     /** How many times this client resumed its signaling socket. */
     public volatile int resumeCount;
 
+    /** Resume attempts refused or unanswered (the network still down, or the server said no). */
+    public volatile int resumeAttemptsFailed;
+
     public volatile int uniqueId;
     public volatile Boolean mesh;
     public volatile String lobby;
@@ -186,6 +189,7 @@ public final class GodotDemoClient implements AutoCloseable {
                 return true;
             } catch (RuntimeException refused) {
                 // the network is still down, or the server refused: try again
+                resumeAttemptsFailed++;
             }
         }
         synchronized (this) {
