@@ -25,6 +25,7 @@ final class BenchPeer implements WebSocket.Listener {
     volatile int id;
     volatile String lobby;
     volatile long joinStarted;
+    private volatile boolean closing;
 
     BenchPeer(BenchSession session) {
         this.session = session;
@@ -68,6 +69,7 @@ final class BenchPeer implements WebSocket.Listener {
         if (last) {
             String text = partial.toString();
             partial.setLength(0);
+            session.stats().framesIn.incrementAndGet();
             try {
                 handle(JSON.readTree(text));
             } catch (Exception e) {
@@ -101,6 +103,10 @@ final class BenchPeer implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        if (!closing) {
+            // The server ended the session early (a deadline, a refusal): say so, with its words.
+            session.stats().error("closed by the server: " + statusCode + " " + reason);
+        }
         closed.complete(null);
         return null;
     }
@@ -112,6 +118,7 @@ final class BenchPeer implements WebSocket.Listener {
     }
 
     void close() {
+        closing = true;
         if (socket != null && !closed.isDone()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null);
         }

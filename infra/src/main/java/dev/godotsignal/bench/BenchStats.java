@@ -16,6 +16,10 @@ final class BenchStats {
     private final Map<String, List<Long>> relays = new ConcurrentHashMap<>();
     final AtomicLong sent = new AtomicLong();
     final AtomicLong received = new AtomicLong();
+
+    /** Every frame any peer received (relayed or not): the server is still making progress. */
+    final AtomicLong framesIn = new AtomicLong();
+
     final AtomicLong duplicated = new AtomicLong();
     final AtomicLong lost = new AtomicLong();
     final AtomicLong sessions = new AtomicLong();
