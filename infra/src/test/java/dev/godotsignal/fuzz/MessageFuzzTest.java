@@ -37,8 +37,10 @@ import org.junit.jupiter.api.Tag;
  * ProtocolException, and the service (on the real store, DynamoDB Local) answers without an
  * unexpected exception. The discovery extension is in the target too: fuzzed MATCH requests from a
  * fresh ext connection, fuzzed LOBBY_DATA from the live lobby's host, and fuzzed list queries.
- * Bounded in the normal suite; the fuzz-long group runs without the bound.
+ * Bounded in the normal suite; the fuzz-long group runs without the bound. Tagged fuzz: it runs in
+ * a JVM of its own (Jazzer ends its JVM when it is done).
  */
+@Tag("fuzz")
 class MessageFuzzTest {
     static DynamoDbLocal dynamo;
     static SignalingService service;
