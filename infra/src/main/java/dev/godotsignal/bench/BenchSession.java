@@ -70,12 +70,13 @@ final class BenchSession {
             // Lost means never arriving, not arriving late: a saturated server keeps delivering, so
             // the session waits as long as any frame still arrives anywhere in the run (the JOINs
             // and PEER_CONNECTs of a burst of joins too, which a server may serve before relays).
-            long lastReceived = stats.framesIn.get();
+            long lastFramesIn = stats.framesIn.get();
             long lastProgress = System.nanoTime();
             while (seen.size() < expected.get() && System.nanoTime() - lastProgress < STALL_NANOS) {
                 Thread.sleep(5);
-                if (stats.framesIn.get() != lastReceived) {
-                    lastReceived = stats.framesIn.get();
+                long framesIn = stats.framesIn.get();
+                if (framesIn != lastFramesIn) {
+                    lastFramesIn = framesIn;
                     lastProgress = System.nanoTime();
                 }
             }
