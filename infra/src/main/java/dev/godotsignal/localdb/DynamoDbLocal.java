@@ -101,7 +101,12 @@ public final class DynamoDbLocal implements AutoCloseable {
      * serving everything else); closing the registration ends that.
      */
     public InProcessNetwork.Registration serveInProcess() {
-        return InProcessNetwork.register(endpoint, InProcessDynamoDb.of(server));
+        return InProcessNetwork.register(endpoint, inProcess());
+    }
+
+    /** A new in-process endpoint onto this server's database. */
+    InProcessDynamoDb inProcess() {
+        return InProcessDynamoDb.of(server);
     }
 
     public DynamoDbClient client() {

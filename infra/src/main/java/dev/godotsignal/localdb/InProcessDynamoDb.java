@@ -5,14 +5,20 @@ import dev.godotsignal.inprocess.LocalEndpoint;
 import dev.godotsignal.inprocess.LocalHttpRequest;
 import dev.godotsignal.inprocess.LocalHttpResponse;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.dynamodb.services.exceptions.DynamoDBLocalServiceException;
 import software.amazon.dynamodb.services.local.dispatchers.Dispatcher;
 import software.amazon.dynamodb.services.local.exceptions.ExceptionBean;
 import software.amazon.dynamodb.services.local.server.AbstractLocalDynamoDBServerHandler;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import software.amazon.dynamodb.services.local.server.DynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import software.amazon.dynamodb.services.local.shared.access.api.dp.TransactWriteItemsFunction;
+import software.amazon.dynamodb.services.local.shared.access.client.LocalDynamoDbClient;
 
 /**
  * DynamoDB Local's own request handling without its HTTP server: the JSON body the SDK marshalled
@@ -28,16 +34,19 @@ final class InProcessDynamoDb implements LocalEndpoint {
     private final DynamoDBRequestHandler engine;
     private final Map<String, Dispatcher<Object>> dispatchers;
     private final Map<String, Class<?>> requestTypes;
+    private final Transactions transactions;
 
     private InProcessDynamoDb(
             ObjectMapper json,
             DynamoDBRequestHandler engine,
             Map<String, Dispatcher<Object>> dispatchers,
-            Map<String, Class<?>> requestTypes) {
+            Map<String, Class<?>> requestTypes,
+            Transactions transactions) {
         this.json = json;
         this.engine = engine;
         this.dispatchers = dispatchers;
         this.requestTypes = requestTypes;
+        this.transactions = transactions;
     }
 
     /** The endpoint of a started server (it shares the server's database). */
@@ -64,7 +73,11 @@ final class InProcessDynamoDb implements LocalEndpoint {
                 throw new IllegalStateException("DynamoDB Local's handler is not initialised");
             }
             return new InProcessDynamoDb(
-                    json, engine, Map.copyOf(dispatchers), Map.copyOf(requestTypes));
+                    json,
+                    engine,
+                    Map.copyOf(dispatchers),
+                    Map.copyOf(requestTypes),
+                    Transactions.of((LocalDynamoDBRequestHandler) engine));
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException(
                     "this DynamoDB Local version cannot be reached in process: " + e, e);
@@ -91,7 +104,11 @@ final class InProcessDynamoDb implements LocalEndpoint {
                 return error(400, new ExceptionBean("UnknownOperationException", null));
             }
             Object operation = json.readValue(request.body(), type);
-            byte[] answer = dispatcher.enact(accessKey, region, operation, engine);
+            byte[] answer =
+                    operation instanceof TransactWriteItemsRequest transaction
+                            ? json.writeValueAsBytes(
+                                    transactions.of(accessKey, region).apply(transaction))
+                            : dispatcher.enact(accessKey, region, operation, engine);
             return new LocalHttpResponse(200, Map.of("Content-Type", CONTENT_TYPE), answer);
         } catch (DynamoDBLocalServiceException e) {
             return error(
@@ -105,6 +122,90 @@ final class InProcessDynamoDb implements LocalEndpoint {
             return error(
                     500, new ExceptionBean("InternalFailure", "in-process DynamoDB Local: " + e));
         }
+    }
+
+    /**
+     * DynamoDB Local builds a new transaction function for every TransactWriteItems, and with it a
+     * new Jackson mapper whose empty caches it then fills again to size the items and to hash the
+     * request for its idempotency token: about a third of a transaction's time. The function keeps
+     * no state between calls (its parts are the database's own, the mapper is thread-safe), so one
+     * is built per database and reused.
+     */
+    private static final class Transactions {
+        private final LocalDynamoDBRequestHandler engine;
+        private final Method credentials;
+        private final Method database;
+        private final Map<Object, TransactWriteItemsFunction> functions = new ConcurrentHashMap<>();
+
+        private Transactions(
+                LocalDynamoDBRequestHandler engine, Method credentials, Method database) {
+            this.engine = engine;
+            this.credentials = credentials;
+            this.database = database;
+        }
+
+        static Transactions of(LocalDynamoDBRequestHandler engine)
+                throws ReflectiveOperationException {
+            Method credentials =
+                    LocalDynamoDBRequestHandler.class.getDeclaredMethod(
+                            "getCredentialsString", String.class, String.class);
+            Method database =
+                    LocalDynamoDBRequestHandler.class.getDeclaredMethod("getHandler", String.class);
+            credentials.setAccessible(true);
+            database.setAccessible(true);
+            for (String name :
+                    new String[] {
+                        "dbAccess",
+                        "inputConverter",
+                        "localDBOutputConverter",
+                        "localDBEnv",
+                        "documentFactory"
+                    }) {
+                field(LocalDynamoDbClient.class, name);
+            }
+            return new Transactions(engine, credentials, database);
+        }
+
+        /** The transaction function of the database these credentials reach. */
+        TransactWriteItemsFunction of(String accessKey, String region) {
+            try {
+                Object handler =
+                        database.invoke(engine, credentials.invoke(engine, accessKey, region));
+                LocalDynamoDbClient client =
+                        (LocalDynamoDbClient)
+                                handler.getClass().getMethod("dynamoDbClient").invoke(handler);
+                return functions.computeIfAbsent(client, Transactions::build);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("DynamoDB Local's database is out of reach", e);
+            }
+        }
+
+        private static TransactWriteItemsFunction build(Object client) {
+            try {
+                return new TransactWriteItemsFunction(
+                        (software.amazon.dynamodb.services.local.shared.access.LocalDBAccess)
+                                field(LocalDynamoDbClient.class, "dbAccess").get(client),
+                        (software.amazon.dynamodb.services.local.shared.access
+                                        .LocalDBInputConverter)
+                                field(LocalDynamoDbClient.class, "inputConverter").get(client),
+                        (software.amazon.dynamodb.services.local.shared.access
+                                        .LocalDBOutputConverter)
+                                field(LocalDynamoDbClient.class, "localDBOutputConverter")
+                                        .get(client),
+                        new software.amazon.dynamodb.services.exceptions.AWSExceptionFactory(),
+                        (com.amazonaws.services.dynamodbv2.dbenv.DbEnv)
+                                field(LocalDynamoDbClient.class, "localDBEnv").get(client),
+                        (com.amazonaws.services.dynamodbv2.datamodel.DocumentFactory)
+                                field(LocalDynamoDbClient.class, "documentFactory").get(client));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("DynamoDB Local's database is out of reach", e);
+            }
+        }
+    }
+
+    /** How many transaction functions this endpoint has built: one per database it has reached. */
+    int transactionFunctionsBuilt() {
+        return transactions.functions.size();
     }
 
     /** SigV4's credential scope, {@code Credential=<key>/<date>/<region>/dynamodb/aws4_request}. */
