@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,9 @@ import java.util.concurrent.Future;
  * percentiles, sessions/s, messages/s, lost and duplicated messages — as a table and as JSON.
  */
 public final class SignalingBench {
+    /** The pause between the warm-up and the measured run. */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+
     private SignalingBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -38,6 +42,9 @@ public final class SignalingBench {
             for (int i = 0; i < options.warmUps(); i++) {
                 run(options.oneLobby(), System.err);
             }
+            // The warm-up's peers have just closed: let the server handle their leaves before
+            // the measured joins, or those joins would queue behind them.
+            Thread.sleep(SETTLE.toMillis());
         }
         ObjectNode result = run(options, System.err);
         printTable(result, System.out);
