@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -106,6 +107,25 @@ class InProcessDynamoDbTest {
                 Map.of(),
                 overHttp.getItem(b -> b.tableName(TABLE).key(key("untaken"))).item(),
                 "nothing of a cancelled transaction is written");
+    }
+
+    @Test
+    void anInvalidTransactionIsRefusedAsTheHttpServerRefusesIt() {
+        DynamoDbException local = invalidTransactionOn(inProcess);
+        DynamoDbException remote = invalidTransactionOn(overHttp);
+        assertEquals(remote.statusCode(), local.statusCode());
+        assertEquals(remote.awsErrorDetails().errorCode(), local.awsErrorDetails().errorCode());
+        assertEquals(
+                remote.awsErrorDetails().errorMessage(), local.awsErrorDetails().errorMessage());
+    }
+
+    private static DynamoDbException invalidTransactionOn(DynamoDbClient client) {
+        // Two writes to one item: DynamoDB refuses the request before running it.
+        return assertThrows(
+                DynamoDbException.class,
+                () ->
+                        client.transactWriteItems(
+                                b -> b.transactItems(add("twice", 1), add("twice", 2))));
     }
 
     @Test
