@@ -34,9 +34,11 @@ final class PeerResumes {
     private static final System.Logger LOG = System.getLogger(PeerResumes.class.getName());
 
     /**
-     * How often the greeting re-tries its first frame while the new connection finishes opening.
+     * How often the greeting re-tries its first frame while the new connection finishes opening: 8
+     * tries over 1.27 s (10 ms doubling), so a {@code $connect} slowed by throttled calls after its
+     * resume committed is waited for instead of taken for a new drop.
      */
-    private static final int GREETING_ATTEMPTS = 6;
+    private static final int GREETING_ATTEMPTS = 8;
 
     /** How many times the greeting drains frames kept meanwhile before it lets go of the hold. */
     private static final int DRAIN_ROUNDS = 32;
@@ -196,8 +198,8 @@ final class PeerResumes {
         // One live connection per peer: a socket it left behind without our noticing is closed.
         resumed.stillOpen().ifPresent(channel::close);
         events.resumed(token.lobby(), token.peerId());
+        // Its liveness checks start with the greeting, once the connection is known to be open.
         timers.schedule(new Timer.ResumeGreeting(connectionId, resumed.received()), Duration.ZERO);
-        timers.schedule(new Timer.ConnectionCheck(connectionId), limits.livenessInterval());
         return Optional.empty();
     }
 
@@ -244,6 +246,10 @@ final class PeerResumes {
             finish.accept(outbox); // still gone: it is suspended again (its frames stay kept)
             return;
         }
+        // Only now: until its $connect has returned, API Gateway reports the connection gone, and
+        // a check that ran earlier (a slow $connect) suspended a peer that was about to be greeted,
+        // which then stayed held, its frames kept, on an open socket.
+        timers.schedule(new Timer.ConnectionCheck(connectionId), limits.livenessInterval());
         if (iceServers.configured()) {
             String user = Games.nameOf(lobby) + "-" + peerId;
             outbox.send(lobby, self, Message.iceServers(iceServers.forPeer(user, clock.instant())));

@@ -300,6 +300,31 @@ class ResumeServiceTest extends ServiceFixture {
     }
 
     @Test
+    void aResumedConnectionIsCheckedForLivenessOnlyOnceItsGreetingReachedIt() throws Exception {
+        Resumable host = host();
+        Resumable guest = guest(host.peer().lobby());
+        drop(guest);
+        timers.take();
+        assertEquals(Optional.empty(), resume("back", guest.token()));
+        // Until its $connect returns, API Gateway reports the new connection gone: a check fired
+        // then would suspend the peer it is about to greet.
+        List<ManualTimers.Scheduled> atConnect = timers.take();
+        assertTrue(
+                atConnect.stream().noneMatch(s -> s.timer() instanceof Timer.ConnectionCheck),
+                "no liveness check scheduled from $connect: " + atConnect);
+        atConnect.forEach(s -> timers.schedule(s.timer(), s.delay()));
+        fire(Timer.ResumeGreeting.class);
+        assertEquals(guest.peerId(), frames("back").get(0).get("id").asInt());
+        assertTrue(
+                timers.take().stream()
+                        .anyMatch(
+                                s ->
+                                        s.timer().equals(new Timer.ConnectionCheck("back"))
+                                                && s.delay().equals(RESUMING.livenessInterval())),
+                "checked from its greeting on");
+    }
+
+    @Test
     void aDropAfterTheSealIsHeldQuietlyAndEndsInAQuietLeave() throws Exception {
         Resumable host = host();
         Resumable guest = guest(host.peer().lobby());
