@@ -93,6 +93,7 @@ class ChaosEndToEndTest {
                 clients.add(guest);
                 await("guest joined", () -> guest.lobby != null);
             }
+            long lastOpened = System.nanoTime(); // every client's socket opened before this
             for (GodotDemoClient c : clients) {
                 Set<Integer> expected = new HashSet<>();
                 for (GodotDemoClient other : clients) {
@@ -111,6 +112,19 @@ class ChaosEndToEndTest {
                             c.uniqueId + " got the candidates of " + other,
                             () -> c.candidatesFrom.getOrDefault(other, List.of()).size() >= 3);
                 }
+            }
+            if (resuming) {
+                // The network drops a chosen connection 1 to 5 s after it opened: a session that
+                // signals faster than that would seal before any drop and resume nothing. Hold
+                // the SEAL until a client has resumed or every drop's time has passed.
+                long dropsDone =
+                        lastOpened
+                                + ChaosOptions.DROP_AFTER.plus(ChaosOptions.DROP_WINDOW).toNanos();
+                await(
+                        "a resume, or the end of the drop window",
+                        () ->
+                                clients.stream().anyMatch(c -> c.resumeCount > 0)
+                                        || System.nanoTime() > dropsDone);
             }
             host.seal();
             for (GodotDemoClient c : clients) {
