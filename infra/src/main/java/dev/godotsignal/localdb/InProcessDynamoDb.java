@@ -1,5 +1,7 @@
 package dev.godotsignal.localdb;
 
+import com.amazonaws.services.dynamodbv2.datamodel.DocumentFactory;
+import com.amazonaws.services.dynamodbv2.dbenv.DbEnv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godotsignal.inprocess.LocalEndpoint;
 import dev.godotsignal.inprocess.LocalHttpRequest;
@@ -9,6 +11,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.dynamodb.services.exceptions.AWSExceptionFactory;
 import software.amazon.dynamodb.services.exceptions.DynamoDBLocalServiceException;
 import software.amazon.dynamodb.services.local.dispatchers.Dispatcher;
 import software.amazon.dynamodb.services.local.exceptions.ExceptionBean;
@@ -17,6 +20,10 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import software.amazon.dynamodb.services.local.server.DynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBAccess;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBInputConverter;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBOutputConverter;
 import software.amazon.dynamodb.services.local.shared.access.api.dp.TransactWriteItemsFunction;
 import software.amazon.dynamodb.services.local.shared.access.client.LocalDynamoDbClient;
 
@@ -135,68 +142,59 @@ final class InProcessDynamoDb implements LocalEndpoint {
         private final LocalDynamoDBRequestHandler engine;
         private final Method credentials;
         private final Method database;
-        private final Map<Object, TransactWriteItemsFunction> functions = new ConcurrentHashMap<>();
+        private final Field access;
+        private final Field input;
+        private final Field output;
+        private final Field environment;
+        private final Field documents;
+        private final Map<LocalDynamoDbClient, TransactWriteItemsFunction> functions =
+                new ConcurrentHashMap<>();
 
-        private Transactions(
-                LocalDynamoDBRequestHandler engine, Method credentials, Method database) {
+        private Transactions(LocalDynamoDBRequestHandler engine)
+                throws ReflectiveOperationException {
             this.engine = engine;
-            this.credentials = credentials;
-            this.database = database;
+            this.credentials =
+                    LocalDynamoDBRequestHandler.class.getDeclaredMethod(
+                            "getCredentialsString", String.class, String.class);
+            this.database =
+                    LocalDynamoDBRequestHandler.class.getDeclaredMethod("getHandler", String.class);
+            credentials.setAccessible(true);
+            database.setAccessible(true);
+            this.access = field(LocalDynamoDbClient.class, "dbAccess");
+            this.input = field(LocalDynamoDbClient.class, "inputConverter");
+            this.output = field(LocalDynamoDbClient.class, "localDBOutputConverter");
+            this.environment = field(LocalDynamoDbClient.class, "localDBEnv");
+            this.documents = field(LocalDynamoDbClient.class, "documentFactory");
         }
 
         static Transactions of(LocalDynamoDBRequestHandler engine)
                 throws ReflectiveOperationException {
-            Method credentials =
-                    LocalDynamoDBRequestHandler.class.getDeclaredMethod(
-                            "getCredentialsString", String.class, String.class);
-            Method database =
-                    LocalDynamoDBRequestHandler.class.getDeclaredMethod("getHandler", String.class);
-            credentials.setAccessible(true);
-            database.setAccessible(true);
-            for (String name :
-                    new String[] {
-                        "dbAccess",
-                        "inputConverter",
-                        "localDBOutputConverter",
-                        "localDBEnv",
-                        "documentFactory"
-                    }) {
-                field(LocalDynamoDbClient.class, name);
-            }
-            return new Transactions(engine, credentials, database);
+            return new Transactions(engine);
         }
 
         /** The transaction function of the database these credentials reach. */
         TransactWriteItemsFunction of(String accessKey, String region) {
             try {
-                Object handler =
-                        database.invoke(engine, credentials.invoke(engine, accessKey, region));
-                LocalDynamoDbClient client =
-                        (LocalDynamoDbClient)
-                                handler.getClass().getMethod("dynamoDbClient").invoke(handler);
-                return functions.computeIfAbsent(client, Transactions::build);
+                AmazonDynamoDBLocal handler =
+                        (AmazonDynamoDBLocal)
+                                database.invoke(
+                                        engine, credentials.invoke(engine, accessKey, region));
+                return functions.computeIfAbsent(
+                        (LocalDynamoDbClient) handler.dynamoDbClient(), this::build);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("DynamoDB Local's database is out of reach", e);
             }
         }
 
-        private static TransactWriteItemsFunction build(Object client) {
+        private TransactWriteItemsFunction build(LocalDynamoDbClient client) {
             try {
                 return new TransactWriteItemsFunction(
-                        (software.amazon.dynamodb.services.local.shared.access.LocalDBAccess)
-                                field(LocalDynamoDbClient.class, "dbAccess").get(client),
-                        (software.amazon.dynamodb.services.local.shared.access
-                                        .LocalDBInputConverter)
-                                field(LocalDynamoDbClient.class, "inputConverter").get(client),
-                        (software.amazon.dynamodb.services.local.shared.access
-                                        .LocalDBOutputConverter)
-                                field(LocalDynamoDbClient.class, "localDBOutputConverter")
-                                        .get(client),
-                        new software.amazon.dynamodb.services.exceptions.AWSExceptionFactory(),
-                        (com.amazonaws.services.dynamodbv2.dbenv.DbEnv)
-                                field(LocalDynamoDbClient.class, "localDBEnv").get(client),
-                        (com.amazonaws.services.dynamodbv2.datamodel.DocumentFactory)
-                                field(LocalDynamoDbClient.class, "documentFactory").get(client));
+                        (LocalDBAccess) access.get(client),
+                        (LocalDBInputConverter) input.get(client),
+                        (LocalDBOutputConverter) output.get(client),
+                        new AWSExceptionFactory(),
+                        (DbEnv) environment.get(client),
+                        (DocumentFactory) documents.get(client));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("DynamoDB Local's database is out of reach", e);
             }
