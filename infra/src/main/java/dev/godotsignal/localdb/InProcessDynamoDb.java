@@ -84,7 +84,7 @@ final class InProcessDynamoDb implements LocalEndpoint {
                     engine,
                     Map.copyOf(dispatchers),
                     Map.copyOf(requestTypes),
-                    Transactions.of((LocalDynamoDBRequestHandler) engine));
+                    new Transactions((LocalDynamoDBRequestHandler) engine));
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException(
                     "this DynamoDB Local version cannot be reached in process: " + e, e);
@@ -165,11 +165,6 @@ final class InProcessDynamoDb implements LocalEndpoint {
             this.output = field(LocalDynamoDbClient.class, "localDBOutputConverter");
             this.environment = field(LocalDynamoDbClient.class, "localDBEnv");
             this.documents = field(LocalDynamoDbClient.class, "documentFactory");
-        }
-
-        static Transactions of(LocalDynamoDBRequestHandler engine)
-                throws ReflectiveOperationException {
-            return new Transactions(engine);
         }
 
         /** The transaction function of the database these credentials reach. */
