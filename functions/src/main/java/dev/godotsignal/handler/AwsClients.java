@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -29,7 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The SDK clients of one execution environment, built once and reused by every invocation. One HTTP
  * client (URLConnection, the lightest) serves both. Credentials come from the same variables Lambda
- * sets, read from the function's environment map.
+ * sets, read from the function's environment map (none, and no signing, where the local gateway
+ * answers the calls in process).
  */
 final class AwsClients {
     /**
@@ -162,6 +164,9 @@ final class AwsClients {
     }
 
     private static AwsCredentialsProvider credentials(Map<String, String> env) {
+        if ("false".equalsIgnoreCase(env.get(FunctionConfig.SIGN_AWS_REQUESTS))) {
+            return AnonymousCredentialsProvider.create(); // the SDK's signer skips these
+        }
         String key = env.get("AWS_ACCESS_KEY_ID");
         String secret = env.get("AWS_SECRET_ACCESS_KEY");
         if (key == null || secret == null) {

@@ -74,6 +74,13 @@ public record FunctionConfig(
      */
     public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
 
+    /**
+     * "false": the SDK clients sign nothing. Only the local gateway sets it, for the calls it
+     * answers in process: DynamoDB Local and its emulated APIs check no signature, and SigV4 was a
+     * tenth of its CPU under load. On AWS every call is signed.
+     */
+    public static final String SIGN_AWS_REQUESTS = "SIGN_AWS_REQUESTS";
+
     /** "true": one structured log line per invocation in CloudWatch's embedded metric format. */
     public static final String EMIT_METRICS = "EMIT_METRICS";
 

@@ -72,7 +72,7 @@ final class HttpRoutes extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         boolean get = request.getMethod().equals("GET");
         Optional<Function<LocalHttpRequest, LocalHttpResponse>> api =
-                emulatedApi(request.getMethod(), path);
+                emulatedApi(request.getMethod(), path, false);
         if (api.isPresent()) {
             byte[] body;
             try (InputStream in = Content.Source.asInputStream(request)) {
@@ -115,14 +115,14 @@ final class HttpRoutes extends Handler.Abstract {
      * without the socket.
      */
     LocalHttpResponse answerInProcess(LocalHttpRequest request) {
-        return emulatedApi(request.method(), request.path())
+        return emulatedApi(request.method(), request.path(), true)
                 .map(api -> api.apply(request))
                 .orElseGet(() -> LocalHttpResponse.of(404, "text/plain", "Not Found"));
     }
 
     /** The emulated AWS API (SSM, SQS, {@code @connections}) a request is for, if any. */
     private Optional<Function<LocalHttpRequest, LocalHttpResponse>> emulatedApi(
-            String method, String path) {
+            String method, String path, boolean inProcess) {
         boolean post = method.equals("POST");
         if (post && path.startsWith(LocalParameters.PATH)) {
             return Optional.of(
@@ -136,7 +136,11 @@ final class HttpRoutes extends Handler.Abstract {
             return Optional.of(
                     r ->
                             management.call(
-                                    r.method(), r.path(), r.header("Authorization"), r.body()));
+                                    r.method(),
+                                    r.path(),
+                                    r.header("Authorization"),
+                                    inProcess,
+                                    r.body()));
         }
         return Optional.empty();
     }

@@ -242,6 +242,10 @@ public final class LocalGateway implements AutoCloseable {
                                     env.put("AWS_REGION", SamTemplate.REGION);
                                     env.put("AWS_ACCESS_KEY_ID", DynamoDbLocal.ACCESS_KEY);
                                     env.put("AWS_SECRET_ACCESS_KEY", DynamoDbLocal.SECRET_KEY);
+                                    if (options.inProcess()) {
+                                        // Nothing in process checks a signature.
+                                        env.put(FunctionConfig.SIGN_AWS_REQUESTS, "false");
+                                    }
                                     env.put("AWS_LAMBDA_FUNCTION_NAME", id);
                                     env.put(
                                             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
