@@ -137,13 +137,14 @@ final class LocalQueues {
                                 .findValuesAsText("itemIdentifier")
                                 .contains(messageId);
         log.accept(
-                String.format(
-                        "%-11s %s -> %s %s (%d ms)",
-                        "sqs",
-                        messageId.substring(0, 8),
-                        consumer.name(),
-                        failed ? "failed" : "ok",
-                        result.millis()));
+                WebSocketFrontDoor.logColumn("sqs")
+                        + " "
+                        + messageId.substring(0, 8)
+                        + " -> "
+                        + consumer.name()
+                        + (failed ? " failed (" : " ok (")
+                        + result.millis()
+                        + " ms)");
         if (failed) {
             if (receive >= MAX_RECEIVES) {
                 log.accept(
