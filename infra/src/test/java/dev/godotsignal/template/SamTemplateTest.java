@@ -212,13 +212,15 @@ class SamTemplateTest {
                 read.add((String) field.get(null));
             }
         }
-        // Set by Lambda or only locally: endpoint overrides and the configured management endpoint.
+        // Set by Lambda or only locally: endpoint overrides, the configured management endpoint,
+        // and unsigned calls (the local gateway's, answered in process).
         java.util.Set<String> notFromTheTemplate =
                 java.util.Set.of(
                         "AWS_ENDPOINT_URL_DYNAMODB",
                         "AWS_ENDPOINT_URL_SQS",
                         "AWS_ENDPOINT_URL_SSM",
-                        "MANAGEMENT_ENDPOINT");
+                        "MANAGEMENT_ENDPOINT",
+                        "SIGN_AWS_REQUESTS");
         for (SamTemplate.FunctionSpec function : t.functions().values()) {
             java.util.Set<String> given = new java.util.TreeSet<>(function.environment().keySet());
             java.util.Set<String> expected = new java.util.TreeSet<>(read);
