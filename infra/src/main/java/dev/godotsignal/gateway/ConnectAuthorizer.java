@@ -46,7 +46,8 @@ final class ConnectAuthorizer {
         for (String source : identitySources) {
             if (!identitySourcePresent(source, headers, query)) {
                 log.accept(
-                        "$connect    "
+                        WebSocketFrontDoor.logColumn("$connect")
+                                + " "
                                 + connection.id
                                 + " refused: no "
                                 + source
@@ -67,7 +68,8 @@ final class ConnectAuthorizer {
                                 .stream()
                                 .anyMatch("Allow"::equals);
         log.accept(
-                "authorizer  "
+                WebSocketFrontDoor.logColumn("authorizer")
+                        + " "
                         + connection.id
                         + " -> "
                         + function.name()

@@ -119,7 +119,8 @@ public final class WebSocketFrontDoor {
             LocalFunction.Result result =
                     connect.get().invoke(events.connect(connection, headers, query, context));
             log.accept(
-                    "$connect    "
+                    logColumn("$connect")
+                            + " "
                             + connection.id
                             + " -> "
                             + connect.get().name()
@@ -326,7 +327,8 @@ public final class WebSocketFrontDoor {
                                     .get()
                                     .invoke(events.disconnect(connection, statusCode, reason));
                     log.accept(
-                            "$disconnect "
+                            logColumn("$disconnect")
+                                    + " "
                                     + connection.id
                                     + " -> "
                                     + disconnect.get().name()
