@@ -29,9 +29,9 @@ public record ChaosOptions(
         double dropRate) {
 
     /**
-     * A connection chosen for a drop is dropped no sooner than this after it opens: by then a
-     * client has joined and holds its resume token (a drop before that is a failed join, not a
-     * blip).
+     * A connection chosen for a drop is dropped no sooner than this after it opens, nor sooner than
+     * this after the gateway's first frame to it: by then a client has joined and holds its resume
+     * token (a drop before that is a failed join, not a blip), however slow the machine.
      */
     public static final Duration DROP_AFTER = Duration.ofSeconds(1);
 

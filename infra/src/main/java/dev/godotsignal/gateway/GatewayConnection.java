@@ -57,6 +57,15 @@ final class GatewayConnection {
     /** When a frame last went either way (System.nanoTime). */
     private volatile long lastFrameNanos = System.nanoTime();
 
+    /** When the first frame went to the client (System.nanoTime), 0 before that. */
+    private volatile long firstSentNanos;
+
+    /** Whether the first frame to the client went at least {@code nanos} ago. */
+    boolean answeredFor(long nanos) {
+        long first = firstSentNanos;
+        return first != 0 && System.nanoTime() - first >= nanos;
+    }
+
     /** Whether no frame went either way for {@code quietNanos}. */
     boolean quietFor(long quietNanos) {
         return writing.get() == 0 && System.nanoTime() - lastFrameNanos >= quietNanos;
@@ -100,6 +109,9 @@ final class GatewayConnection {
             }
             writing.incrementAndGet();
             lastFrameNanos = System.nanoTime();
+            if (firstSentNanos == 0) {
+                firstSentNanos = lastFrameNanos;
+            }
             if (text.isPresent()) {
                 s.sendText(text.get(), done);
             } else {

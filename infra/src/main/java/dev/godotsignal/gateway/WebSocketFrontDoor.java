@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.godotsignal.chaos.Chaos;
+import dev.godotsignal.chaos.ChaosOptions;
 import dev.godotsignal.protocol.MessageType;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -162,13 +163,22 @@ public final class WebSocketFrontDoor {
     }
 
     /**
-     * A chaos drop lands in a lull of the connection's traffic (none either way for 100 ms; it
-     * waits up to 2 s for one): frames caught in the cut itself are lost by any network, and no
-     * protocol above TCP gets them back, so the suite's exactly-once checks would only measure that
-     * luck.
+     * A chaos drop waits until the connection got its first frame {@link ChaosOptions#DROP_AFTER}
+     * ago (the join that frame began has long ended; on a machine slow enough that it had not even
+     * begun, the drop would be a failed join instead of a blip), then lands in a lull of the
+     * connection's traffic (none either way for 100 ms; it waits up to 2 s for one): frames caught
+     * in the cut itself are lost by any network, and no protocol above TCP gets them back, so the
+     * suite's exactly-once checks would only measure that luck.
      */
     private void dropWhenQuiet(GatewayConnection connection, int waited) {
-        if (connection.quietFor(TimeUnit.MILLISECONDS.toNanos(100)) || waited >= 40) {
+        if (!connection.isOpen()) {
+            return; // closed meanwhile: nothing to drop
+        }
+        if (!connection.answeredFor(ChaosOptions.DROP_AFTER.toNanos())) {
+            var unused =
+                    timers.schedule(
+                            () -> dropWhenQuiet(connection, waited), 50, TimeUnit.MILLISECONDS);
+        } else if (connection.quietFor(TimeUnit.MILLISECONDS.toNanos(100)) || waited >= 40) {
             connection.abort();
         } else {
             var unused =
