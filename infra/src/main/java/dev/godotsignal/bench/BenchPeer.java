@@ -21,6 +21,10 @@ final class BenchPeer implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     final CompletableFuture<Void> joined = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    /** The server's SEAL, which it sends the host too once the lobby is sealed. */
+    final CompletableFuture<Void> sealed = new CompletableFuture<>();
+
     volatile WebSocket socket;
     volatile int id;
     volatile String lobby;
@@ -92,6 +96,7 @@ final class BenchPeer implements WebSocket.Listener {
                 joined.complete(null);
             }
             case 2 -> session.peerConnected(this, from);
+            case 7 -> sealed.complete(null);
             case 4, 5, 6 -> session.received(this, type, from, data);
             case 100 -> {
                 session.stats().error("server error: " + data);

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,18 +25,30 @@ final class BenchSession {
      */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(15);
 
+    private static final int SEAL_WAIT_SECONDS = 5;
+
     private final BenchOptions options;
     private final BenchStats stats;
     private final ExecutorService senders;
+    private final Collection<CompletableFuture<Void>> closes;
     private final List<BenchPeer> peers = new ArrayList<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final AtomicInteger expected = new AtomicInteger();
     private final String sdpPadding;
 
-    BenchSession(BenchOptions options, BenchStats stats, ExecutorService senders) {
+    /**
+     * @param closes where a sealed session leaves the closing of its peers, which happens when the
+     *     server's SEAL arrives; the run waits for them at its end
+     */
+    BenchSession(
+            BenchOptions options,
+            BenchStats stats,
+            ExecutorService senders,
+            Collection<CompletableFuture<Void>> closes) {
         this.options = options;
         this.stats = stats;
         this.senders = senders;
+        this.closes = closes;
         this.sdpPadding =
                 "a=x-padding:" + "x".repeat(Math.max(0, options.sdpBytes() - 200)) + "\r\n";
     }
@@ -53,8 +66,9 @@ final class BenchSession {
         int pairs =
                 options.mesh() ? options.peers() * (options.peers() - 1) / 2 : options.peers() - 1;
         expected.set(pairs * (2 + 2 * options.candidates()));
+        BenchPeer host = new BenchPeer(this);
+        boolean sealSent = false;
         try {
-            BenchPeer host = new BenchPeer(this);
             peers.add(host);
             host.connect(http, url, "");
             host.joined.get(30, TimeUnit.SECONDS);
@@ -84,13 +98,35 @@ final class BenchSession {
             stats.lost.addAndGet(Math.max(0, missing));
             if (options.seal()) {
                 host.send(7, 0, "");
+                sealSent = true;
             }
             return missing == 0;
         } catch (Exception e) {
             stats.error("session: " + e.getClass().getSimpleName() + " " + e.getMessage());
             return false;
         } finally {
-            peers.forEach(BenchPeer::close);
+            if (sealSent) {
+                // Closing at once would race the SEAL (the host's $disconnect could remove the
+                // lobby first, and the server would refuse a SEAL for a lobby that is gone), and
+                // waiting here would hold back this lobby's next session: the peers close when
+                // the server's SEAL reaches the host, and the run waits for that at its end.
+                closes.add(
+                        host.sealed
+                                .orTimeout(SEAL_WAIT_SECONDS, TimeUnit.SECONDS)
+                                .handle(
+                                        (sealed, late) -> {
+                                            if (late != null) {
+                                                stats.error(
+                                                        "no SEAL from the server within "
+                                                                + SEAL_WAIT_SECONDS
+                                                                + " s");
+                                            }
+                                            peers.forEach(BenchPeer::close);
+                                            return null;
+                                        }));
+            } else {
+                peers.forEach(BenchPeer::close);
+            }
         }
     }
 
