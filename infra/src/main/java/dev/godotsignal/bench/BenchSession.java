@@ -3,9 +3,9 @@ package dev.godotsignal.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -114,7 +114,7 @@ final class BenchSession {
                         host.sealed
                                 .orTimeout(SEAL_WAIT_SECONDS, TimeUnit.SECONDS)
                                 .handle(
-                                        (sealed, late) -> {
+                                        (seal, late) -> {
                                             if (late != null) {
                                                 stats.error(
                                                         "no SEAL from the server within "
