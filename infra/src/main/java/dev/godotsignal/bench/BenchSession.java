@@ -37,8 +37,8 @@ final class BenchSession {
     private final String sdpPadding;
 
     /**
-     * @param closes where a sealed session leaves the closing of its peers, which happens when the
-     *     server's SEAL arrives; the run waits for them at its end
+     * @param closes where the session leaves the closing of its peers (at once, or when the
+     *     server's SEAL arrives after the session sealed); the run waits for them at its end
      */
     BenchSession(
             BenchOptions options,
@@ -105,28 +105,24 @@ final class BenchSession {
             stats.error("session: " + e.getClass().getSimpleName() + " " + e.getMessage());
             return false;
         } finally {
-            if (sealSent) {
-                // Closing at once would race the SEAL (the host's $disconnect could remove the
-                // lobby first, and the server would refuse a SEAL for a lobby that is gone), and
-                // waiting here would hold back this lobby's next session: the peers close when
-                // the server's SEAL reaches the host, and the run waits for that at its end.
-                closes.add(
-                        host.sealed
-                                .orTimeout(SEAL_WAIT_SECONDS, TimeUnit.SECONDS)
-                                .handle(
-                                        (seal, late) -> {
-                                            if (late != null) {
+            // After a SEAL, closing at once would race it (the host's $disconnect could remove the
+            // lobby first, and the server would refuse a SEAL for a lobby that is gone), and
+            // waiting here would hold back this lobby's next session: the peers close when the
+            // server's SEAL reaches the host, and the run waits for that at its end.
+            CompletableFuture<Void> closable =
+                    sealSent
+                            ? host.sealed
+                                    .orTimeout(SEAL_WAIT_SECONDS, TimeUnit.SECONDS)
+                                    .exceptionally(
+                                            late -> {
                                                 stats.error(
                                                         "no SEAL from the server within "
                                                                 + SEAL_WAIT_SECONDS
                                                                 + " s");
-                                            }
-                                            peers.forEach(BenchPeer::close);
-                                            return null;
-                                        }));
-            } else {
-                peers.forEach(BenchPeer::close);
-            }
+                                                return null;
+                                            })
+                            : CompletableFuture.completedFuture(null);
+            closes.add(closable.thenRun(() -> peers.forEach(BenchPeer::close)));
         }
     }
 
