@@ -43,7 +43,6 @@ import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LobbyData;
 import dev.godotsignal.lobby.LobbyMode;
-import dev.godotsignal.lobby.Member;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.lobby.Reservation;
 import java.time.Instant;
@@ -288,7 +287,10 @@ final class LobbyJoins {
 
     JoinOutcome admit(Connection joiner, String lobby, int peerId, Instant now) {
         for (int attempt = 0; attempt < tuning.maxAttempts(); attempt++) {
-            Map<String, AttributeValue> meta = lobbies.item(lobby, LOBBY_ITEM);
+            // The lobby item and its members in one read: if the write below commits, nobody
+            // joined (joinSeq) or left (peerCount) since, so these members are the earlier peers.
+            LobbyTable.LobbyQuery read = lobbies.query(lobby, now);
+            Map<String, AttributeValue> meta = read.meta().orElse(null);
             Optional<JoinRefusal> refused = refusal(meta, now);
             if (refused.isPresent()) {
                 releaseReservation(lobby, peerId, joiner.connectionId());
@@ -382,12 +384,11 @@ final class LobbyJoins {
                                             joiner.connectionId(), lobby, peerId, mode, now))
                             .run(dynamo);
             if (outcome.committed()) {
-                List<Member> earlier = lobbies.membersBefore(lobby, next, now);
                 return new JoinOutcome.Joined(
                         lobby,
                         peerId,
                         mode,
-                        earlier,
+                        read.members(),
                         LobbyDirectoryTable.toldOnJoin(meta, count + 1));
             }
             if (outcome.failed(AdmitSlot.MEMBERSHIP)) {
