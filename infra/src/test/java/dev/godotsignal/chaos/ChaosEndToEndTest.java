@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * connection run out of order (random delays), 5 % of the handlers' DynamoDB calls are throttled,
  * 30 % of $disconnect events are lost, 5 % of invocations kill their execution environment. Every
  * relayed frame still arrives exactly once, no candidate overtakes its description, every frame is
- * one the Godot client accepts, and once everybody has left nothing is left behind.
+ * one the Godot client accepts, and once everybody has left nothing is left behind. The same
+ * sessions with dropped and resumed connections are {@link ChaosResumeEndToEndTest}.
  */
 class ChaosEndToEndTest {
 
@@ -48,36 +49,12 @@ class ChaosEndToEndTest {
         }
     }
 
-    /**
-     * The same seeds, and most connections (80 %) dropped once by the network at a random moment:
-     * the clients resume (as ours do) and every session still completes with every relayed frame
-     * delivered exactly once and in order, and nobody told a peer left.
-     */
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {11, 23, 47})
-    void resumingSessionsUnderChaosWithDroppedConnections(long seed) throws Exception {
-        ChaosOptions chaos = ChaosOptions.standard(seed).withDrops(0.8);
-        // A drop after the SEAL is not resumed (the session is over), so its peer is let go when
-        // the grace ends: 10 s instead of 20 keeps that wait short. The clients resume within
-        // about a second (their first attempt 250 ms after the drop).
-        try (LocalGateway gateway = start(chaos, Map.of("ResumeGraceSeconds", "10"))) {
-            int resumes = 0;
-            for (boolean mesh : new boolean[] {true, false}) {
-                resumes += session(gateway, mesh, mesh ? 4 : 3, true);
-            }
-            assertTrue(resumes > 0, "connections were dropped and resumed");
-            TestGateways.awaitNothingLeft(gateway, java.time.Duration.ofSeconds(30));
-            System.out.println("chaos " + chaos + ": sessions passed, " + resumes + " resumes");
-        }
-    }
-
     /** A gateway in chaos mode with short seal and liveness timers. */
     static LocalGateway start(ChaosOptions chaos) throws Exception {
         return start(chaos, Map.of());
     }
 
-    private static LocalGateway start(ChaosOptions chaos, Map<String, String> parameters)
-            throws Exception {
+    static LocalGateway start(ChaosOptions chaos, Map<String, String> parameters) throws Exception {
         Map<String, String> all =
                 new HashMap<>(Map.of("SealCloseDelaySeconds", "1", "LivenessCheckSeconds", "1"));
         all.putAll(parameters);
