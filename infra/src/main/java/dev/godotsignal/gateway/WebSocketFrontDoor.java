@@ -174,16 +174,15 @@ public final class WebSocketFrontDoor {
         if (!connection.isOpen()) {
             return; // closed meanwhile: nothing to drop
         }
-        if (!connection.answeredFor(ChaosOptions.DROP_AFTER.toNanos())) {
-            var unused =
-                    timers.schedule(
-                            () -> dropWhenQuiet(connection, waited), 50, TimeUnit.MILLISECONDS);
-        } else if (connection.quietFor(TimeUnit.MILLISECONDS.toNanos(100)) || waited >= 40) {
+        // The wait for a lull counts only once the first frame is old enough.
+        boolean answered = connection.answeredFor(ChaosOptions.DROP_AFTER.toNanos());
+        if (answered && (connection.quietFor(TimeUnit.MILLISECONDS.toNanos(100)) || waited >= 40)) {
             connection.abort();
         } else {
+            int next = answered ? waited + 1 : waited;
             var unused =
                     timers.schedule(
-                            () -> dropWhenQuiet(connection, waited + 1), 50, TimeUnit.MILLISECONDS);
+                            () -> dropWhenQuiet(connection, next), 50, TimeUnit.MILLISECONDS);
         }
     }
 
