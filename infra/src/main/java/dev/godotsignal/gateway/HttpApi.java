@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -146,7 +145,7 @@ final class HttpApi {
         context.put("accountId", SamTemplate.ACCOUNT);
         context.put("apiId", "local-http");
         context.put("domainName", "localhost");
-        context.put("requestId", UUID.randomUUID().toString());
+        context.put("requestId", RequestIds.next());
         context.put("routeKey", routeKey);
         context.put("stage", "$default");
         context.put("timeEpoch", Instant.now().toEpochMilli());

@@ -16,7 +16,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -145,7 +144,7 @@ final class LocalFunction {
 
     private final class LocalContext implements Context {
         private final long start;
-        private final String requestId = UUID.randomUUID().toString();
+        private final String requestId = RequestIds.next();
 
         LocalContext(long start) {
             this.start = start;

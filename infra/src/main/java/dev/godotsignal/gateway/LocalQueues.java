@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +74,7 @@ final class LocalQueues {
         }
         String messageBody = request.path("MessageBody").asText();
         int delay = request.path("DelaySeconds").asInt(0);
-        String messageId = UUID.randomUUID().toString();
+        String messageId = RequestIds.next();
         meter.sqsSent.increment();
         deliverLater(
                 queueUrl, consumer, messageId, messageBody, delay, 1, System.currentTimeMillis());

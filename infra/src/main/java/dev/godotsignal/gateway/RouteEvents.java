@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /** The event JSON API Gateway sends to a WebSocket route's Lambda integration. */
 final class RouteEvents {
@@ -89,7 +88,7 @@ final class RouteEvents {
     ObjectNode message(GatewayConnection connection, String routeKey, String body, boolean base64) {
         ObjectNode event = JSON.createObjectNode();
         ObjectNode context = context(event, connection, routeKey, "MESSAGE");
-        context.put("messageId", UUID.randomUUID().toString().substring(0, 13));
+        context.put("messageId", RequestIds.next().substring(0, 13));
         context.put("messageDirection", "IN");
         event.put("body", body);
         event.put("isBase64Encoded", base64);
@@ -108,7 +107,7 @@ final class RouteEvents {
     private ObjectNode context(
             ObjectNode event, GatewayConnection connection, String routeKey, String eventType) {
         Instant now = Instant.now();
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.next();
         ObjectNode context = event.putObject("requestContext");
         context.put("routeKey", routeKey);
         context.put("eventType", eventType);

