@@ -43,6 +43,7 @@ import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.JoinRefusal;
 import dev.godotsignal.lobby.LobbyData;
 import dev.godotsignal.lobby.LobbyMode;
+import dev.godotsignal.lobby.Member;
 import dev.godotsignal.lobby.PeerIds;
 import dev.godotsignal.lobby.Reservation;
 import java.time.Instant;
@@ -384,6 +385,11 @@ final class LobbyJoins {
                                             joiner.connectionId(), lobby, peerId, mode, now))
                             .run(dynamo);
             if (outcome.committed()) {
+                // Its peers' relays to it are likely to run in this environment next.
+                lobbies.remember(
+                        lobby,
+                        new Member(peerId, joiner.connectionId(), joiner.extensions(), next),
+                        now);
                 return new JoinOutcome.Joined(
                         lobby,
                         peerId,

@@ -101,6 +101,11 @@ final class LobbyTable {
         return new MemberLookup.Present(member);
     }
 
+    /** A member this environment just admitted: present, as a read would show it. */
+    void remember(String lobby, Member member, Instant now) {
+        memberCache.put(lobby, member, now);
+    }
+
     /** This environment's remembered members: a suspension or a resume changes one. */
     void forgetConnection(String connectionId) {
         memberCache.forgetConnection(connectionId);
@@ -296,7 +301,10 @@ final class LobbyTable {
         return query(lobby, now).members().stream().filter(m -> m.seq() < seq).toList();
     }
 
-    /** The lobby item and its present members, in join order (one strongly consistent Query). */
+    /**
+     * The lobby item and its present members, in join order (one strongly consistent Query); the
+     * members not held for a resume are remembered as {@link #member} remembers them.
+     */
     LobbyQuery query(String lobby, Instant now) {
         Optional<Map<String, AttributeValue>> meta = Optional.empty();
         List<Member> members = new ArrayList<>();
@@ -307,7 +315,13 @@ final class LobbyTable {
             if (intOf(item, PEER_ID) == LOBBY_ITEM) {
                 meta = Optional.of(item);
             } else if (!item.containsKey(LEFT_AT) && !item.containsKey(PENDING)) {
-                members.add(Items.member(item));
+                Member member = Items.member(item);
+                members.add(member);
+                if (!item.containsKey(HELD)) {
+                    // Read as the relay path reads a destination (and fresher): remembered the same
+                    // way, so this environment's next relays to the lobby skip that read.
+                    memberCache.put(lobby, member, now);
+                }
             }
         }
         members.sort((a, b) -> Long.compare(a.seq(), b.seq()));

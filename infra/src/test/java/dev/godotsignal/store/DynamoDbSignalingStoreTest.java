@@ -534,7 +534,11 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(List.of(), left.remaining(), "nobody to tell after SEAL");
         assertEquals(0, calls.of("TransactWriteItems"));
         assertEquals(1, calls.of("UpdateItem"), "the member's tombstone");
-        assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, guestId, now));
+        // Read by an environment that remembers nothing (the sealing one remembers the guest from
+        // the seal's read of the lobby until it sees the departure itself).
+        assertInstanceOf(
+                MemberLookup.RecentlyLeft.class,
+                environment(store, new CallCounter()).member(lobby, guestId, now));
         assertEquals(
                 new LeaveOutcome.NotInLobby(),
                 env.removeConnection(guest.connectionId(), now),
@@ -616,6 +620,36 @@ public class DynamoDbSignalingStoreTest {
         assertEquals(
                 new LeaveOutcome.NotInLobby(), store.removeConnection(second.connectionId(), now));
         assertInstanceOf(MemberLookup.RecentlyLeft.class, store.member(lobby, secondId, now));
+    }
+
+    @Test
+    void anEnvironmentRemembersTheMembersItReadsWithTheLobbyAndTheOneItAdmits() {
+        SignalingStore store = freshStore();
+        Instant now = Instant.now();
+        String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
+        int guestId = joinedId(store, connected(store, now), lobby, now);
+        Connection held = connected(store, true, now); // resumable: its drop holds it
+        int heldId = joinedId(store, held, lobby, now);
+        ((DynamoDbSignalingStore) store).suspend(held.connectionId(), now.plusSeconds(30), now);
+        CallCounter calls = new CallCounter();
+        SignalingStore env = environment(store, calls);
+        // This environment admits a joiner: the admission's read of the lobby brings the earlier
+        // peers, and the joiner is known once admitted; no member read follows.
+        int joinerId = joinedId(env, connected(store, now), lobby, now);
+        int readsBefore = calls.of("GetItem");
+        for (int peer : List.of(PeerIds.HOST, guestId, joinerId)) {
+            assertInstanceOf(MemberLookup.Present.class, env.member(lobby, peer, now));
+        }
+        assertEquals(readsBefore, calls.of("GetItem"));
+        // A held peer changes soon (it resumes or leaves): it is read, not remembered.
+        assertInstanceOf(MemberLookup.Held.class, env.member(lobby, heldId, now));
+        assertEquals(readsBefore + 2, calls.of("GetItem"));
+        // Another environment learns the same from a lobby read (a seal's, a leave's, a timer's).
+        CallCounter otherCalls = new CallCounter();
+        SignalingStore other = environment(store, otherCalls);
+        other.lobby(lobby, now);
+        assertInstanceOf(MemberLookup.Present.class, other.member(lobby, joinerId, now));
+        assertEquals(0, otherCalls.of("GetItem"));
     }
 
     /**
