@@ -49,14 +49,22 @@ class ChaosEndToEndTest {
         }
     }
 
-    /** A gateway in chaos mode with short seal and liveness timers. */
+    /**
+     * A gateway in chaos mode with short seal and liveness timers. A connection is first checked at
+     * its join deadline (one that has sent a frame gets a second), then every second: a lost
+     * $disconnect is found within about three seconds of the connection opening.
+     */
     static LocalGateway start(ChaosOptions chaos) throws Exception {
         return start(chaos, Map.of());
     }
 
     static LocalGateway start(ChaosOptions chaos, Map<String, String> parameters) throws Exception {
         Map<String, String> all =
-                new HashMap<>(Map.of("SealCloseDelaySeconds", "1", "LivenessCheckSeconds", "1"));
+                new HashMap<>(
+                        Map.of(
+                                "SealCloseDelaySeconds", "1",
+                                "JoinDeadlineSeconds", "2",
+                                "LivenessCheckSeconds", "1"));
         all.putAll(parameters);
         return LocalGateway.start(TestGateways.options(all).withChaos(chaos));
     }

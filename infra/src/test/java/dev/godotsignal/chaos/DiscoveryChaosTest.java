@@ -41,8 +41,15 @@ class DiscoveryChaosTest {
                 LocalGateway.start(
                         TestGateways.options(
                                         Map.of(
+                                                // A connection's first check is at its join
+                                                // deadline (a matcher that sent MATCH and still
+                                                // waits for a slot gets a second one), then every
+                                                // second; one whose $disconnect was lost is then
+                                                // held for a resume. These bound the final wait
+                                                // for nothing left (2 s of grace instead of 20).
+                                                "JoinDeadlineSeconds", "5",
                                                 "LivenessCheckSeconds", "1",
-                                                "JoinDeadlineSeconds", "15"))
+                                                "ResumeGraceSeconds", "2"))
                                 .withChaos(chaos))) {
             URI url = URI.create(gateway.url() + "/?game=chaos");
             List<WsClient> clients = new ArrayList<>();
