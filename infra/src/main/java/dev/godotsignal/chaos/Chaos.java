@@ -2,11 +2,13 @@ package dev.godotsignal.chaos;
 
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Draws the injected faults: one seeded generator, shared by every decision point. */
 public final class Chaos {
     private final ChaosOptions options;
     private final Random random;
+    private final AtomicLong throttles = new AtomicLong();
 
     public Chaos(ChaosOptions options) {
         this.options = options;
@@ -27,7 +29,16 @@ public final class Chaos {
     }
 
     public synchronized boolean throttle() {
-        return roll(options.throttleRate());
+        boolean throttle = roll(options.throttleRate());
+        if (throttle) {
+            throttles.incrementAndGet();
+        }
+        return throttle;
+    }
+
+    /** How many DynamoDB calls {@link #throttle()} has refused so far. */
+    public long throttles() {
+        return throttles.get();
     }
 
     public synchronized boolean dropDisconnect() {

@@ -1,11 +1,14 @@
 package dev.godotsignal.chaos;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /**
@@ -14,34 +17,39 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  * software/amazon/awssdk/global/handlers/execution.interceptors}, on the gateway's classpath only,
  * never in the Lambda artifact). It runs before each attempt is sent, so a throttled attempt never
  * reaches the table, exactly like a real throttle, and the client's retry policy decides what
- * happens next. Inactive unless chaos is on.
+ * happens next. Each gateway in chaos mode registers its own DynamoDB Local endpoint with its own
+ * {@link Chaos}, so gateways in one JVM (tests run several at once) neither share nor switch off
+ * each other's faults; calls to any other endpoint pass.
  */
 public final class ThrottlingInjector implements ExecutionInterceptor {
-    private static volatile Chaos chaos;
-    private static final AtomicLong INJECTED = new AtomicLong();
+    private static final Map<String, Chaos> BY_ENDPOINT = new ConcurrentHashMap<>();
 
-    /** How many throttles were injected since the JVM started. */
-    public static long injected() {
-        return INJECTED.get();
+    /** Throttles calls to {@code endpoint} as {@code chaos} draws them. */
+    public static void use(URI endpoint, Chaos chaos) {
+        BY_ENDPOINT.put(authority(endpoint.getHost(), endpoint.getPort()), chaos);
     }
 
-    /** Turns injection on (a chaos with a throttle rate) or off (null). */
-    public static void use(Chaos active) {
-        chaos = active;
+    /** Calls to {@code endpoint} are no longer throttled. */
+    public static void stop(URI endpoint) {
+        BY_ENDPOINT.remove(authority(endpoint.getHost(), endpoint.getPort()));
+    }
+
+    private static String authority(String host, int port) {
+        return host + ":" + port;
     }
 
     @Override
     public void beforeTransmission(
             Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        Chaos current = chaos;
-        if (current == null
+        if (BY_ENDPOINT.isEmpty()
                 || !"DynamoDb"
                         .equalsIgnoreCase(
                                 attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
             return;
         }
-        if (current.throttle()) {
-            INJECTED.incrementAndGet();
+        SdkHttpRequest request = context.httpRequest();
+        Chaos chaos = BY_ENDPOINT.get(authority(request.host(), request.port()));
+        if (chaos != null && chaos.throttle()) {
             throw ProvisionedThroughputExceededException.builder()
                     .statusCode(400)
                     .message("Injected by the local gateway's chaos mode")

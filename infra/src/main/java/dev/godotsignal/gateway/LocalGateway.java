@@ -104,7 +104,7 @@ public final class LocalGateway implements AutoCloseable {
         this.chaos = new Chaos(options.chaos());
         this.queues = new LocalQueues(timers, invocations, log, meter);
         if (options.chaos().throttleRate() > 0) {
-            ThrottlingInjector.use(chaos);
+            ThrottlingInjector.use(dynamo.endpoint(), chaos);
         }
     }
 
@@ -309,6 +309,11 @@ public final class LocalGateway implements AutoCloseable {
         return template;
     }
 
+    /** The faults this gateway injects (none unless started in chaos mode). */
+    public Chaos chaos() {
+        return chaos;
+    }
+
     public DynamoDbLocal dynamo() {
         return dynamo;
     }
@@ -427,7 +432,7 @@ public final class LocalGateway implements AutoCloseable {
         }
         timers.shutdownNow();
         if (options.chaos().throttleRate() > 0) {
-            ThrottlingInjector.use(null);
+            ThrottlingInjector.stop(dynamo.endpoint());
         }
         dynamo.close();
     }

@@ -60,6 +60,14 @@ public final class DynamoDbLocal implements AutoCloseable {
                 .endpointOverride(endpoint);
     }
 
+    /**
+     * Held while a server starts and while its operation tables are copied: DynamoDB Local fills
+     * JVM-wide tables of operations as each server starts, so a copy taken while another server of
+     * the same JVM starts can miss operations (seen as UnknownOperationException when gateways
+     * start side by side).
+     */
+    private static final Object STARTING = new Object();
+
     /** Starts on a free loopback port; {@code dataDir} empty means in memory. */
     public static DynamoDbLocal start(Optional<Path> dataDir) {
         int port = freePort();
@@ -78,17 +86,20 @@ public final class DynamoDbLocal implements AutoCloseable {
         }
         // DynamoDB Local prints a configuration banner on stdout; the gateway prints its own
         // summary.
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            DynamoDBProxyServer server =
-                    ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-            server.start();
-            return new DynamoDbLocal(server, URI.create("http://127.0.0.1:" + port));
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
-        } finally {
-            System.setOut(stdout);
+        synchronized (STARTING) {
+            PrintStream stdout = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                DynamoDBProxyServer server =
+                        ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+                server.start();
+                return new DynamoDbLocal(server, URI.create("http://127.0.0.1:" + port));
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "DynamoDB Local did not start: " + e.getMessage(), e);
+            } finally {
+                System.setOut(stdout);
+            }
         }
     }
 
@@ -106,7 +117,9 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     /** A new in-process endpoint onto this server's database. */
     InProcessDynamoDb inProcess() {
-        return InProcessDynamoDb.of(server);
+        synchronized (STARTING) {
+            return InProcessDynamoDb.of(server);
+        }
     }
 
     public DynamoDbClient client() {

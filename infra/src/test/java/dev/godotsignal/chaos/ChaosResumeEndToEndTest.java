@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.godotsignal.gateway.LocalGateway;
 import dev.godotsignal.testing.TestGateways;
 import java.util.Map;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +22,8 @@ class ChaosResumeEndToEndTest {
      * network at a random moment: the clients resume (as ours do) and every session still completes
      * with every relayed frame delivered exactly once and in order, and nobody told a peer left.
      */
+    // The seeds run side by side, each on its own gateway with its own faults.
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 23, 47})
     void resumingSessionsUnderChaosWithDroppedConnections(long seed) throws Exception {
