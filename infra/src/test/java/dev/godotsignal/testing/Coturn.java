@@ -86,9 +86,22 @@ public final class Coturn implements AutoCloseable {
         process.destroy();
     }
 
+    /**
+     * A port free for UDP and for TCP: coturn listens on both (a port free for UDP alone was at
+     * times taken for TCP by another process of the suite, and coturn then could not listen).
+     */
     private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0)) {
+                int port = udp.getLocalPort();
+                try (java.net.ServerSocket tcp = new java.net.ServerSocket(port)) {
+                    return port;
+                } catch (IOException taken) {
+                    if (attempt == 20) {
+                        throw taken;
+                    }
+                }
+            }
         }
     }
 }
