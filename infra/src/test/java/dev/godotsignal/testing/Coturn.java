@@ -2,6 +2,7 @@ package dev.godotsignal.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,10 +23,13 @@ public final class Coturn implements AutoCloseable {
         return Files.isExecutable(TURNSERVER);
     }
 
-    /** Starts coturn on a free UDP port of 127.0.0.1; its log goes to {@code target/<logName>}. */
+    /**
+     * Starts coturn on a free UDP and TCP port of 127.0.0.1; its log goes to {@code
+     * target/<logName>}.
+     */
     public static Coturn start(String secret, String logName) throws Exception {
-        int port = freeUdpPort();
-        int relayStart = freeUdpPort();
+        int port = freeUdpAndTcpPort();
+        int relayStart = freeUdpAndTcpPort();
         Path log = Path.of("target", logName);
         Process process =
                 new ProcessBuilder(
@@ -90,11 +94,11 @@ public final class Coturn implements AutoCloseable {
      * A port free for UDP and for TCP: coturn listens on both (a port free for UDP alone was at
      * times taken for TCP by another process of the suite, and coturn then could not listen).
      */
-    private static int freeUdpPort() throws IOException {
+    private static int freeUdpAndTcpPort() throws IOException {
         for (int attempt = 0; ; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(0)) {
                 int port = udp.getLocalPort();
-                try (java.net.ServerSocket tcp = new java.net.ServerSocket(port)) {
+                try (ServerSocket tcp = new ServerSocket(port)) {
                     return port;
                 } catch (IOException taken) {
                     if (attempt == 20) {
