@@ -5,6 +5,7 @@ import dev.godotsignal.discovery.LobbyDataOutcome;
 import dev.godotsignal.discovery.LobbyDataUpdate;
 import dev.godotsignal.discovery.MatchRequest;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
@@ -171,12 +172,25 @@ public final class SignalingService {
         if (found.isEmpty()) {
             return; // already gone and cleaned up
         }
-        Connection connection = found.get();
-        if (connection.membership().isEmpty() && connection.heard() && graceLeft) {
-            timers.schedule(new Timer.JoinGrace(connectionId), limits.joinDeadline());
-        } else if (connection.membership().isEmpty()) {
-            reject(connection, ErrorReason.NOT_IN_LOBBY); // the join deadline passed
-        } else if (!channel.exists(connectionId)) {
+        if (found.get().membership().isEmpty()) {
+            // Decided by the removal, not by the read above: a JOIN that commits in between keeps
+            // its lobby (closing its connection would take the lobby's host away under load).
+            DeadlineOutcome outcome =
+                    store.expireUnjoined(connectionId, graceLeft, clock.instant());
+            if (outcome instanceof DeadlineOutcome.Expired expired) {
+                shutOut(expired.connection(), ErrorReason.NOT_IN_LOBBY); // its record is gone
+                return;
+            }
+            if (outcome instanceof DeadlineOutcome.JoinInFlight) {
+                timers.schedule(new Timer.JoinGrace(connectionId), limits.joinDeadline());
+                return;
+            }
+            if (outcome instanceof DeadlineOutcome.Gone) {
+                return;
+            }
+            // Joined meanwhile: from now on it is checked like any member.
+        }
+        if (!channel.exists(connectionId)) {
             // Its $disconnect was lost: a drop like any other (suspended, or removed and told).
             events.goneCleanedUp();
             Outbox outbox = outbox();
@@ -442,12 +456,17 @@ public final class SignalingService {
      * The offender alone: an ERROR frame if it understands extensions, then close and remove it.
      */
     private void reject(Connection offender, ErrorReason reason) {
+        shutOut(offender, reason);
+        leave(offender.connectionId());
+    }
+
+    /** Tells an extension client why, and closes the socket. */
+    private void shutOut(Connection offender, ErrorReason reason) {
         events.rejected(reason);
         if (offender.extensions()) {
             channel.send(offender.connectionId(), codec.encode(Message.error(reason)));
         }
         channel.close(offender.connectionId());
-        leave(offender.connectionId());
     }
 
     private void leave(String connectionId) {

@@ -1,6 +1,7 @@
 package dev.godotsignal.signaling;
 
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.LeaveOutcome;
 import dev.godotsignal.lobby.Limits;
@@ -29,6 +30,14 @@ public interface SignalingStore {
     void putConnection(Connection connection, Limits.RateWindow firstWindow, Instant now);
 
     Optional<Connection> connection(String connectionId, Instant now);
+
+    /**
+     * A join deadline: removes the connection only if, at that moment, it is in no lobby and
+     * ({@code unlessHeard}) has had no frame admitted, atomically with the joins and admissions
+     * that would change that. A JOIN racing the deadline therefore either commits first (the
+     * connection stays, {@link DeadlineOutcome.Joined}) or finds its connection gone.
+     */
+    DeadlineOutcome expireUnjoined(String connectionId, boolean unlessHeard, Instant now);
 
     /**
      * Counts one message against the connection's budget in {@code window} (see {@link

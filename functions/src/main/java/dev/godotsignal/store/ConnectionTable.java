@@ -27,6 +27,7 @@ import static dev.godotsignal.store.Items.n;
 import static dev.godotsignal.store.Items.s;
 
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyMode;
@@ -118,6 +119,45 @@ final class ConnectionTable {
                                                 .returnValues(ReturnValue.ALL_OLD))
                         .attributes();
         return old == null ? Map.of() : old;
+    }
+
+    /** See {@link dev.godotsignal.signaling.SignalingStore#expireUnjoined}. */
+    DeadlineOutcome expireUnjoined(String connectionId, boolean unlessHeard, Instant now) {
+        try {
+            Map<String, AttributeValue> old =
+                    dynamo.deleteItem(
+                                    b ->
+                                            b.tableName(table)
+                                                    .key(connectionKey(connectionId))
+                                                    .conditionExpression(
+                                                            "attribute_exists("
+                                                                    + CONNECTION_ID
+                                                                    + ") AND attribute_not_exists("
+                                                                    + LOBBY
+                                                                    + ")"
+                                                                    + (unlessHeard
+                                                                            ? " AND attribute_not_exists("
+                                                                                    + FRAMES
+                                                                                    + ")"
+                                                                            : ""))
+                                                    .returnValues(ReturnValue.ALL_OLD)
+                                                    .returnValuesOnConditionCheckFailure(
+                                                            ReturnValuesOnConditionCheckFailure
+                                                                    .ALL_OLD))
+                            .attributes();
+            return toConnection(connectionId, old == null ? Map.of() : old, now)
+                    .<DeadlineOutcome>map(DeadlineOutcome.Expired::new)
+                    .orElseGet(DeadlineOutcome.Gone::new);
+        } catch (ConditionalCheckFailedException e) {
+            Optional<Connection> found =
+                    toConnection(connectionId, e.hasItem() ? e.item() : Map.of(), now);
+            if (found.isEmpty()) {
+                return new DeadlineOutcome.Gone();
+            }
+            return found.get().membership().isPresent()
+                    ? new DeadlineOutcome.Joined()
+                    : new DeadlineOutcome.JoinInFlight();
+        }
     }
 
     static Optional<Connection> toConnection(

@@ -13,6 +13,7 @@ import dev.godotsignal.discovery.LobbyDataUpdate;
 import dev.godotsignal.discovery.LobbyListing;
 import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.FlatData;
 import dev.godotsignal.lobby.JoinOutcome;
 import dev.godotsignal.lobby.LeaveOutcome;
@@ -95,6 +96,12 @@ public final class DynamoDbSignalingStore implements SignalingStore, DiscoverySt
     @Override
     public Optional<Connection> connection(String connectionId, Instant now) {
         return connections.get(connectionId, now);
+    }
+
+    @Override
+    public DeadlineOutcome expireUnjoined(String connectionId, boolean unlessHeard, Instant now) {
+        lobbies.forgetConnection(connectionId);
+        return connections.expireUnjoined(connectionId, unlessHeard, now);
     }
 
     @Override

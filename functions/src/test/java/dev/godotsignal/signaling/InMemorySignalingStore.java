@@ -8,6 +8,7 @@ import dev.godotsignal.discovery.LobbyDataUpdate;
 import dev.godotsignal.discovery.LobbyListing;
 import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.FlatData;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
@@ -53,6 +54,7 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
     private final Map<String, LobbyRecord> lobbies = new HashMap<>();
     private final Map<String, String> turns = new HashMap<>();
     private long created;
+    private Runnable afterNextRead;
 
     private static final class ConnectionRecord {
         final String id;
@@ -160,7 +162,39 @@ public final class InMemorySignalingStore implements SignalingStore, DiscoverySt
 
     @Override
     public synchronized Optional<Connection> connection(String connectionId, Instant now) {
-        return Optional.ofNullable(connections.get(connectionId)).map(ConnectionRecord::view);
+        Optional<Connection> found =
+                Optional.ofNullable(connections.get(connectionId)).map(ConnectionRecord::view);
+        Runnable meanwhile = afterNextRead;
+        afterNextRead = null;
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
+        return found;
+    }
+
+    /**
+     * Runs {@code meanwhile} right after the next read of a connection, before the reader gets its
+     * (by then stale) answer: another invocation's work racing the reader's.
+     */
+    synchronized void afterNextRead(Runnable meanwhile) {
+        afterNextRead = meanwhile;
+    }
+
+    @Override
+    public synchronized DeadlineOutcome expireUnjoined(
+            String connectionId, boolean unlessHeard, Instant now) {
+        ConnectionRecord record = connections.get(connectionId);
+        if (record == null) {
+            return new DeadlineOutcome.Gone();
+        }
+        if (record.membership != null) {
+            return new DeadlineOutcome.Joined();
+        }
+        if (unlessHeard && record.frames > 0) {
+            return new DeadlineOutcome.JoinInFlight();
+        }
+        connections.remove(connectionId);
+        return new DeadlineOutcome.Expired(record.view());
     }
 
     @Override

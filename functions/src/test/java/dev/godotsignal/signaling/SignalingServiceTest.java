@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.Limits;
 import dev.godotsignal.lobby.LobbyNames;
 import dev.godotsignal.protocol.ErrorReason;
@@ -327,6 +328,52 @@ class SignalingServiceTest extends ServiceFixture {
                         new ManualTimers.Scheduled(
                                 new Timer.ConnectionCheck(joined.id()), LIMITS.livenessInterval())),
                 timers.take());
+    }
+
+    /**
+     * The deadline's read and its removal are not one step: a JOIN that commits in between (queued
+     * until just then, under load) must keep its lobby. Closing the host there took the whole lobby
+     * down with it (seen as a 4-peer session closed by the server in a fresh 25 x 4 benchmark).
+     */
+    @Test
+    void aJoinThatCommitsWhileTheDeadlineIsHandledKeepsItsLobby() throws Exception {
+        Client host = connect(false);
+        Timer deadline = timers.take().get(0).timer();
+        // The deadline reads the connection (silent, in no lobby); its JOIN runs right then.
+        store.afterNextRead(() -> send(host.id(), MessageType.JOIN, 0, ""));
+        service.fire(deadline);
+        assertFalse(channel.isClosed(host.id()));
+        List<String> toHost = shown(host.id());
+        assertEquals(2, toHost.size(), "ID and JOIN: " + toHost);
+        String lobby = toHost.get(1).substring("0/0/".length());
+        assertEquals(
+                1,
+                store.lobby(Games.lobbyKey(Games.DEFAULT, lobby), clock.instant())
+                        .orElseThrow()
+                        .members()
+                        .size());
+        assertEquals(
+                List.of(
+                        new ManualTimers.Scheduled(
+                                new Timer.ConnectionCheck(host.id()), LIMITS.livenessInterval())),
+                timers.take());
+
+        // The same race at the second deadline, after its JOIN was admitted in time.
+        Client guest = connect(false);
+        Timer second = timers.take().get(0).timer();
+        admittedAFrameOf(guest.id());
+        service.fire(second);
+        Timer grace = timers.take().get(0).timer();
+        store.afterNextRead(() -> send(guest.id(), MessageType.JOIN, 0, lobby));
+        service.fire(grace);
+        assertFalse(channel.isClosed(guest.id()));
+        assertFalse(channel.isClosed(host.id()));
+        assertEquals(
+                2,
+                store.lobby(Games.lobbyKey(Games.DEFAULT, lobby), clock.instant())
+                        .orElseThrow()
+                        .members()
+                        .size());
     }
 
     /** A frame of the connection counted (as its JOIN's would be) and still being handled. */

@@ -9,6 +9,7 @@ import dev.godotsignal.discovery.LobbyDataOutcome;
 import dev.godotsignal.discovery.LobbyDataUpdate;
 import dev.godotsignal.discovery.MatchPool;
 import dev.godotsignal.lobby.Connection;
+import dev.godotsignal.lobby.DeadlineOutcome;
 import dev.godotsignal.lobby.FlatData;
 import dev.godotsignal.lobby.Games;
 import dev.godotsignal.lobby.JoinOutcome;
@@ -464,6 +465,67 @@ public class DynamoDbSignalingStoreTest {
                 new JoinOutcome.Refused(JoinRefusal.LOBBY_SEALED),
                 DynamoDbSignalingStoreTest.join(
                         store, connected(store, now), lobby, IDS::nextGuest, now));
+    }
+
+    /**
+     * The join deadline removes a connection only while it is in no lobby (and, the first time,
+     * silent), in the same conditional write: a JOIN after it finds the connection gone, and one
+     * committed before it keeps the connection.
+     */
+    @Test
+    void theJoinDeadlineRemovesOnlyAConnectionStillOutsideEveryLobby() {
+        for (boolean rateLimited : new boolean[] {true, false}) {
+            SignalingStore store = freshStore();
+            Instant now = Instant.now();
+            Connection silent = connected(store, now);
+            DeadlineOutcome.Expired expired =
+                    assertInstanceOf(
+                            DeadlineOutcome.Expired.class,
+                            store.expireUnjoined(silent.connectionId(), true, now));
+            assertEquals(silent.connectionId(), expired.connection().connectionId());
+            assertTrue(store.connection(silent.connectionId(), now).isEmpty());
+            assertInstanceOf(
+                    DeadlineOutcome.Gone.class,
+                    store.expireUnjoined(silent.connectionId(), true, now));
+            // Its JOIN, queued until after the deadline: neither counted nor admitted.
+            assertInstanceOf(
+                    MessageAdmission.UnknownConnection.class,
+                    store.admitMessage(
+                            silent.connectionId(),
+                            rateWindow(rateLimited, now),
+                            new RelayIntent.None(),
+                            now));
+            assertInstanceOf(
+                    JoinOutcome.NotConnected.class,
+                    store.createLobby(silent, LobbyMode.MESH, CAP, NAMES::next, 10, now));
+
+            // A frame admitted, its JOIN in flight: kept at the first deadline, not at the second.
+            Connection joining = connected(store, now);
+            admit(store, joining.connectionId(), new RelayIntent.None(), rateLimited, now);
+            assertInstanceOf(
+                    DeadlineOutcome.JoinInFlight.class,
+                    store.expireUnjoined(joining.connectionId(), true, now));
+            assertTrue(store.connection(joining.connectionId(), now).isPresent());
+            assertInstanceOf(
+                    DeadlineOutcome.Expired.class,
+                    store.expireUnjoined(joining.connectionId(), false, now));
+            String lobby = createLobby(store, LobbyMode.MESH, CAP, now);
+            assertInstanceOf(
+                    JoinOutcome.NotConnected.class,
+                    join(store, joining, lobby, IDS::nextGuest, now));
+
+            // A JOIN that committed first: the connection stays, in its lobby.
+            Connection joined = connected(store, now);
+            store.createLobby(joined, LobbyMode.MESH, CAP, NAMES::next, 10, now);
+            assertInstanceOf(
+                    DeadlineOutcome.Joined.class,
+                    store.expireUnjoined(joined.connectionId(), false, now));
+            assertTrue(
+                    store.connection(joined.connectionId(), now)
+                            .orElseThrow()
+                            .membership()
+                            .isPresent());
+        }
     }
 
     @Test
